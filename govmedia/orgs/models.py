@@ -1,0 +1,142 @@
+"""Departments as a tree, people's roles in them, and the channels they run."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# 统一社会信用代码 (GB 32100-2015) is 18 characters; the older 组织机构代码
+# (GB 11714) is 9. Either may stand in an 索引号.
+ORG_CODE_VALIDATOR = RegexValidator(
+    r"^([0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}-?[0-9X])$",
+    _("机构代码应为18位统一社会信用代码或9位组织机构代码。"),
+)
+
+
+class DepartmentKind(models.TextChoices):
+    CITY = "city", _("市级政府")
+    DISTRICT = "district", _("区县政府")
+    TOWN = "town", _("乡镇街道")
+    DEPARTMENT = "department", _("政府部门")
+
+
+class Department(models.Model):
+    name = models.CharField(_("名称"), max_length=120, unique=True)
+    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(_("机构代码"), max_length=20, unique=True, validators=[ORG_CODE_VALIDATOR])
+    order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code_compact(self) -> str:
+        """The code as it stands in an 索引号 and a URL: upper case, no hyphen."""
+        return self.code.replace("-", "").upper()
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("上级机构不能是本机构或其下级。")})
+            ancestor = ancestor.parent
+
+    def ancestors(self) -> list[Department]:
+        chain: list[Department] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def descendant_ids(self) -> set[int]:
+        ids = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            frontier = list(Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return ids
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("编辑")
+    REVIEWER = "reviewer", _("审核人")
+    APPROVER = "approver", _("分管领导")
+    SUPERVISOR = "supervisor", _("监管员")
+    ADMIN = "admin", _("管理员")
+
+
+class Membership(models.Model):
+    """A person's role in a department. One person may hold several."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        unique_together = [("user", "department", "role")]
+        verbose_name = _("人员角色")
+        verbose_name_plural = _("人员角色")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} · {self.department} · {self.get_role_display()}"
+
+
+class ChannelKind(models.TextChoices):
+    WEBSITE_COLUMN = "website_column", _("网站栏目")
+    WECHAT = "wechat", _("微信公众号")
+    WEIBO = "weibo", _("微博")
+    DOUYIN = "douyin", _("抖音")
+    TOUTIAO = "toutiao", _("头条号")
+    APP = "app", _("客户端")
+
+
+class ChannelStatus(models.TextChoices):
+    ACTIVE = "active", _("在用")
+    CLOSED = "closed", _("已关停")
+
+
+class Channel(models.Model):
+    """A website column or a new-media account a department runs."""
+
+    department = models.ForeignKey(Department, verbose_name=_("主办机构"), on_delete=models.PROTECT, related_name="channels")
+    kind = models.CharField(_("类型"), max_length=20, choices=ChannelKind.choices)
+    name = models.CharField(_("名称"), max_length=120)
+    url = models.URLField(_("网址"), blank=True)
+    account_id = models.CharField(_("账号"), max_length=120, blank=True)
+    responsible = models.CharField(_("责任人"), max_length=60, blank=True)
+    responsible_phone = models.CharField(_("责任人电话"), max_length=30, blank=True)
+    update_every_days = models.PositiveIntegerField(
+        _("更新周期（天）"), default=14, help_text=_("要求的最长更新间隔，用于巡检判断是否长期未更新。")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["department__order", "kind", "name"]
+        unique_together = [("department", "kind", "name")]
+        verbose_name = _("渠道")
+        verbose_name_plural = _("渠道")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
+    def clean(self) -> None:
+        if self.kind == ChannelKind.WEBSITE_COLUMN and not self.url:
+            raise ValidationError({"url": _("网站栏目须填写网址。")})
+        if self.kind != ChannelKind.WEBSITE_COLUMN and not (self.account_id or self.url):
+            raise ValidationError({"account_id": _("新媒体账号须填写账号或网址。")})

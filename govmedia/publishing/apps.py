@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PublishingConfig(AppConfig):
+    name = "govmedia.publishing"
+    label = "publishing"
+    verbose_name = "信息发布"
+
+    def ready(self) -> None:
+        from govmedia.publishing import signal_handlers  # noqa: F401

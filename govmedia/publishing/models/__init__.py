@@ -1,0 +1,29 @@
+from govmedia.publishing.models.archive import ArchiveKind, ArchiveRecord
+from govmedia.publishing.models.delivery import Delivery, DeliveryStatus
+from govmedia.publishing.models.items import (
+    CatalogueIndexPage,
+    DepartmentIndexPage,
+    DisclosureCategory,
+    IndexCounter,
+    ItemAttachment,
+    ItemPage,
+    Validity,
+)
+from govmedia.publishing.models.workflow import ApprovalTask, ContentCheckTask, ReviewTask
+
+__all__ = [
+    "ApprovalTask",
+    "ArchiveKind",
+    "ArchiveRecord",
+    "CatalogueIndexPage",
+    "ContentCheckTask",
+    "Delivery",
+    "DeliveryStatus",
+    "DepartmentIndexPage",
+    "DisclosureCategory",
+    "IndexCounter",
+    "ItemAttachment",
+    "ItemPage",
+    "ReviewTask",
+    "Validity",
+]

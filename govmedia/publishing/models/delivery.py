@@ -1,0 +1,41 @@
+"""One item version sent to one channel: the unit that is retried and shown."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发布")
+    FAILED = "failed", _("失败")
+    RETRACTED = "retracted", _("已撤回")
+
+
+class Delivery(models.Model):
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="deliveries")
+    revision = models.ForeignKey("wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+")
+    # None is the portal itself; otherwise the channel the item is synchronised to.
+    channel = models.ForeignKey("orgs.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    publisher = models.CharField(_("发布器"), max_length=40)
+    # Publishing twice is worse than not at all: one key per page revision and
+    # channel, and a publisher reuses `external_id` when it is already set.
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(_("状态"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    external_id = models.CharField(_("渠道内编号"), max_length=200, blank=True)
+    external_url = models.URLField(_("渠道内地址"), blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("渠道发布记录")
+        verbose_name_plural = _("渠道发布记录")
+
+    def __str__(self) -> str:
+        return f"{self.publisher} {self.get_status_display()}"

@@ -1,0 +1,259 @@
+"""Government information items (政府信息) and the page tree that holds them.
+
+The tree is  首页 → 政府信息公开 (CatalogueIndexPage, /xxgk/) → one
+DepartmentIndexPage per department (/xxgk/<code>/) → ItemPage
+(/xxgk/<code>/<year>-<serial>/). Wagtail page permissions are granted per
+department page, so an editor sees only their own department's drafts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class DisclosureCategory(models.Model):
+    """A category of the 主动公开 catalogue: the statutory ones and those an administrator adds."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    description = models.CharField(_("说明"), max_length=255, blank=True)
+    statutory_clause = models.CharField(
+        _("条例依据"), max_length=40, blank=True, help_text=_("如：《政府信息公开条例》第二十条第（一）项")
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("公开类别")
+        verbose_name_plural = _("公开类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Validity(models.TextChoices):
+    VALID = "valid", _("有效")
+    EXPIRED = "expired", _("失效")
+    REPEALED = "repealed", _("废止")
+
+
+class IndexCounter(models.Model):
+    """Last 索引号 serial issued per department and year."""
+
+    department = models.ForeignKey("orgs.Department", on_delete=models.CASCADE)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        unique_together = [("department", "year")]
+
+    @classmethod
+    def peek(cls, department_id: int, year: int) -> int:
+        row = cls.objects.filter(department_id=department_id, year=year).first()
+        return (row.last if row else 0) + 1
+
+    @classmethod
+    def allocate(cls, department_id: int, year: int) -> int:
+        # A conditional UPDATE is atomic on SQLite and PostgreSQL alike, so two
+        # editors saving at once never get the same serial.
+        with transaction.atomic():
+            cls.objects.get_or_create(department_id=department_id, year=year)
+            cls.objects.filter(department_id=department_id, year=year).update(last=F("last") + 1)
+            return cls.objects.get(department_id=department_id, year=year).last
+
+
+def format_index_number(org_code: str, year: int, serial: int) -> str:
+    width = settings.GOVMEDIA_INDEX_SERIAL_WIDTH
+    return f"{org_code}/{year}-{serial:0{width}d}"
+
+
+class CatalogueIndexPage(Page):
+    """政府信息公开目录: browsable by department, category and year."""
+
+    intro = RichTextField(_("简介"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["publishing.DepartmentIndexPage"]
+    max_count = 1
+    template = "portal/catalogue.html"
+
+    class Meta:
+        verbose_name = _("政府信息公开目录")
+
+    def serve(self, request, *args, **kwargs):
+        from govmedia.portal.views import catalogue
+
+        return catalogue(request, self)
+
+
+class DepartmentIndexPage(Page):
+    """A department's section of the catalogue; its slug is the department's code."""
+
+    department = models.OneToOneField(
+        "orgs.Department", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="index_page"
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("department")]
+    parent_page_types = ["publishing.CatalogueIndexPage"]
+    subpage_types = ["publishing.ItemPage"]
+
+    class Meta:
+        verbose_name = _("机构信息公开栏目")
+
+    def full_clean(self, *args, **kwargs):
+        if self.department_id and not self.slug:
+            self.slug = self.department.code_compact.lower()
+        super().full_clean(*args, **kwargs)
+
+    def serve(self, request, *args, **kwargs):
+        from govmedia.portal.views import catalogue
+
+        return catalogue(request, self.get_parent().specific, department=self.department)
+
+
+class ItemPage(Page):
+    """One piece of government information, with the metadata of the 公开目录."""
+
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="items", editable=False
+    )
+    category = models.ForeignKey(
+        DisclosureCategory, verbose_name=_("公开类别"), on_delete=models.PROTECT, related_name="items"
+    )
+    index_number = models.CharField(_("索引号"), max_length=60, unique=True, editable=False)
+    doc_number = models.CharField(_("文号"), max_length=80, blank=True, help_text=_("如：示政发〔2026〕3号"))
+    issuing_body = models.CharField(_("发布机构"), max_length=120, blank=True, help_text=_("留空则为所属机构名称。"))
+    written_date = models.DateField(_("成文日期"), null=True, blank=True)
+    publish_date = models.DateField(_("发布日期"), null=True, blank=True, editable=False)
+    validity = models.CharField(_("有效性"), max_length=20, choices=Validity.choices, default=Validity.VALID)
+    is_policy = models.BooleanField(_("政策文件"), default=False)
+    summary = models.TextField(_("摘要"), blank=True)
+    body = RichTextField(_("正文"))
+    interprets = ParentalManyToManyField(
+        "self",
+        verbose_name=_("解读的政策文件"),
+        symmetrical=False,
+        blank=True,
+        related_name="interpretations",
+        help_text=_("本条信息是政策解读时，选择它所解读的政策文件。"),
+    )
+    channels = ParentalManyToManyField(
+        "orgs.Channel",
+        verbose_name=_("同步发布渠道"),
+        blank=True,
+        help_text=_("门户网站始终发布；另选需要同步的新媒体账号或栏目。"),
+    )
+    correction_note = models.TextField(
+        _("更正说明"), blank=True, help_text=_("已发布的信息再次发布即为更正，须说明更正内容和原因。")
+    )
+
+    content_panels = [
+        FieldPanel("title"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("category"), FieldPanel("validity")]),
+                FieldRowPanel([FieldPanel("doc_number"), FieldPanel("issuing_body")]),
+                FieldRowPanel([FieldPanel("written_date"), FieldPanel("is_policy")]),
+                FieldPanel("interprets"),
+            ],
+            heading=_("公开目录信息"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("attachments", heading=_("附件"), label=_("附件")),
+        FieldPanel("channels"),
+        FieldPanel("correction_note"),
+    ]
+    promote_panels: list = []
+    parent_page_types = ["publishing.DepartmentIndexPage"]
+    subpage_types: list = []
+    template = "portal/item.html"
+
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("summary"),
+        index.SearchField("doc_number"),
+        index.FilterField("department"),
+        index.FilterField("category"),
+    ]
+
+    class Meta:
+        verbose_name = _("政府信息")
+        verbose_name_plural = _("政府信息")
+
+    @property
+    def issuing_body_display(self) -> str:
+        return self.issuing_body or self.department.name
+
+    def _department_from_parent(self):
+        parent = self.get_parent() if self.pk else getattr(self, "_pending_parent", None)
+        if parent is None:
+            return None
+        return parent.specific.department
+
+    def full_clean(self, *args, **kwargs):
+        if not self.department_id:
+            department = self._department_from_parent()
+            if department is not None:
+                self.department = department
+        if not self.index_number and self.department_id:
+            # Validation sees the next serial; `save` allocates it for real, so a
+            # form that fails validation does not leave a gap in the numbering.
+            year = timezone.localdate().year
+            self.slug = f"{year}-{IndexCounter.peek(self.department_id, year):0{settings.GOVMEDIA_INDEX_SERIAL_WIDTH}d}"
+        super().full_clean(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and self.first_published_at:
+            # Editing a published item is a correction (更正): the archive keeps
+            # both texts and the public sees why the text changed.
+            from govmedia.publishing.models.archive import ArchiveRecord
+
+            last = ArchiveRecord.objects.filter(page_id=self.pk).order_by("-seq").first()
+            note = self.correction_note.strip()
+            if not note or (last is not None and last.note.strip() == note):
+                raise ValidationError({"correction_note": _("本信息已经发布，修改后再次发布属于更正，请填写新的更正说明。")})
+
+    def save(self, *args, **kwargs):
+        if not self.department_id:
+            department = self._department_from_parent()
+            if department is None:
+                raise ValidationError(_("政府信息必须建在某个机构的信息公开栏目下。"))
+            self.department = department
+        if not self.index_number:
+            year = timezone.localdate().year
+            serial = IndexCounter.allocate(self.department_id, year)
+            self.index_number = format_index_number(self.department.code_compact, year, serial)
+            self.slug = f"{year}-{serial:0{settings.GOVMEDIA_INDEX_SERIAL_WIDTH}d}"
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["attachments"] = [a for a in self.attachments.all() if a.document_id]
+        context["interpretations"] = self.interpretations.live().specific()
+        context["interprets_live"] = self.interprets.live().specific() if self.pk else []
+        return context
+
+
+class ItemAttachment(Orderable):
+    page = ParentalKey(ItemPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("文件"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("显示名称"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    def __str__(self) -> str:
+        return self.title or (self.document.title if self.document_id else "")
