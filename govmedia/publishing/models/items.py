@@ -196,8 +196,11 @@ class ItemPage(Page):
         return self.issuing_body or self.department.name
 
     def _department_from_parent(self):
-        parent = self.get_parent() if self.pk else getattr(self, "_pending_parent", None)
-        if parent is None:
+        # During `add_child` treebeard has set the path before the first save.
+        if not self.path or self.depth <= 1:
+            return None
+        parent = Page.objects.filter(path=self.path[: -self.steplen]).first()
+        if parent is None or not hasattr(parent.specific, "department"):
             return None
         return parent.specific.department
 

@@ -1,0 +1,60 @@
+"""The people every test meets, so permission tests read naturally.
+
+`make_people()` builds two departments of 示例市 and one person per role:
+the editor, reviewer and approver of 示例市教育局, the editor of 示例市交通运输局,
+and a supervisor of the whole city. Everyone's password is `PASSWORD`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from govmedia.orgs.models import Department, DepartmentKind, Membership, Role
+
+PASSWORD = "test-pass-123"
+
+
+@dataclass
+class People:
+    city: Department
+    education: Department
+    transport: Department
+    editor: object
+    reviewer: object
+    approver: object
+    other_editor: object
+    supervisor: object
+
+
+def make_user(username: str, full_name: str, department: Department, *roles: str):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, first_name=full_name)
+    for role in roles:
+        Membership.objects.create(user=user, department=department, role=role)
+    return user
+
+
+def make_people() -> People:
+    from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+
+    ensure_site()
+    city = Department.objects.create(name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB0000001X")
+    education = Department.objects.create(
+        name="示例市教育局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB0000002Y"
+    )
+    transport = Department.objects.create(
+        name="示例市交通运输局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB00000030"
+    )
+    for department in (city, education, transport):
+        ensure_department_page(department)
+    return People(
+        city=city,
+        education=education,
+        transport=transport,
+        editor=make_user("editor", "王编辑", education, Role.EDITOR),
+        reviewer=make_user("reviewer", "李审核", education, Role.REVIEWER),
+        approver=make_user("approver", "张领导", education, Role.APPROVER),
+        other_editor=make_user("other_editor", "赵编辑", transport, Role.EDITOR),
+        supervisor=make_user("supervisor", "陈监管", city, Role.SUPERVISOR),
+    )

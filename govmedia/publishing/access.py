@@ -1,0 +1,68 @@
+"""Wagtail groups and page permissions derived from department memberships.
+
+Memberships (orgs) are the source of truth; each department gets one group per
+role, granted on its own catalogue page, so Wagtail's explorer and editor show
+an editor only their own department's items. Nobody holds `publish_page`:
+publication happens only when the workflow's last step approves.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import GroupPagePermission
+
+from govmedia.orgs.models import Department, Membership, Role
+from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+
+# Page permissions per role on the department's page (or, for supervisors, the catalogue).
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    Role.EDITOR: ["add_page", "change_page"],
+    Role.REVIEWER: ["change_page", "lock_page"],
+    Role.APPROVER: ["change_page", "lock_page"],
+    # lock_page makes every item visible in the explorer without the right to edit it.
+    Role.SUPERVISOR: ["lock_page"],
+}
+ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+DOCUMENT_PERMISSIONS = [("wagtaildocs", "add_document"), ("wagtaildocs", "choose_document")]
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def group_name(department: Department | None, role: str) -> str:
+    label = Role(role).label
+    return f"{department.name}·{label}" if department else f"全市·{label}"
+
+
+@transaction.atomic
+def role_group(department: Department | None, role: str) -> Group:
+    group, created = Group.objects.get_or_create(name=group_name(department, role))
+    if created:
+        group.permissions.add(_permission(*ADMIN_ACCESS))
+        if role == Role.EDITOR:
+            group.permissions.add(*[_permission(*p) for p in DOCUMENT_PERMISSIONS])
+        page = ensure_site() if department is None or role == Role.SUPERVISOR else ensure_department_page(department)
+        for codename in ROLE_PAGE_PERMISSIONS.get(role, []):
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=page, permission=_permission("wagtailcore", codename)
+            )
+    return group
+
+
+@transaction.atomic
+def sync_user_groups(user) -> None:
+    """Make `user`'s groups exactly those their memberships call for."""
+    wanted: set[int] = set()
+    for membership in Membership.objects.filter(user=user).select_related("department"):
+        if membership.role == Role.ADMIN:
+            if not user.is_superuser:
+                user.is_superuser = True
+                user.save(update_fields=["is_superuser"])
+            continue
+        department = None if membership.role == Role.SUPERVISOR else membership.department
+        wanted.add(role_group(department, membership.role).pk)
+    managed = Group.objects.filter(name__contains="·")
+    user.groups.remove(*managed.exclude(pk__in=wanted))
+    user.groups.add(*wanted)
