@@ -28,9 +28,16 @@ class Department(models.Model):
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    code = models.CharField(_("机构代码"), max_length=20, unique=True, validators=[ORG_CODE_VALIDATOR])
+    code = models.CharField(
+        _("机构代码"), max_length=20, unique=True, validators=[ORG_CODE_VALIDATOR]
+    )
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)
 
@@ -66,7 +73,9 @@ class Department(models.Model):
         ids = {self.pk}
         frontier = [self.pk]
         while frontier:
-            frontier = list(Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = list(
+                Department.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
             ids.update(frontier)
         return ids
 
@@ -82,7 +91,9 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A person's role in a department. One person may hold several."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -113,7 +124,9 @@ class ChannelStatus(models.TextChoices):
 class Channel(models.Model):
     """A website column or a new-media account a department runs."""
 
-    department = models.ForeignKey(Department, verbose_name=_("主办机构"), on_delete=models.PROTECT, related_name="channels")
+    department = models.ForeignKey(
+        Department, verbose_name=_("主办机构"), on_delete=models.PROTECT, related_name="channels"
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=ChannelKind.choices)
     name = models.CharField(_("名称"), max_length=120)
     url = models.URLField(_("网址"), blank=True)
@@ -121,9 +134,13 @@ class Channel(models.Model):
     responsible = models.CharField(_("责任人"), max_length=60, blank=True)
     responsible_phone = models.CharField(_("责任人电话"), max_length=30, blank=True)
     update_every_days = models.PositiveIntegerField(
-        _("更新周期（天）"), default=14, help_text=_("要求的最长更新间隔，用于巡检判断是否长期未更新。")
+        _("更新周期（天）"),
+        default=14,
+        help_text=_("要求的最长更新间隔，用于巡检判断是否长期未更新。"),
     )
-    status = models.CharField(_("状态"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
