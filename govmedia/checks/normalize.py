@@ -1,0 +1,158 @@
+"""Text normalisation with an offset map back to the original text.
+
+Two layers:
+
+1. ``fold`` is length-preserving: full-width letters and digits become
+   half-width, the ideographic space becomes a space, ASCII capitals become
+   lower case, and traditional characters become simplified (OpenCC ``t2s``).
+   Because no character is added or removed, an offset in the folded text is
+   the same offset in the original. Rules that look at digits (privacy) run on
+   this layer.
+2. ``compact`` removes separators (whitespace, zero-width characters,
+   punctuation and symbols) from the folded text, so that ``代 开 发 票`` and
+   ``代*开*发*票`` read as ``代开发票``. ``Normalized.to_original`` maps an
+   offset in the compact text back to the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import opencc
+
+# Full-width ASCII letters and digits; full-width punctuation is a separator anyway,
+# so leaving it alone keeps the common case (Chinese text with ，。：) on the fast path.
+_FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
+_FOLD_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_ASCII_UPPER_RE = re.compile("[A-Z]+")
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+
+# Characters that an evader may put between the characters of a listed word.
+# Letters, digits and CJK ideographs are never separators.
+SEPARATOR_CLASS = (
+    r"\s"
+    + ZERO_WIDTH
+    + r"!-/:-@\[-`{-~"  # ASCII punctuation
+    + "\u00a1-\u00bf\u00d7\u00f7"  # Latin-1 punctuation and signs
+    + "\u2010-\u206f"  # general punctuation: dashes, quotes, ellipsis
+    + "\u2190-\u2bff"  # arrows, maths, technical, boxes, shapes, dingbats
+    + "\u3000-\u303f"  # CJK punctuation: 、。〈〉《》「」【】〔〕
+    + "\u30fb"
+    + "\ufe10-\ufe1f\ufe30-\ufe4f\ufe50-\ufe6f"  # vertical, compatibility, small forms
+    + "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width punctuation
+    + "\uffe0-\uffee"
+)
+SEPARATOR_RE = re.compile(f"[{SEPARATOR_CLASS}]+")
+_SEPARATOR_CHAR_RE = re.compile(f"[{SEPARATOR_CLASS}]")
+
+# Punctuation that ends a clause or sentence. A listed word is not matched across
+# one of these unless the separators look systematic (see ``gaps_acceptable``).
+CLAUSE_PUNCTUATION = frozenset("，。、；：！？,.;:!?\n\r“”\"‘’'《》（）()【】[]")
+
+_t2s = opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _t2s_char(char: str) -> str:
+    converted = _t2s.convert(char)
+    return converted if len(converted) == 1 else char
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified, keeping the length.
+
+    OpenCC converts phrase by phrase (so 乾隆 stays 乾隆 while 乾燥 becomes 干燥);
+    t2s conversions keep the length. If some conversion did not, fall back to
+    converting character by character, which always keeps offsets aligned.
+    """
+    if text.isascii():
+        return text
+    converted = _t2s.convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(_t2s_char(c) for c in text)
+
+
+def fold(text: str) -> str:
+    """Length-preserving fold: width, ASCII case, traditional to simplified."""
+    if _FULLWIDTH_ALNUM_RE.search(text):
+        text = text.translate(_FOLD_TABLE)
+    text = _ASCII_UPPER_RE.sub(lambda m: m.group().lower(), text)
+    return to_simplified(text)
+
+
+def fold_entry(term: str) -> str:
+    """Normalise a list entry the way text is normalised: fold, then drop separators."""
+    text = fold(term.translate(_FOLD_TABLE))
+    return SEPARATOR_RE.sub("", text)
+
+
+def is_separator(char: str) -> bool:
+    return bool(_SEPARATOR_CHAR_RE.match(char))
+
+
+@dataclass(slots=True)
+class Normalized:
+    """A text in its three forms, with the map from compact offsets to original ones.
+
+    ``run_positions[i]`` is the compact offset at which the i-th removed run of
+    separators sat, ``run_removed[i]`` the number of characters removed up to and
+    including that run. An original offset is the compact offset plus the number
+    of characters removed before it, found by binary search.
+    """
+
+    original: str
+    folded: str
+    compact: str
+    run_positions: list[int] = field(default_factory=list)
+    run_removed: list[int] = field(default_factory=list)
+
+    def to_original(self, compact_index: int) -> int:
+        """Original offset of the character at ``compact_index``."""
+        k = bisect_right(self.run_positions, compact_index)
+        return compact_index + (self.run_removed[k - 1] if k else 0)
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original span covering compact span ``[start, end)`` (end exclusive)."""
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    def char_positions(self, start: int, end: int) -> list[int]:
+        """Original offsets of each character of compact span ``[start, end)``."""
+        return [self.to_original(i) for i in range(start, end)]
+
+
+def normalize(text: str) -> Normalized:
+    """Fold and compact ``text``, keeping the offset map."""
+    folded = fold(text)
+    positions: list[int] = []
+    removed: list[int] = []
+    total = 0
+    for m in SEPARATOR_RE.finditer(folded):
+        s, e = m.span()
+        positions.append(s - total)
+        total += e - s
+        removed.append(total)
+    compact = SEPARATOR_RE.sub("", folded) if positions else folded
+    return Normalized(text, folded, compact, positions, removed)
+
+
+def gaps_acceptable(original: str, char_positions: list[int]) -> bool:
+    """Decide whether a match spread over separators is a real (evasive) occurrence.
+
+    A word written with separators between *every* pair of characters
+    (代 开 发 票, 代。开。发。票) is deliberate and accepted when the word has at
+    least three characters. A word with only some
+    gaps is accepted when those gaps hold no clause punctuation, so 代*开发票
+    matches but 他代，开发票时 (two clauses that happen to touch) does not.
+    """
+    gaps = [original[a + 1 : b] for a, b in zip(char_positions, char_positions[1:], strict=False)]
+    if not any(gaps):
+        return True
+    # Two-character words straddling a sentence break are too often accidental.
+    if all(gaps) and len(char_positions) >= 3:
+        return True
+    return not any(ch in CLAUSE_PUNCTUATION for gap in gaps for ch in gap)

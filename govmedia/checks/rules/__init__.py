@@ -1,0 +1,1 @@
+"""Rules that are not word lists: privacy, format, links and leaders."""
