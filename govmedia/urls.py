@@ -14,4 +14,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("", include("govmedia.publishing.urls")),
+    path("", include("govmedia.portal.urls")),
+    path("", include(wagtail_urls)),
+]

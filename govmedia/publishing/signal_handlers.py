@@ -13,3 +13,49 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
     from govmedia.publishing.access import sync_user_groups
 
     sync_user_groups(instance.user)
+
+
+def _is_item(instance) -> bool:
+    from govmedia.publishing.models import ItemPage
+
+    return isinstance(instance, ItemPage)
+
+
+def _published(sender, instance, revision=None, **kwargs) -> None:
+    if _is_item(instance):
+        from govmedia.publishing.actions import on_item_published
+
+        if kwargs.get("alias"):
+            return
+        on_item_published(instance, revision, user=_publishing_user(revision))
+
+
+def _publishing_user(revision):
+    """Who let the text out: the last approver of this revision, else its author."""
+    if revision is None:
+        return None
+    from wagtail.models import TaskState
+
+    state = (
+        TaskState.objects.filter(revision=revision, status=TaskState.STATUS_APPROVED, finished_by__isnull=False)
+        .order_by("-finished_at")
+        .first()
+    )
+    return state.finished_by if state else revision.user
+
+
+def _unpublished(sender, instance, **kwargs) -> None:
+    if _is_item(instance):
+        from govmedia.publishing.actions import on_item_unpublished
+
+        on_item_unpublished(instance, user=kwargs.get("user"))
+
+
+def connect_page_signals() -> None:
+    from wagtail.signals import page_published, page_unpublished
+
+    page_published.connect(_published, dispatch_uid="govmedia-item-published")
+    page_unpublished.connect(_unpublished, dispatch_uid="govmedia-item-unpublished")
+
+
+connect_page_signals()

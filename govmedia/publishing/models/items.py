@@ -175,6 +175,8 @@ class ItemPage(Page):
         FieldPanel("correction_note"),
     ]
     promote_panels: list = []
+    # A copy is a new item: it gets its own 索引号 and publication history.
+    exclude_fields_in_copy = ["index_number", "publish_date", "correction_note"]
     parent_page_types = ["publishing.DepartmentIndexPage"]
     subpage_types: list = []
     template = "portal/item.html"

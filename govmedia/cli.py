@@ -1,0 +1,63 @@
+"""The `govmedia` console script: a thin dispatcher over management commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Friendly names for the commands an operator uses most; anything else is
+# passed to Django's management commands unchanged.
+ALIASES = {
+    "check": "checktext",
+    "system-check": "check",
+    "import-orgs": "import_orgs",
+    "export-orgs": "export_orgs",
+    "demo": "load_demo",
+}
+
+USAGE = """\
+usage: govmedia COMMAND [OPTIONS]
+
+Operate a govmedia installation (政务新媒体运营与监管平台).
+
+Main commands:
+  setup [--demo]        create or upgrade the database, the site and the seal key;
+                        --demo also loads the 示例市 demo data into an empty database
+  run [--port N]        serve the web site and run the background worker together
+  worker                run background tasks and the periodic scheduler only
+  archive verify        check every sealed archive record; exit 1 on tampering
+  check [PATH ...]      run the content-check engine over files or standard input
+  import-orgs / export-orgs KIND FILE
+                        .xlsx import and export of departments, people, channels
+  demo                  load the demo data (same as setup --demo)
+  system-check          Django's configuration checks
+
+Every other Django management command works too (migrate, createsuperuser,
+changepassword, publish_scheduled, ...). `govmedia COMMAND --help` tells more.
+Settings come from environment variables; see .env.example.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    if argv[0] in {"--version", "version"}:
+        from govmedia import __version__
+
+        print(f"govmedia {__version__}")
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings")
+    command = ALIASES.get(argv[0], argv[0].replace("-", "_"))
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["govmedia", command, *argv[1:]])
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

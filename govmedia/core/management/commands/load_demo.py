@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from govmedia.core.demo import DEMO_LOGINS, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data for 示例市 (a fictional city): departments, channels, people for every role "
+        "and 50+ items taken through the real publishing workflow. Meant for an empty installation."
+    )
+
+    def handle(self, *args, **options):
+        self.stdout.write("loading demo data ...")
+        result = load_demo(progress=lambda message: self.stdout.write(f"  {message}", ending="\r") if options["verbosity"] > 1 else None)
+        self.stdout.write(
+            f"demo data: {result['departments']} departments, {result['people']} people, {result['items']} items"
+        )
+        self.stdout.write(f"demo password for every account: {DEMO_LOGINS['password']}")

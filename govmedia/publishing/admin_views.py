@@ -1,0 +1,63 @@
+"""Admin views of the publishing module that Wagtail does not have: withdrawal with a reason."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from govmedia.publishing import actions
+from govmedia.publishing.models import ArchiveRecord, Delivery, ItemPage
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="撤稿理由",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="理由将存入档案并在审计记录中保留，撤稿后公众不能再访问本信息。",
+    )
+
+
+def withdraw(request, page_id: int):
+    item = get_object_or_404(ItemPage, pk=page_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_withdraw_item(request.user, item, form.cleaned_data["reason"])
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or "您没有撤稿权限。")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"“{item.title}”已撤稿，撤稿记录已存档。")
+            return redirect("wagtailadmin_pages:edit", item.pk)
+    return TemplateResponse(request, "publishing/admin/withdraw.html", {"item": item, "form": form})
+
+
+def item_record(request, page_id: int):
+    """The publication record of one item: archive entries and channel deliveries."""
+    item = get_object_or_404(ItemPage, pk=page_id)
+    if not item.permissions_for_user(request.user).can_edit() and not request.user.is_superuser:
+        from govmedia.orgs.permissions import is_supervisor
+
+        if not is_supervisor(request.user):
+            raise PermissionDenied
+    if request.method == "POST" and request.POST.get("retry"):
+        from govmedia.publishing.models import DeliveryStatus
+        from govmedia.publishing.tasks import enqueue_delivery
+
+        delivery = get_object_or_404(Delivery, pk=request.POST["retry"], page_id=item.pk, status=DeliveryStatus.FAILED)
+        enqueue_delivery(delivery.pk)
+        messages.info(request, "已安排重新发送。")
+        return redirect("publishing_item_record", item.pk)
+    return TemplateResponse(
+        request,
+        "publishing/admin/item_record.html",
+        {
+            "item": item,
+            "records": ArchiveRecord.objects.filter(page_id=item.pk).order_by("seq"),
+            "deliveries": Delivery.objects.filter(page_id=item.pk).select_related("channel").order_by("-created_at"),
+        },
+    )

@@ -1,0 +1,28 @@
+"""Channel publishers: one module per channel kind, each with the same shape.
+
+A publisher is a class with `name`, `publish(delivery, item) -> Receipt` and
+`retract(delivery, item)`. It raises `PublishError` on a failure worth
+retrying. Adding a channel means copying `portal.py` and registering it below.
+"""
+
+from __future__ import annotations
+
+from govmedia.publishing.publishers.base import Publisher, PublishError, Receipt
+from govmedia.publishing.publishers.portal import PortalPublisher
+
+PUBLISHERS: dict[str, type[Publisher]] = {
+    PortalPublisher.name: PortalPublisher,
+}
+
+# Channel kinds (orgs.ChannelKind) served by a publisher; others are synchronised by hand.
+PUBLISHER_FOR_CHANNEL_KIND: dict[str, str] = {}
+
+
+def get_publisher(name: str) -> Publisher:
+    try:
+        return PUBLISHERS[name]()
+    except KeyError as exc:
+        raise PublishError(f"no publisher named {name!r}") from exc
+
+
+__all__ = ["PUBLISHERS", "PUBLISHER_FOR_CHANNEL_KIND", "Publisher", "PublishError", "Receipt", "get_publisher"]

@@ -1,0 +1,77 @@
+"""Background work of the publishing module."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from govmedia.publishing.models import Delivery, DeliveryStatus
+from govmedia.publishing.publishers import PublishError, get_publisher
+
+logger = logging.getLogger(__name__)
+
+
+def _claim(delivery_id: int) -> bool:
+    # A conditional UPDATE claims the row, so two workers never send the same delivery.
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
+            status=DeliveryStatus.SENDING, updated_at=timezone.now()
+        )
+    )
+
+
+def run_delivery(delivery_id: int) -> str:
+    """Send one delivery; returns its final status."""
+    if not _claim(delivery_id):
+        return Delivery.objects.get(pk=delivery_id).status
+    delivery = Delivery.objects.select_related("page").get(pk=delivery_id)
+    item = delivery.page.specific
+    delivery.attempts += 1
+    try:
+        receipt = get_publisher(delivery.publisher).publish(delivery, item)
+    except PublishError as exc:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.last_error = str(exc)
+        backoff = timedelta(minutes=2 ** min(delivery.attempts, 8))
+        exhausted = delivery.attempts >= settings.GOVMEDIA_PUBLISH_MAX_ATTEMPTS
+        delivery.next_attempt_at = None if exhausted else timezone.now() + backoff
+        logger.warning("delivery %s to %s failed (attempt %s): %s", delivery.pk, delivery.publisher, delivery.attempts, exc)
+    else:
+        delivery.status = DeliveryStatus.SENT
+        delivery.last_error = ""
+        delivery.next_attempt_at = None
+        delivery.external_id = receipt.external_id or delivery.external_id
+        delivery.external_url = receipt.external_url or delivery.external_url
+    delivery.save(
+        update_fields=["status", "attempts", "last_error", "next_attempt_at", "external_id", "external_url", "updated_at"]
+    )
+    return delivery.status
+
+
+@task()
+def deliver(delivery_id: int) -> str:
+    return run_delivery(delivery_id)
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    transaction.on_commit(lambda: deliver.enqueue(delivery_id))
+
+
+def retry_due_deliveries() -> int:
+    """Periodic: re-enqueue failed deliveries whose back-off has passed."""
+    due = Delivery.objects.filter(status=DeliveryStatus.FAILED, next_attempt_at__lte=timezone.now())
+    ids = list(due.values_list("pk", flat=True)[:200])
+    for pk in ids:
+        deliver.enqueue(pk)
+    # A worker that died mid-send leaves SENDING rows; after 10 minutes they are retried.
+    stale = Delivery.objects.filter(
+        Q(status=DeliveryStatus.SENDING) & Q(updated_at__lt=timezone.now() - timedelta(minutes=10))
+    )
+    stale.update(status=DeliveryStatus.FAILED, last_error="工作进程中断，将自动重试。", next_attempt_at=timezone.now())
+    return len(ids)

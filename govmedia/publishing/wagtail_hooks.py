@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.widgets import PageListingButton
+from wagtail.log_actions import LogFormatter
+
+from govmedia.publishing import admin_views
+from govmedia.publishing.models import ItemPage
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    @actions.register_action("govmedia.withdraw")
+    class Withdraw(LogFormatter):
+        label = "撤稿"
+
+        def format_message(self, log_entry):
+            return f"撤稿，理由：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("govmedia.correct")
+    class Correct(LogFormatter):
+        label = "更正"
+
+        def format_message(self, log_entry):
+            return f"更正发布，说明：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("govmedia.published_late")
+    class PublishedLate(LogFormatter):
+        label = "逾期发布"
+
+        def format_message(self, log_entry):
+            return f"晚于预定时间 {log_entry.data.get('minutes_late', '?')} 分钟发布（后台任务可能曾停止运行）"
+
+
+@hooks.register("register_admin_urls")
+def urls():
+    return [
+        path("items/<int:page_id>/withdraw/", admin_views.withdraw, name="publishing_withdraw"),
+        path("items/<int:page_id>/record/", admin_views.item_record, name="publishing_item_record"),
+    ]
+
+
+@hooks.register("before_unpublish_page")
+def withdraw_items_with_a_reason(request, page):
+    # An item leaves the public only through 撤稿, which asks for the reason the archive keeps.
+    if isinstance(page.specific, ItemPage):
+        return redirect("publishing_withdraw", page.pk)
+    return None
+
+
+def _item_buttons(page, user, next_url=None):
+    if page.specific_class is not ItemPage:
+        return
+    yield PageListingButton("发布与档案", reverse("publishing_item_record", args=[page.pk]), priority=45, icon_name="doc-full")
+    if page.live:
+        yield PageListingButton("撤稿", reverse("publishing_withdraw", args=[page.pk]), priority=46, icon_name="cross")
+
+
+@hooks.register("register_page_listing_more_buttons")
+def listing_buttons(page, user, next_url=None):
+    yield from _item_buttons(page, user, next_url)
+
+
+@hooks.register("register_page_header_buttons")
+def header_buttons(page, user, view_name, next_url=None):
+    yield from _item_buttons(page, user, next_url)
