@@ -28,7 +28,7 @@ def say(message: str) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain itself on an old Python
         sys.exit("govmedia needs Python 3.11 or newer; this is " + sys.version.split()[0])
     if not PYTHON.exists():
         say(f"creating virtual environment in {VENV}")
@@ -39,8 +39,14 @@ def ensure_venv(extras: str) -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     target = f".[{extras}]" if extras else "."
-    say(f"installing govmedia{f'[{extras}]' if extras else ''} and its dependencies (first time takes a few minutes)")
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target], cwd=ROOT, check=True)
+    say(
+        f"installing govmedia{f'[{extras}]' if extras else ''} and its dependencies (first time takes a few minutes)"
+    )
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target],
+        cwd=ROOT,
+        check=True,
+    )
     stamp.write_text(digest)
 
 
@@ -60,7 +66,10 @@ def test(args: list[str]) -> int:
     ensure_venv("test")
     workers = os.environ.get("GOVMEDIA_TEST_WORKERS", "2")
     command = [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider", "-n", workers, *args]
-    say("running the tests on " + ("PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"))
+    say(
+        "running the tests on "
+        + ("PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite")
+    )
     return subprocess.call(command, cwd=ROOT)
 
 

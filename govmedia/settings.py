@@ -102,7 +102,8 @@ TEMPLATES = [
 _default_db = f"sqlite:///{DATA_DIR / 'govmedia.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_db) or _default_db, conn_max_age=env_int("GOVMEDIA_DB_CONN_MAX_AGE", 60)
+        env_str("DATABASE_URL", _default_db) or _default_db,
+        conn_max_age=env_int("GOVMEDIA_DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -144,10 +145,25 @@ WHITENOISE_AUTOREFRESH = DEBUG
 GOVMEDIA_MAX_UPLOAD_MB = env_int("GOVMEDIA_MAX_UPLOAD_MB", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ofd", "wps", "txt", "zip", "csv", "jpg", "png"]
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ofd",
+    "wps",
+    "txt",
+    "zip",
+    "csv",
+    "jpg",
+    "png",
+]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
 SESSION_COOKIE_AGE = env_int("GOVMEDIA_SESSION_HOURS", 8) * 3600
+# A session lasts GOVMEDIA_SESSION_HOURS after the last request, not after log-in.
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SECURE = env_bool("GOVMEDIA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGIN_URL = "wagtailadmin_login"
@@ -163,7 +179,9 @@ _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "rq": "django_tasks_rq.RQBackend",
 }
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND), "QUEUES": ["default"]}}
+TASKS = {
+    "default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND), "QUEUES": ["default"]}
+}
 REDIS_URL = env_str("REDIS_URL", "")
 
 # The government's electronic seal (Ed25519). Generated on set-up if absent.

@@ -54,10 +54,14 @@ def run_job_now(name: str) -> None:
         result = func()
     except Exception:
         PeriodicJob.objects.filter(name=name).update(
-            last_finished_at=timezone.now(), last_ok=False, last_error=traceback.format_exc()[-4000:]
+            last_finished_at=timezone.now(),
+            last_ok=False,
+            last_error=traceback.format_exc()[-4000:],
         )
         raise
-    PeriodicJob.objects.filter(name=name).update(last_finished_at=timezone.now(), last_ok=True, last_error="")
+    PeriodicJob.objects.filter(name=name).update(
+        last_finished_at=timezone.now(), last_ok=True, last_error=""
+    )
     logger.info("periodic job %s done: %s", name, result)
 
 

@@ -29,7 +29,9 @@ class People:
 
 
 def make_user(username: str, full_name: str, department: Department, *roles: str):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, first_name=full_name)
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=full_name
+    )
     for role in roles:
         Membership.objects.create(user=user, department=department, role=role)
     return user
@@ -39,12 +41,17 @@ def make_people() -> People:
     from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
 
     ensure_site()
-    city = Department.objects.create(name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB0000001X")
+    city = Department.objects.create(
+        name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB0000001X"
+    )
     education = Department.objects.create(
         name="示例市教育局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB0000002Y"
     )
     transport = Department.objects.create(
-        name="示例市交通运输局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB00000030"
+        name="示例市交通运输局",
+        kind=DepartmentKind.DEPARTMENT,
+        parent=city,
+        code="11000000MB00000030",
     )
     for department in (city, education, transport):
         ensure_department_page(department)

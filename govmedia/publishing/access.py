@@ -43,7 +43,11 @@ def role_group(department: Department | None, role: str) -> Group:
         group.permissions.add(_permission(*ADMIN_ACCESS))
         if role == Role.EDITOR:
             group.permissions.add(*[_permission(*p) for p in DOCUMENT_PERMISSIONS])
-        page = ensure_site() if department is None or role == Role.SUPERVISOR else ensure_department_page(department)
+        page = (
+            ensure_site()
+            if department is None or role == Role.SUPERVISOR
+            else ensure_department_page(department)
+        )
         for codename in ROLE_PAGE_PERMISSIONS.get(role, []):
             GroupPagePermission.objects.get_or_create(
                 group=group, page=page, permission=_permission("wagtailcore", codename)

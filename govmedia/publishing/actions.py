@@ -76,7 +76,11 @@ def do_withdraw_item(user, item: ItemPage, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise ValidationError("撤稿必须说明理由。")
-    if not (user.is_superuser or is_supervisor(user) or has_role(user, item.department_id, Role.APPROVER)):
+    if not (
+        user.is_superuser
+        or is_supervisor(user)
+        or has_role(user, item.department_id, Role.APPROVER)
+    ):
         raise PermissionDenied("只有本机构分管领导或监管员可以撤稿。")
     if not item.live:
         raise ValidationError("该信息当前未发布，无需撤稿。")
@@ -108,7 +112,10 @@ def on_item_published(item: ItemPage, revision, user=None) -> None:
                 instance=item,
                 action="govmedia.published_late",
                 user=None,
-                data={"scheduled_for": scheduled_for.isoformat(), "minutes_late": int(late.total_seconds() // 60)},
+                data={
+                    "scheduled_for": scheduled_for.isoformat(),
+                    "minutes_late": int(late.total_seconds() // 60),
+                },
             )
 
 
@@ -123,12 +130,19 @@ def _create_deliveries(item: ItemPage, revision) -> None:
         key = f"{item.pk}:{revision_id}:{publisher}:{channel.pk if channel else 0}"
         delivery, created = Delivery.objects.get_or_create(
             idempotency_key=key,
-            defaults={"page": item, "revision_id": revision_id, "channel": channel, "publisher": publisher},
+            defaults={
+                "page": item,
+                "revision_id": revision_id,
+                "channel": channel,
+                "publisher": publisher,
+            },
         )
         if created:
             enqueue_delivery(delivery.pk)
 
 
 def on_item_unpublished(item: ItemPage, user=None) -> None:
-    reason = getattr(_withdrawal, "reason", None) or "到期或由管理员下线（未经撤稿操作，未说明理由）"
+    reason = (
+        getattr(_withdrawal, "reason", None) or "到期或由管理员下线（未经撤稿操作，未说明理由）"
+    )
     archive.append_record(item, ArchiveKind.WITHDRAWAL, note=reason, actor=_actor(user))

@@ -48,7 +48,9 @@ def item_record(request, page_id: int):
         from govmedia.publishing.models import DeliveryStatus
         from govmedia.publishing.tasks import enqueue_delivery
 
-        delivery = get_object_or_404(Delivery, pk=request.POST["retry"], page_id=item.pk, status=DeliveryStatus.FAILED)
+        delivery = get_object_or_404(
+            Delivery, pk=request.POST["retry"], page_id=item.pk, status=DeliveryStatus.FAILED
+        )
         enqueue_delivery(delivery.pk)
         messages.info(request, "已安排重新发送。")
         return redirect("publishing_item_record", item.pk)
@@ -58,6 +60,8 @@ def item_record(request, page_id: int):
         {
             "item": item,
             "records": ArchiveRecord.objects.filter(page_id=item.pk).order_by("seq"),
-            "deliveries": Delivery.objects.filter(page_id=item.pk).select_related("channel").order_by("-created_at"),
+            "deliveries": Delivery.objects.filter(page_id=item.pk)
+            .select_related("channel")
+            .order_by("-created_at"),
         },
     )

@@ -51,7 +51,9 @@ def item_payload(item) -> dict[str, Any]:
             sha = _file_sha256(attachment.document)
         except (OSError, ValueError):
             sha = ""
-        attachments.append({"title": str(attachment), "filename": attachment.document.filename, "sha256": sha})
+        attachments.append(
+            {"title": str(attachment), "filename": attachment.document.filename, "sha256": sha}
+        )
     return {
         "index_number": item.index_number,
         "title": item.title,
@@ -88,7 +90,9 @@ def record_as_mapping(record: ArchiveRecord) -> dict[str, Any]:
 
 
 @transaction.atomic
-def append_record(item, kind: str, *, note: str = "", actor: str = "", payload: dict | None = None) -> ArchiveRecord:
+def append_record(
+    item, kind: str, *, note: str = "", actor: str = "", payload: dict | None = None
+) -> ArchiveRecord:
     """Append one sealed record for `item`. Never updates an existing record."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -136,7 +140,9 @@ def iter_records(batch: int = 500) -> Iterator[ArchiveRecord]:
         last_seq = chunk[-1].seq
 
 
-def verify_archive(progress: Callable[[int], None] | None = None) -> tuple[int, seal.Failure | None]:
+def verify_archive(
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, seal.Failure | None]:
     """Verify the whole chain; return (records checked, first failure or None)."""
     keys = {current_key_id(): public_key()}
     count = 0
@@ -154,5 +160,7 @@ def verify_archive(progress: Callable[[int], None] | None = None) -> tuple[int, 
 
 
 def kind_for_next_publication(item) -> str:
-    published_before = ArchiveRecord.objects.filter(page_id=item.pk).exclude(kind=ArchiveKind.WITHDRAWAL).exists()
+    published_before = (
+        ArchiveRecord.objects.filter(page_id=item.pk).exclude(kind=ArchiveKind.WITHDRAWAL).exists()
+    )
     return ArchiveKind.CORRECTION if published_before else ArchiveKind.PUBLISH

@@ -25,13 +25,21 @@ def ensure_site() -> CatalogueIndexPage:
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
-        home = root.add_child(instance=HomePage(title=settings.WAGTAIL_SITE_NAME, slug="home-portal"))
+        home = root.add_child(
+            instance=HomePage(title=settings.WAGTAIL_SITE_NAME, slug="home-portal")
+        )
         # Wagtail's own welcome page is of no use once our home exists.
         for page in root.get_children().exclude(pk=home.pk).not_type(HomePage):
             if not page.get_children().exists():
                 page.delete()
         Site.objects.all().delete()
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=settings.WAGTAIL_SITE_NAME)
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=settings.WAGTAIL_SITE_NAME,
+        )
     catalogue = CatalogueIndexPage.objects.first()
     if catalogue is None:
         catalogue = home.add_child(instance=CatalogueIndexPage(title="政府信息公开", slug="xxgk"))
@@ -60,7 +68,9 @@ def ensure_department_page(department: Department) -> DepartmentIndexPage:
     if page is None:
         catalogue = ensure_site()
         page = catalogue.add_child(
-            instance=DepartmentIndexPage(title=department.name, slug=department.code_compact.lower(), department=department)
+            instance=DepartmentIndexPage(
+                title=department.name, slug=department.code_compact.lower(), department=department
+            )
         )
     return page
 

@@ -24,12 +24,24 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 GENESIS_HASH = "0" * 64
-HEADER_FIELDS = ("seq", "kind", "index_number", "note", "sealed_at", "actor", "payload_sha256", "prev_hash", "key_id")
+HEADER_FIELDS = (
+    "seq",
+    "kind",
+    "index_number",
+    "note",
+    "sealed_at",
+    "actor",
+    "payload_sha256",
+    "prev_hash",
+    "key_id",
+)
 
 
 def canonical_json(value: Any) -> bytes:
     """Deterministic JSON: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def sha256_hex(data: bytes) -> str:
@@ -58,14 +70,18 @@ def load_or_create_private_key(path: Path) -> Ed25519PrivateKey:
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     path.touch(mode=0o600)
     path.write_bytes(pem)
     return key
 
 
 def public_key_pem(public_key: Ed25519PublicKey) -> str:
-    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
 
 
 def load_public_key_pem(pem: str | bytes) -> Ed25519PublicKey:
@@ -87,7 +103,9 @@ class Failure:
     reason: str
 
 
-def verify_chain(records: Iterable[Mapping[str, Any]], public_keys: Mapping[str, Ed25519PublicKey]) -> Failure | None:
+def verify_chain(
+    records: Iterable[Mapping[str, Any]], public_keys: Mapping[str, Ed25519PublicKey]
+) -> Failure | None:
     """Check every record in order; return the first failure, or None when all hold.
 
     Each record is a mapping with the header fields plus `payload`,
@@ -101,9 +119,14 @@ def verify_chain(records: Iterable[Mapping[str, Any]], public_keys: Mapping[str,
         if expected_seq is not None and seq != expected_seq:
             return Failure(seq, f"sequence gap: expected #{expected_seq}, found #{seq}")
         if record["prev_hash"] != expected_prev:
-            return Failure(seq, "previous-record hash does not match: a record before it was changed or removed")
+            return Failure(
+                seq,
+                "previous-record hash does not match: a record before it was changed or removed",
+            )
         if payload_digest(record["payload"]) != record["payload_sha256"]:
-            return Failure(seq, "payload does not match its sealed digest: the published text was changed")
+            return Failure(
+                seq, "payload does not match its sealed digest: the published text was changed"
+            )
         if header_digest(record) != record["record_hash"]:
             return Failure(seq, "record header does not match its sealed hash")
         key = public_keys.get(record["key_id"])

@@ -37,7 +37,9 @@ def _publishing_user(revision):
     from wagtail.models import TaskState
 
     state = (
-        TaskState.objects.filter(revision=revision, status=TaskState.STATUS_APPROVED, finished_by__isnull=False)
+        TaskState.objects.filter(
+            revision=revision, status=TaskState.STATUS_APPROVED, finished_by__isnull=False
+        )
         .order_by("-finished_at")
         .first()
     )

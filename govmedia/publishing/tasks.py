@@ -20,9 +20,9 @@ logger = logging.getLogger(__name__)
 def _claim(delivery_id: int) -> bool:
     # A conditional UPDATE claims the row, so two workers never send the same delivery.
     return bool(
-        Delivery.objects.filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).update(
-            status=DeliveryStatus.SENDING, updated_at=timezone.now()
-        )
+        Delivery.objects.filter(
+            pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+        ).update(status=DeliveryStatus.SENDING, updated_at=timezone.now())
     )
 
 
@@ -41,7 +41,13 @@ def run_delivery(delivery_id: int) -> str:
         backoff = timedelta(minutes=2 ** min(delivery.attempts, 8))
         exhausted = delivery.attempts >= settings.GOVMEDIA_PUBLISH_MAX_ATTEMPTS
         delivery.next_attempt_at = None if exhausted else timezone.now() + backoff
-        logger.warning("delivery %s to %s failed (attempt %s): %s", delivery.pk, delivery.publisher, delivery.attempts, exc)
+        logger.warning(
+            "delivery %s to %s failed (attempt %s): %s",
+            delivery.pk,
+            delivery.publisher,
+            delivery.attempts,
+            exc,
+        )
     else:
         delivery.status = DeliveryStatus.SENT
         delivery.last_error = ""
@@ -49,7 +55,15 @@ def run_delivery(delivery_id: int) -> str:
         delivery.external_id = receipt.external_id or delivery.external_id
         delivery.external_url = receipt.external_url or delivery.external_url
     delivery.save(
-        update_fields=["status", "attempts", "last_error", "next_attempt_at", "external_id", "external_url", "updated_at"]
+        update_fields=[
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "external_id",
+            "external_url",
+            "updated_at",
+        ]
     )
     return delivery.status
 
@@ -73,5 +87,9 @@ def retry_due_deliveries() -> int:
     stale = Delivery.objects.filter(
         Q(status=DeliveryStatus.SENDING) & Q(updated_at__lt=timezone.now() - timedelta(minutes=10))
     )
-    stale.update(status=DeliveryStatus.FAILED, last_error="工作进程中断，将自动重试。", next_attempt_at=timezone.now())
+    stale.update(
+        status=DeliveryStatus.FAILED,
+        last_error="工作进程中断，将自动重试。",
+        next_attempt_at=timezone.now(),
+    )
     return len(ids)

@@ -34,7 +34,9 @@ def seal_records(request, index_number: str):
 
 class VerifyForm(forms.Form):
     index = forms.CharField(label="索引号", max_length=60)
-    text = forms.CharField(label="要核验的正文", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label="要核验的正文", required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
     file = forms.FileField(label="或上传下载的附件", required=False)
 
     def clean_file(self):
@@ -66,5 +68,10 @@ def seal_verify(request):
     return render(
         request,
         "publishing/seal_verify.html",
-        {"form": form, "outcome": outcome, "key_id": current_key_id(), "site_url": settings.SITE_URL},
+        {
+            "form": form,
+            "outcome": outcome,
+            "key_id": current_key_id(),
+            "site_url": settings.SITE_URL,
+        },
     )

@@ -53,9 +53,16 @@ def withdraw_items_with_a_reason(request, page):
 def _item_buttons(page, user, next_url=None):
     if page.specific_class is not ItemPage:
         return
-    yield PageListingButton("发布与档案", reverse("publishing_item_record", args=[page.pk]), priority=45, icon_name="doc-full")
+    yield PageListingButton(
+        "发布与档案",
+        reverse("publishing_item_record", args=[page.pk]),
+        priority=45,
+        icon_name="doc-full",
+    )
     if page.live:
-        yield PageListingButton("撤稿", reverse("publishing_withdraw", args=[page.pk]), priority=46, icon_name="cross")
+        yield PageListingButton(
+            "撤稿", reverse("publishing_withdraw", args=[page.pk]), priority=46, icon_name="cross"
+        )
 
 
 @hooks.register("register_page_listing_more_buttons")
@@ -66,3 +73,10 @@ def listing_buttons(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def header_buttons(page, user, view_name, next_url=None):
     yield from _item_buttons(page, user, next_url)
+
+
+@hooks.register("construct_homepage_panels")
+def attention_panel(request, panels):
+    from govmedia.publishing.dashboard import PublishingAttentionPanel
+
+    panels.insert(0, PublishingAttentionPanel())

@@ -22,7 +22,11 @@ class ArchiveKind(models.TextChoices):
 class ArchiveRecord(models.Model):
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("信息"), null=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailcore.Page",
+        verbose_name=_("信息"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     index_number = models.CharField(_("索引号"), max_length=60, db_index=True)
     kind = models.CharField(_("类型"), max_length=20, choices=ArchiveKind.choices)

@@ -15,15 +15,23 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="deliveries")
-    revision = models.ForeignKey("wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+")
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # None is the portal itself; otherwise the channel the item is synchronised to.
-    channel = models.ForeignKey("orgs.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.ForeignKey(
+        "orgs.Channel", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
+    )
     publisher = models.CharField(_("发布器"), max_length=40)
     # Publishing twice is worse than not at all: one key per page revision and
     # channel, and a publisher reuses `external_id` when it is already set.
     idempotency_key = models.CharField(max_length=120, unique=True)
-    status = models.CharField(_("状态"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
     external_id = models.CharField(_("渠道内编号"), max_length=200, blank=True)

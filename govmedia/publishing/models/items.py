@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from govmedia.publishing.panels import CheckReportPanel
+
 
 class DisclosureCategory(models.Model):
     """A category of the 主动公开 catalogue: the statutory ones and those an administrator adds."""
@@ -27,7 +29,10 @@ class DisclosureCategory(models.Model):
     name = models.CharField(_("名称"), max_length=60, unique=True)
     description = models.CharField(_("说明"), max_length=255, blank=True)
     statutory_clause = models.CharField(
-        _("条例依据"), max_length=40, blank=True, help_text=_("如：《政府信息公开条例》第二十条第（一）项")
+        _("条例依据"),
+        max_length=40,
+        blank=True,
+        help_text=_("如：《政府信息公开条例》第二十条第（一）项"),
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -55,6 +60,9 @@ class IndexCounter(models.Model):
 
     class Meta:
         unique_together = [("department", "year")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}/{self.year}: {self.last}"
 
     @classmethod
     def peek(cls, department_id: int, year: int) -> int:
@@ -100,7 +108,10 @@ class DepartmentIndexPage(Page):
     """A department's section of the catalogue; its slug is the department's code."""
 
     department = models.OneToOneField(
-        "orgs.Department", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="index_page"
+        "orgs.Department",
+        verbose_name=_("机构"),
+        on_delete=models.PROTECT,
+        related_name="index_page",
     )
 
     content_panels = Page.content_panels + [FieldPanel("department")]
@@ -125,17 +136,30 @@ class ItemPage(Page):
     """One piece of government information, with the metadata of the 公开目录."""
 
     department = models.ForeignKey(
-        "orgs.Department", verbose_name=_("机构"), on_delete=models.PROTECT, related_name="items", editable=False
+        "orgs.Department",
+        verbose_name=_("机构"),
+        on_delete=models.PROTECT,
+        related_name="items",
+        editable=False,
     )
     category = models.ForeignKey(
-        DisclosureCategory, verbose_name=_("公开类别"), on_delete=models.PROTECT, related_name="items"
+        DisclosureCategory,
+        verbose_name=_("公开类别"),
+        on_delete=models.PROTECT,
+        related_name="items",
     )
     index_number = models.CharField(_("索引号"), max_length=60, unique=True, editable=False)
-    doc_number = models.CharField(_("文号"), max_length=80, blank=True, help_text=_("如：示政发〔2026〕3号"))
-    issuing_body = models.CharField(_("发布机构"), max_length=120, blank=True, help_text=_("留空则为所属机构名称。"))
+    doc_number = models.CharField(
+        _("文号"), max_length=80, blank=True, help_text=_("如：示政发〔2026〕3号")
+    )
+    issuing_body = models.CharField(
+        _("发布机构"), max_length=120, blank=True, help_text=_("留空则为所属机构名称。")
+    )
     written_date = models.DateField(_("成文日期"), null=True, blank=True)
     publish_date = models.DateField(_("发布日期"), null=True, blank=True, editable=False)
-    validity = models.CharField(_("有效性"), max_length=20, choices=Validity.choices, default=Validity.VALID)
+    validity = models.CharField(
+        _("有效性"), max_length=20, choices=Validity.choices, default=Validity.VALID
+    )
     is_policy = models.BooleanField(_("政策文件"), default=False)
     summary = models.TextField(_("摘要"), blank=True)
     body = RichTextField(_("正文"))
@@ -154,10 +178,13 @@ class ItemPage(Page):
         help_text=_("门户网站始终发布；另选需要同步的新媒体账号或栏目。"),
     )
     correction_note = models.TextField(
-        _("更正说明"), blank=True, help_text=_("已发布的信息再次发布即为更正，须说明更正内容和原因。")
+        _("更正说明"),
+        blank=True,
+        help_text=_("已发布的信息再次发布即为更正，须说明更正内容和原因。"),
     )
 
     content_panels = [
+        CheckReportPanel(heading=_("内容检查结果")),
         FieldPanel("title"),
         MultiFieldPanel(
             [
@@ -228,7 +255,13 @@ class ItemPage(Page):
             last = ArchiveRecord.objects.filter(page_id=self.pk).order_by("-seq").first()
             note = self.correction_note.strip()
             if not note or (last is not None and last.note.strip() == note):
-                raise ValidationError({"correction_note": _("本信息已经发布，修改后再次发布属于更正，请填写新的更正说明。")})
+                raise ValidationError(
+                    {
+                        "correction_note": _(
+                            "本信息已经发布，修改后再次发布属于更正，请填写新的更正说明。"
+                        )
+                    }
+                )
 
     def save(self, *args, **kwargs):
         if not self.department_id:

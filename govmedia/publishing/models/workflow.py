@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
 
 from govmedia.orgs.models import Role
-from govmedia.orgs.permissions import has_role, department_ids
+from govmedia.orgs.permissions import department_ids, has_role
 
 
 def _item(obj):
@@ -67,10 +67,12 @@ class DepartmentRoleTask(Task):
             return states
         from govmedia.publishing.models.items import ItemPage
 
-        item_ids = ItemPage.objects.filter(department_id__in=department_ids(user, self.role)).exclude(
-            owner=user
+        item_ids = ItemPage.objects.filter(
+            department_id__in=department_ids(user, self.role)
+        ).exclude(owner=user)
+        return states.filter(
+            workflow_state__object_id__in=[str(pk) for pk in item_ids.values_list("pk", flat=True)]
         )
-        return states.filter(workflow_state__object_id__in=[str(pk) for pk in item_ids.values_list("pk", flat=True)])
 
 
 class OverrideForm(forms.Form):
@@ -105,7 +107,7 @@ class ContentCheckTask(DepartmentRoleTask):
         item = workflow_state.content_object.specific
         revision_item = task_state.revision.as_object() if task_state.revision else item
         report = check_item(revision_item)
-        task_state.report = report.to_dict()
+        task_state.report = {**report.to_dict(), "text": report.text}
         task_state.finding_count = len(report.findings)
         task_state.blocking_count = sum(1 for f in report.findings if f.severity == "blocking")
         task_state.save(update_fields=["report", "finding_count", "blocking_count"])
@@ -138,7 +140,9 @@ class ContentCheckTask(DepartmentRoleTask):
 
     @classmethod
     def get_description(cls):
-        return _("自动运行错敏词、隐私和格式检查；有阻断问题时须退回修改，或由审核人说明理由后放行。")
+        return _(
+            "自动运行错敏词、隐私和格式检查；有阻断问题时须退回修改，或由审核人说明理由后放行。"
+        )
 
     class Meta:
         verbose_name = _("自动内容检查")
@@ -147,8 +151,14 @@ class ContentCheckTask(DepartmentRoleTask):
 
 class ReviewForm(forms.Form):
     content_ok = forms.BooleanField(label=_("内容审核通过"), required=True)
-    secrecy_ok = forms.BooleanField(label=_("保密审查通过"), required=True, help_text=_("确认不含国家秘密、工作秘密和个人隐私。"))
-    comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    secrecy_ok = forms.BooleanField(
+        label=_("保密审查通过"),
+        required=True,
+        help_text=_("确认不含国家秘密、工作秘密和个人隐私。"),
+    )
+    comment = forms.CharField(
+        label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReviewTaskState(TaskState):
@@ -205,7 +215,11 @@ class ApprovalTask(DepartmentRoleTask):
 
     def get_actions(self, obj, user):
         if self.user_may_act(obj, user):
-            return [("reject", _("退回修改"), True), ("approve", _("签发"), False), ("approve", _("签发并附意见"), True)]
+            return [
+                ("reject", _("退回修改"), True),
+                ("approve", _("签发"), False),
+                ("approve", _("签发并附意见"), True),
+            ]
         return []
 
     @classmethod

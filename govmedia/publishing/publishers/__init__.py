@@ -25,4 +25,11 @@ def get_publisher(name: str) -> Publisher:
         raise PublishError(f"no publisher named {name!r}") from exc
 
 
-__all__ = ["PUBLISHERS", "PUBLISHER_FOR_CHANNEL_KIND", "Publisher", "PublishError", "Receipt", "get_publisher"]
+__all__ = [
+    "PUBLISHERS",
+    "PUBLISHER_FOR_CHANNEL_KIND",
+    "Publisher",
+    "PublishError",
+    "Receipt",
+    "get_publisher",
+]

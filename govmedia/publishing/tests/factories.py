@@ -8,9 +8,13 @@ from govmedia.publishing.models import DepartmentIndexPage, DisclosureCategory, 
 CLEAN_BODY = "<p>各区县教育局：现就做好2026年秋季学期开学准备工作通知如下。请于9月1日前完成校舍安全检查。</p>"
 
 
-def draft_item(department, editor, *, title="关于做好2026年秋季学期开学准备工作的通知", body=CLEAN_BODY) -> ItemPage:
+def draft_item(
+    department, editor, *, title="关于做好2026年秋季学期开学准备工作的通知", body=CLEAN_BODY
+) -> ItemPage:
     parent = DepartmentIndexPage.objects.get(department=department)
-    item = ItemPage(title=title, category=DisclosureCategory.objects.first(), body=body, owner=editor)
+    item = ItemPage(
+        title=title, category=DisclosureCategory.objects.first(), body=body, owner=editor
+    )
     parent.add_child(instance=item)
     item.save_revision(user=editor)
     return ItemPage.objects.get(pk=item.pk)

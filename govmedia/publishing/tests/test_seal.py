@@ -25,7 +25,9 @@ def _chain(key, n=3):
             "key_id": seal.key_id(key.public_key()),
         }
         record_hash, signature = seal.seal(header, key)
-        records.append({**header, "payload": payload, "record_hash": record_hash, "signature": signature})
+        records.append(
+            {**header, "payload": payload, "record_hash": record_hash, "signature": signature}
+        )
         prev = record_hash
     return records
 

@@ -25,7 +25,9 @@ def test_it_confirms_a_text_copied_from_the_page(people, client):
 
 def test_it_reports_a_changed_text_as_not_matching(people, client):
     item = published_item(people)
-    response = client.post("/seal/verify/", {"index": item.index_number, "text": "请于10月1日前完成校舍安全检查。"})
+    response = client.post(
+        "/seal/verify/", {"index": item.index_number, "text": "请于10月1日前完成校舍安全检查。"}
+    )
     assert "核验不一致" in response.content.decode()
 
 

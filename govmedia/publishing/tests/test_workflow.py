@@ -7,7 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from wagtail.models import PageLogEntry
 
 from govmedia.publishing import actions
-from govmedia.publishing.models import ArchiveKind, ArchiveRecord, Delivery, DeliveryStatus, ItemPage
+from govmedia.publishing.models import (
+    ArchiveKind,
+    ArchiveRecord,
+    Delivery,
+    DeliveryStatus,
+    ItemPage,
+)
 from govmedia.publishing.tests.factories import draft_item, published_item
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +25,13 @@ def test_it_takes_an_item_through_review_sign_off_and_publication(people, client
 
     actions.do_submit_item(people.editor, item)
     item.refresh_from_db()
-    assert item.current_workflow_task.specific.__class__.__name__ == "ReviewTask"  # the check passed on its own
+    assert (
+        item.current_workflow_task.specific.__class__.__name__ == "ReviewTask"
+    )  # the check passed on its own
 
-    actions.do_workflow_action(people.reviewer, item, "approve", content_ok=True, secrecy_ok=True, comment="同意")
+    actions.do_workflow_action(
+        people.reviewer, item, "approve", content_ok=True, secrecy_ok=True, comment="同意"
+    )
     item.refresh_from_db()
     assert item.current_workflow_task.specific.__class__.__name__ == "ApprovalTask"
     assert not item.live
@@ -51,7 +61,9 @@ def test_it_stops_an_item_with_a_blocking_finding_until_a_reviewer_overrides_wit
 
     with pytest.raises(ValidationError):
         actions.do_workflow_action(people.reviewer, item, "override", comment="")
-    actions.do_workflow_action(people.reviewer, item, "override", comment="名单经本人书面同意公开。")
+    actions.do_workflow_action(
+        people.reviewer, item, "override", comment="名单经本人书面同意公开。"
+    )
     item.refresh_from_db()
     assert item.current_workflow_task.specific.__class__.__name__ == "ReviewTask"
     state.refresh_from_db()
@@ -65,14 +77,18 @@ def test_it_does_not_let_a_reviewer_approve_their_own_item(people):
     item = draft_item(people.education, people.reviewer)
     actions.do_submit_item(people.reviewer, item)
     with pytest.raises(PermissionDenied):
-        actions.do_workflow_action(people.reviewer, item, "approve", content_ok=True, secrecy_ok=True)
+        actions.do_workflow_action(
+            people.reviewer, item, "approve", content_ok=True, secrecy_ok=True
+        )
 
 
 def test_it_requires_both_content_and_confidentiality_review(people):
     item = draft_item(people.education, people.editor)
     actions.do_submit_item(people.editor, item)
     with pytest.raises(ValidationError):
-        actions.do_workflow_action(people.reviewer, item, "approve", content_ok=True, secrecy_ok=False)
+        actions.do_workflow_action(
+            people.reviewer, item, "approve", content_ok=True, secrecy_ok=False
+        )
 
 
 def test_it_keeps_another_departments_editor_out(people):
@@ -81,7 +97,9 @@ def test_it_keeps_another_departments_editor_out(people):
         actions.do_submit_item(people.other_editor, item)
     actions.do_submit_item(people.editor, item)
     with pytest.raises(PermissionDenied):
-        actions.do_workflow_action(people.other_editor, item, "approve", content_ok=True, secrecy_ok=True)
+        actions.do_workflow_action(
+            people.other_editor, item, "approve", content_ok=True, secrecy_ok=True
+        )
 
 
 def test_it_sends_a_rejected_item_back_and_restarts_the_check_on_resubmission(people):

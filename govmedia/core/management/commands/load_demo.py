@@ -13,7 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write("loading demo data ...")
-        result = load_demo(progress=lambda message: self.stdout.write(f"  {message}", ending="\r") if options["verbosity"] > 1 else None)
+        result = load_demo(
+            progress=lambda message: (
+                self.stdout.write(f"  {message}", ending="\r") if options["verbosity"] > 1 else None
+            )
+        )
         self.stdout.write(
             f"demo data: {result['departments']} departments, {result['people']} people, {result['items']} items"
         )

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("GOVMEDIA_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("GOVMEDIA_PORT", "8000")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("GOVMEDIA_PORT", "8000"))
+        )
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-worker", action="store_true", help="serve the web site only")
 
@@ -28,7 +30,9 @@ class Command(BaseCommand):
 
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "govmedia.cli", "worker"], env=os.environ.copy())
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "govmedia.cli", "worker"], env=os.environ.copy()
+            )
         address = f"http://{host}:{port}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"govmedia is running at {address}/"))
@@ -38,7 +42,7 @@ class Command(BaseCommand):
         from govmedia.core.demo import DEMO_LOGINS, demo_loaded
 
         if demo_loaded():
-            self.stdout.write("  demo log-ins (password for all: %s):" % DEMO_LOGINS["password"])
+            self.stdout.write(f"  demo log-ins (password for all: {DEMO_LOGINS['password']}):")
             for username, role in DEMO_LOGINS["people"]:
                 self.stdout.write(f"    {username:<14} {role}")
         self.stdout.write("Press Ctrl+C to stop.\n")

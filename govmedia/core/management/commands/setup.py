@@ -13,8 +13,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--demo", action="store_true", help="load demo data into an empty installation")
-        parser.add_argument("--collectstatic", action="store_true", help="also collect static files (production)")
+        parser.add_argument(
+            "--demo", action="store_true", help="load demo data into an empty installation"
+        )
+        parser.add_argument(
+            "--collectstatic", action="store_true", help="also collect static files (production)"
+        )
 
     def handle(self, *args, demo: bool, collectstatic: bool, **options):
         verbosity = options.get("verbosity", 1)
@@ -24,7 +28,9 @@ class Command(BaseCommand):
         from govmedia.publishing.bootstrap import ensure_site
 
         ensure_site()
-        self.stdout.write(f"seal key: {settings.GOVMEDIA_SEAL_KEY_FILE} (key id {archive.current_key_id()})")
+        self.stdout.write(
+            f"seal key: {settings.GOVMEDIA_SEAL_KEY_FILE} (key id {archive.current_key_id()})"
+        )
         if collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         if demo:

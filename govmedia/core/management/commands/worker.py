@@ -17,8 +17,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-scheduler", action="store_true", help="run tasks only, no periodic jobs")
-        parser.add_argument("--once", action="store_true", help="enqueue due jobs, run every queued task, then exit")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="run tasks only, no periodic jobs"
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="enqueue due jobs, run every queued task, then exit"
+        )
 
     def handle(self, *args, no_scheduler: bool, once: bool, **options):
         if once:
@@ -35,7 +39,9 @@ class Command(BaseCommand):
                 daemon=True,
             )
             thread.start()
-            self.stdout.write(f"scheduler: {', '.join(sorted(scheduler.JOBS))} every {settings.GOVMEDIA_SCHEDULER_INTERVAL}s")
+            self.stdout.write(
+                f"scheduler: {', '.join(sorted(scheduler.JOBS))} every {settings.GOVMEDIA_SCHEDULER_INTERVAL}s"
+            )
         try:
             if settings.TASKS_BACKEND == "rq":
                 call_command("rqworker", "default")

@@ -25,11 +25,17 @@ class Command(BaseCommand):
             self.stdout.write(archive.public_key_pem())
             return
         total = ArchiveRecord.objects.count()
-        bar = tqdm(total=total, unit="record", disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
+        bar = tqdm(
+            total=total, unit="record", disable=quiet or not sys.stderr.isatty(), file=sys.stderr
+        )
         with bar:
             count, failure = archive.verify_archive(progress=bar.update)
         if failure is not None:
             self.stderr.write(f"FAILED at record #{failure.seq}: {failure.reason}")
-            self.stderr.write(f"{count} record(s) read; the archive cannot be trusted from #{failure.seq} on.")
+            self.stderr.write(
+                f"{count} record(s) read; the archive cannot be trusted from #{failure.seq} on."
+            )
             raise CommandError("archive verification failed", returncode=1)
-        self.stdout.write(f"OK: {count} record(s) verified; chain intact, all signatures valid (key {archive.current_key_id()}).")
+        self.stdout.write(
+            f"OK: {count} record(s) verified; chain intact, all signatures valid (key {archive.current_key_id()})."
+        )

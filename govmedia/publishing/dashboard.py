@@ -1,0 +1,52 @@
+"""The admin home panel: what needs a person's attention in publishing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+from wagtail.models import Revision
+
+from govmedia.core.models import PeriodicJob
+from govmedia.publishing.models import Delivery, DeliveryStatus, ItemPage
+
+
+def overdue_scheduled(now=None):
+    """Approved revisions whose go-live time passed without being published."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=2 * settings.GOVMEDIA_SCHEDULER_INTERVAL)
+    return (
+        Revision.page_revisions.filter(approved_go_live_at__lt=now - grace)
+        .filter(object_id__in=[str(pk) for pk in ItemPage.objects.values_list("pk", flat=True)])
+        .order_by("approved_go_live_at")
+    )
+
+
+def worker_seems_down(now=None) -> bool:
+    now = now or timezone.now()
+    last = (
+        PeriodicJob.objects.filter(name="publish_scheduled")
+        .values_list("last_finished_at", flat=True)
+        .first()
+    )
+    return last is None or last < now - timedelta(minutes=5)
+
+
+class PublishingAttentionPanel(Component):
+    name = "govmedia_publishing_attention"
+    order = 50
+    template_name = "publishing/admin/attention_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        overdue = list(overdue_scheduled()[:20])
+        for revision in overdue:
+            revision.item = ItemPage.objects.filter(pk=revision.object_id).first()
+        return {
+            "overdue": overdue,
+            "failed": Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related(
+                "page", "channel"
+            )[:20],
+            "worker_down": worker_seems_down(),
+        }
