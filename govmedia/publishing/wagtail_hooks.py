@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.widgets import PageListingButton
+from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 
 from govmedia.publishing import admin_views
@@ -53,14 +53,14 @@ def withdraw_items_with_a_reason(request, page):
 def _item_buttons(page, user, next_url=None):
     if page.specific_class is not ItemPage:
         return
-    yield PageListingButton(
+    yield Button(
         "发布与档案",
         reverse("publishing_item_record", args=[page.pk]),
         priority=45,
         icon_name="doc-full",
     )
     if page.live:
-        yield PageListingButton(
+        yield Button(
             "撤稿", reverse("publishing_withdraw", args=[page.pk]), priority=46, icon_name="cross"
         )
 
