@@ -56,8 +56,10 @@ _FAMILY = {
 }
 _FULL_WIDTH = set("（）【】《》〈〉「」『』“”〔〕")
 BRACKET_RE = re.compile("[()（）\\[\\]【】《》〈〉「」『』“”{}〔〕\n]")
-# "1）", "a)", "一）" at the start of a line are list numbers, not stray brackets.
-_LIST_NUMBER_RE = re.compile(r"(?:^|\n)[ \t\u3000]*[0-9A-Za-z一二三四五六七八九十]{1,3}$")
+# "1）", "a)", "一）" at the start of a line or after a clause are list numbers, not strays.
+_LIST_NUMBER_RE = re.compile(
+    r"(?:^|[\n；;。，,：:])[ \t\u3000]*[0-9A-Za-z一二三四五六七八九十]{1,3}$"
+)
 
 
 def find_format(text: str) -> list[Finding]:
