@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 
 
@@ -12,3 +15,36 @@ def people(db):
 def _tasks_run_inline(settings):
     # Background work runs inline in tests, so a test sees its effects at once.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page():
+    """A headless Chromium page (Debian's Chromium driven by Playwright); skips when none is installed."""
+    if CHROMIUM is None:
+        pytest.skip("no Chromium installed")
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls in
+    # the test itself are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
