@@ -24,6 +24,16 @@ from ..findings import BLOCKING, LEADER, Finding
 from ..normalize import fold
 
 _FORMER_MARKERS = ("原", "前")
+# Titles recognised next to a known name even when no one in the table holds them,
+# so that 市长张三 is caught when 张三 is only 副市长.
+COMMON_TITLES = (
+    "书记", "副书记", "常委", "省长", "副省长", "市长", "副市长", "常务副市长",
+    "县长", "副县长", "区长", "副区长", "镇长", "副镇长", "乡长", "副乡长",
+    "主席", "副主席", "主任", "副主任", "部长", "副部长", "厅长", "副厅长",
+    "局长", "副局长", "处长", "副处长", "科长", "副科长", "秘书长", "副秘书长",
+    "党组书记", "党组副书记", "市委书记", "市委副书记", "县委书记", "县委副书记",
+    "区委书记", "区委副书记", "院长", "副院长", "检察长", "副检察长", "总经理", "董事长",
+)  # fmt: skip
 _TITLE_JOINERS = "、兼"
 
 
@@ -48,7 +58,7 @@ def _automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
 class LeaderChecker:
     def __init__(self, leaders: Iterable[Leader]) -> None:
         self.posts: dict[str, list[Leader]] = defaultdict(list)
-        titles: set[str] = set()
+        titles: set[str] = {fold(t) for t in COMMON_TITLES}
         for leader in leaders:
             name, title = fold(leader.name.strip()), fold(leader.title.strip())
             if len(name) >= 2 and title:

@@ -1,0 +1,312 @@
+"""``govmedia check``: check texts, HTML, .docx and .xlsx files from the command line.
+
+Runs without Django (``python -m govmedia.checks.cli``); the ``checktext``
+management command delegates here, adding the lists kept in the database.
+
+Exit status: 0 nothing blocking, 1 something blocking, 2 a usage or input
+error (reported in one English line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from .engine import CheckReport, Engine
+from .evaluate import EvaluationFileError, evaluate
+from .findings import CATEGORY_LABELS, SEVERITY_LABELS
+from .inputs import DEFAULT_MAX_BYTES, InputError, expand_paths, read_path
+from .leaders_file import LeaderFileError, load_leaders
+from .lists import ListEntry, ListFileError, default_cache_dir, load_builtin_lists, load_lists
+from .rules.leaders import Leader
+from .rules.links import DEFAULT_TIMEOUT, LinkChecker
+from .rules.privacy import mask_text
+
+EXIT_OK = 0
+EXIT_BLOCKING = 1
+EXIT_ERROR = 2
+
+# Extra entries and leaders supplied by the caller (the Django command adds the database's).
+ExtraSource = Callable[[], tuple[list[ListEntry], list[Leader]]]
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse would print usage and exit 2 itself
+        raise UsageError(message)
+
+
+def build_parser(prog: str = "govmedia check") -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=prog,
+        description=(
+            "Check texts for sensitive words, outdated expressions, wrong leader titles, "
+            "typos, privacy leaks, broken or forbidden links and punctuation problems. "
+            "Exit status: 0 nothing blocking, 1 something blocking, 2 usage or input error."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders to check (.txt, .html, .docx, .xlsx); '-' or nothing reads stdin",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--show-text", action="store_true", help="print the visible text that offsets refer to"
+    )
+    parser.add_argument(
+        "--mask", action="store_true", help="print the text with privacy findings masked"
+    )
+    parser.add_argument(
+        "--lists",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add word lists from a .txt/.xlsx file or a folder (repeatable)",
+    )
+    parser.add_argument(
+        "--no-builtin", action="store_true", help="do not load the built-in word lists"
+    )
+    parser.add_argument(
+        "--leaders",
+        metavar="FILE",
+        help="leader table (.txt/.tsv/.xlsx: name, title, organisation, start, end)",
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="date at which leader titles are checked (default today)",
+    )
+    parser.add_argument(
+        "--forbidden-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host whose links are blocking findings (repeatable; subdomains included)",
+    )
+    parser.add_argument("--no-links", action="store_true", help="do not check links over HTTP")
+    parser.add_argument(
+        "--link-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="per-link timeout",
+    )
+    parser.add_argument("--html", action="store_true", help="treat stdin and unknown files as HTML")
+    parser.add_argument(
+        "--max-size",
+        type=float,
+        default=DEFAULT_MAX_BYTES / (1024 * 1024),
+        metavar="MB",
+        help="refuse files larger than this (default %(default)s MB)",
+    )
+    parser.add_argument(
+        "--evaluate",
+        metavar="FILE",
+        help="run a labelled .jsonl set and print precision and recall per category",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: on for several files when stderr is a terminal)",
+    )
+    return parser
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def format_report(report: CheckReport, *, show_text: bool, mask: bool) -> str:
+    out: list[str] = []
+    blocking = report.stats.get("blocking", 0)
+    out.append(f"{report.source}: {len(report.findings)} finding(s), {blocking} blocking")
+    if show_text:
+        out.append("--- visible text ---")
+        out.append(report.text)
+        out.append("--- end of text ---")
+    if mask:
+        out.append("--- masked text ---")
+        out.append(mask_text(report.text, report.findings))
+        out.append("--- end of masked text ---")
+    for f in report.findings:
+        line, col = _line_col(report.text, f.start)
+        label = f"{CATEGORY_LABELS.get(f.category, f.category)}/{SEVERITY_LABELS.get(f.severity, f.severity)}"
+        text = f.text if len(f.text) <= 60 else f.text[:57] + "…"
+        suggestion = f" → {f.suggestion}" if f.suggestion else ""
+        out.append(
+            f"  {line}:{col} [{f.severity}] {f.category} ({label}) “{text}”{suggestion}  [{f.rule}; {f.start}-{f.end}]"
+        )
+    return "\n".join(out)
+
+
+def _err(stream: IO[str], message: str) -> None:
+    print(f"govmedia check: {message}", file=stream)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str = "govmedia check",
+    stdin: IO[bytes] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    extra: ExtraSource | None = None,
+) -> int:
+    """Run the command line; return the exit status instead of exiting."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        return _run(
+            list(sys.argv[1:] if argv is None else argv), prog, stdin, stdout, stderr, extra
+        )
+    except UsageError as exc:
+        _err(stderr, f"{exc} (see {prog} --help)")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (| head); nothing useful is left to say.
+        return EXIT_OK
+    except Exception as exc:  # the promise is no traceback; GOVMEDIA_DEBUG=1 shows it
+        if os.environ.get("GOVMEDIA_DEBUG"):
+            raise
+        _err(stderr, f"internal error: {exc.__class__.__name__}: {exc}")
+        return EXIT_ERROR
+
+
+def _run(
+    argv: list[str],
+    prog: str,
+    stdin: IO[bytes] | None,
+    stdout: IO[str],
+    stderr: IO[str],
+    extra: ExtraSource | None,
+) -> int:
+    parser = build_parser(prog)
+    if "-h" in argv or "--help" in argv:
+        parser.print_help(stdout)
+        return EXIT_OK
+    args = parser.parse_args(argv)
+    status = EXIT_OK
+    cache_dir = default_cache_dir()
+
+    entries: list[ListEntry] = []
+    if not args.no_builtin:
+        builtin, _ = load_builtin_lists(cache_dir=cache_dir)
+        entries += builtin
+    try:
+        added, row_errors = load_lists([Path(p) for p in args.lists], cache_dir=cache_dir)
+    except ListFileError as exc:
+        _err(stderr, str(exc))
+        return EXIT_ERROR
+    for error in row_errors:
+        _err(stderr, f"list row skipped: {error}")
+    if row_errors:
+        status = EXIT_ERROR
+    entries += added
+
+    leaders: list[Leader] = []
+    if args.leaders:
+        try:
+            leaders, leader_errors = load_leaders(Path(args.leaders))
+        except LeaderFileError as exc:
+            _err(stderr, str(exc))
+            return EXIT_ERROR
+        for error in leader_errors:
+            _err(stderr, f"leader row skipped: {error}")
+        if leader_errors:
+            status = EXIT_ERROR
+    if extra is not None:
+        more_entries, more_leaders = extra()
+        entries += more_entries
+        leaders += more_leaders
+
+    if args.evaluate:
+        try:
+            result = evaluate(Path(args.evaluate), entries=entries)
+        except (EvaluationFileError, KeyError, TypeError, ValueError) as exc:
+            _err(stderr, f"{args.evaluate}: {exc}")
+            return EXIT_ERROR
+        if args.format == "json":
+            print(json.dumps(result.to_dict(), ensure_ascii=False), file=stdout)
+        else:
+            print(f"{result.passages} passages", file=stdout)
+            print(result.table(), file=stdout)
+            for mistake in result.mistakes:
+                print(f"  {mistake}", file=stdout)
+        return status
+
+    today = None
+    if args.as_of:
+        try:
+            today = date.fromisoformat(args.as_of)
+        except ValueError as exc:
+            raise UsageError(f"--as-of {args.as_of!r} is not a date like 2026-06-01") from exc
+    if args.max_size <= 0:
+        raise UsageError("--max-size must be positive")
+    engine = Engine(
+        entries,
+        leaders,
+        forbidden_hosts=args.forbidden_host,
+        link_checker=None if args.no_links else LinkChecker(timeout=args.link_timeout),
+        today=today,
+    )
+
+    paths = list(expand_paths(args.paths or ["-"]))
+    if not paths:
+        raise UsageError("no checkable files found in the given folders")
+    if paths.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    show_progress = (
+        args.progress if args.progress is not None else (len(paths) > 1 and stderr.isatty())
+    )
+    iterator: Any = paths
+    if show_progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(paths, file=stderr, unit="file", desc="checking")
+    raw_stdin = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+    max_bytes = int(args.max_size * 1024 * 1024)
+    any_blocking = False
+    for path in iterator:
+        try:
+            document = read_path(
+                path, html=True if args.html else None, max_bytes=max_bytes, stdin=raw_stdin
+            )
+        except InputError as exc:
+            _err(stderr, str(exc))
+            status = EXIT_ERROR
+            continue
+        report = engine.check(document.text, html=document.html, source=document.source)
+        report.stats["encoding"] = document.encoding
+        any_blocking = any_blocking or report.has_blocking
+        if args.format == "json":
+            obj = report.to_dict()
+            if args.show_text:
+                obj["text"] = report.text
+            if args.mask:
+                obj["masked_text"] = mask_text(report.text, report.findings)
+            print(json.dumps(obj, ensure_ascii=False), file=stdout)
+        else:
+            print(format_report(report, show_text=args.show_text, mask=args.mask), file=stdout)
+    if status == EXIT_ERROR:
+        return EXIT_ERROR
+    return EXIT_BLOCKING if any_blocking else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

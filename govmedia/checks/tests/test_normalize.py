@@ -1,0 +1,40 @@
+from govmedia.checks.normalize import fold, fold_entry, gaps_acceptable, normalize
+
+
+def test_it_keeps_the_length_when_folding_width_case_and_traditional_characters():
+    text = "國土資源部ＡＢＣ１２３　Ok"
+    folded = fold(text)
+    assert folded == "国土资源部abc123 ok"
+    assert len(folded) == len(text)
+
+
+def test_it_leaves_simplified_words_that_look_traditional_alone():
+    assert fold("著名的乾隆年间") == "著名的乾隆年间"
+
+
+def test_it_removes_separators_and_zero_width_characters_from_the_compact_form():
+    norm = normalize("代 开\u200b发*票。")
+    assert norm.compact == "代开发票"
+
+
+def test_it_maps_compact_offsets_back_to_the_original_text():
+    text = "前言：代 开 发 票！"
+    norm = normalize(text)
+    start = norm.compact.index("代开发票")
+    s, e = norm.span_to_original(start, start + 4)
+    assert text[s:e] == "代 开 发 票"
+
+
+def test_it_normalises_list_entries_the_same_way_as_text():
+    assert fold_entry("代·开 發票") == "代开发票"
+
+
+def test_it_accepts_systematic_separators_but_not_a_clause_break_in_part_of_a_word():
+    assert gaps_acceptable("代，开，发，票", [0, 2, 4, 6])
+    assert not gaps_acceptable("代，开发票", [0, 2, 3, 4])
+    assert gaps_acceptable("代*开发票", [0, 2, 3, 4])
+
+
+def test_it_does_not_join_a_two_character_word_across_a_sentence_break():
+    assert not gaps_acceptable("按。装", [0, 2])
+    assert gaps_acceptable("按 装", [0, 2])
