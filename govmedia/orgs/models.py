@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -60,6 +61,14 @@ class Department(models.Model):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("上级机构不能是本机构或其下级。")})
             ancestor = ancestor.parent
+
+    def tree_label(self) -> str:
+        """The name indented by depth, so a flat list reads as the tree."""
+        depth = len(self.ancestors())
+        return f"{'　' * 2 * depth}{'└ ' if depth else ''}{self.name}"
+
+    tree_label.short_description = _("名称")  # type: ignore[attr-defined]
+    tree_label.admin_order_field = "name"  # type: ignore[attr-defined]
 
     def ancestors(self) -> list[Department]:
         chain: list[Department] = []
@@ -157,3 +166,19 @@ class Channel(models.Model):
             raise ValidationError({"url": _("网站栏目须填写网址。")})
         if self.kind != ChannelKind.WEBSITE_COLUMN and not (self.account_id or self.url):
             raise ValidationError({"account_id": _("新媒体账号须填写账号或网址。")})
+
+
+class Person(User):
+    """A user seen as a person of the organisation: name, username, phone and roles.
+
+    A proxy, so the orgs admin's 人员 area has its own URLs and permission policy
+    without touching Wagtail's own user management.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.get_username()

@@ -1,0 +1,97 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from govmedia.core.testing import PASSWORD
+from govmedia.orgs.importing import CHANNELS, DEPARTMENTS
+from govmedia.orgs.models import Channel, Department
+from govmedia.orgs.tests.workbooks import read_back, refused, xlsx
+
+
+@pytest.fixture
+def admin_client(client, people):
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    assert client.login(username="root", password=PASSWORD)
+    return client
+
+
+def upload(client, kind, buffer, name="upload.xlsx"):
+    buffer.name = name
+    return client.post(reverse("orgs_import", args=[kind]), {"file": buffer})
+
+
+def test_it_imports_an_upload_and_shows_the_bad_rows(admin_client, people):
+    response = upload(
+        admin_client,
+        CHANNELS,
+        xlsx(
+            CHANNELS,
+            [
+                ["示例市教育局", "微信公众号", "示例教育", "", "sl_edu", "", "", 7, ""],
+                ["示例市教育局", "传真", "传真号", "", "123", "", "", "", ""],
+            ],
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "新增 1 条" in response.text
+    assert "传真" in response.text
+    assert Channel.objects.filter(name="示例教育").exists()
+    bad = admin_client.get(reverse("orgs_import_bad_rows", args=[CHANNELS]))
+    assert read_back(bad.content)[1][1] == "传真"
+
+
+def test_it_refuses_a_file_that_is_not_really_xlsx(admin_client, people):
+    before = Department.objects.count()
+
+    response = upload(
+        admin_client, DEPARTMENTS, io.BytesIO(b"MZ\x90\x00 not a workbook"), name="virus.xlsx"
+    )
+
+    assert response.status_code == 200
+    assert "不是有效的 Excel 工作簿" in response.text
+    assert Department.objects.count() == before
+
+
+def test_it_refuses_an_oversized_file(admin_client, people, settings):
+    settings.GOVMEDIA_MAX_IMPORT_MB = 0
+    before = Department.objects.count()
+
+    response = upload(
+        admin_client,
+        DEPARTMENTS,
+        xlsx(DEPARTMENTS, [["新局", "", "政府部门", "", "11000000MB0000005Y", 1]]),
+    )
+
+    assert response.status_code == 200
+    assert "文件太大" in response.text
+    assert Department.objects.count() == before
+
+
+def test_it_offers_a_template_with_the_chinese_header(admin_client):
+    response = admin_client.get(reverse("orgs_import_template", args=[DEPARTMENTS]))
+
+    assert read_back(response.content)[0][:3] == ["名称", "简称", "类型"]
+
+
+def test_it_keeps_non_administrators_out_of_import(client, people):
+    client.login(username="supervisor", password=PASSWORD)
+
+    assert refused(client.get(reverse("orgs_import", args=[DEPARTMENTS])))
+    assert refused(client.get(reverse("orgs_export", args=[DEPARTMENTS])))
+
+
+def test_it_shows_departments_as_a_tree_to_an_administrator(admin_client, people):
+    response = admin_client.get(reverse("orgs_departments:index"))
+
+    assert response.status_code == 200
+    assert response.text.index("示例市人民政府") < response.text.index("└ 示例市教育局")
+
+
+def test_it_keeps_editors_out_of_departments_and_people(client, people):
+    client.login(username="editor", password=PASSWORD)
+
+    assert refused(client.get(reverse("orgs_departments:index")))
+    assert refused(client.get(reverse("orgs_people:index")))
