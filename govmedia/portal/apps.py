@@ -5,3 +5,8 @@ class PortalConfig(AppConfig):
     name = "govmedia.portal"
     label = "portal"
     verbose_name = "门户网站"
+
+    def ready(self) -> None:
+        from govmedia.portal import signal_handlers
+
+        signal_handlers.connect()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+HOME_LATEST_ITEMS = 10
 
 
 class HomePage(Page):
@@ -18,3 +21,95 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("门户首页")
+
+    def get_context(self, request, *args, **kwargs):
+        from govmedia.portal.views import department_tree
+        from govmedia.publishing.models import CatalogueIndexPage, DisclosureCategory, ItemPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_items"] = (
+            ItemPage.objects.live()
+            .select_related("department", "category")
+            .defer("body")
+            .order_by("-first_published_at", "-pk")[:HOME_LATEST_ITEMS]
+        )
+        context["department_tree"] = department_tree()
+        context["categories"] = DisclosureCategory.objects.all()
+        context["catalogue_page"] = CatalogueIndexPage.objects.live().first()
+        return context
+
+
+class SearchTerm(models.Model):
+    """One row of the inverted index: how often a term occurs in one live item.
+
+    The filter columns (department, category, date) are copied from the item so
+    a search is answered from this table alone, through the (term, page) index.
+    """
+
+    term = models.CharField(_("词"), max_length=40)
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    title_count = models.PositiveIntegerField(_("标题中出现次数"), default=0)
+    body_count = models.PositiveIntegerField(_("正文中出现次数"), default=0)
+    department = models.ForeignKey(
+        "orgs.Department", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    category = models.ForeignKey(
+        "publishing.DisclosureCategory", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    publish_date = models.DateField(_("发布日期"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "page"], name="portal_searchterm_term_page")
+        ]
+        verbose_name = _("检索词")
+        verbose_name_plural = _("检索词")
+
+    def __str__(self) -> str:
+        return f"{self.term} @ {self.page_id}"
+
+
+class AnnualReport(models.Model):
+    """政府信息公开工作年度报告, published by each body by the statutory deadline."""
+
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("机构"),
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+    )
+    year = models.PositiveIntegerField(_("报告年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("报告文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("报告页面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("报告作为一条政府信息发布时，选择该页面。"),
+    )
+    published_at = models.DateTimeField(
+        _("公开时间"), null=True, blank=True, help_text=_("留空表示尚未公开。")
+    )
+
+    class Meta:
+        ordering = ["-year", "department__order", "department_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year"], name="portal_annualreport_department_year"
+            )
+        ]
+        verbose_name = _("政府信息公开工作年度报告")
+        verbose_name_plural = _("政府信息公开工作年度报告")
+
+    def __str__(self) -> str:
+        return self.title
