@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 # Categories, in the order reports list them.
@@ -55,7 +55,16 @@ class Finding:
     rule: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Spelled out: dataclasses.asdict deep-copies and is ~10x slower on big reports.
+        return {
+            "category": self.category,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "suggestion": self.suggestion,
+            "rule": self.rule,
+        }
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:

@@ -291,7 +291,7 @@ def default_cache_dir() -> Path:
 def load_list_file_cached(
     path: Path, *, cache_dir: Path | None
 ) -> tuple[list[ListEntry], list[ListError]]:
-    if cache_dir is None:
+    if cache_dir is None or not path.is_file():
         return load_list_file(path)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()

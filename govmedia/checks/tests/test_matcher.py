@@ -18,7 +18,7 @@ def reference_find(entries: list[ListEntry], text: str) -> set[tuple[str, int, i
     for e in entries:
         by_key[(e.key, e.category)] = e
     hits = []
-    for (key, category), e in by_key.items():
+    for (key, _category), e in by_key.items():
         i = norm.compact.find(key)
         while i >= 0:
             cs, ce = i, i + len(key)
