@@ -106,3 +106,32 @@ def test_it_exports_the_channel_list_as_xlsx(client, people, channels):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_it_offers_an_editor_only_their_own_department_when_adding(client, people):
+    login(client, people.editor)
+
+    response = client.get(reverse("orgs_channels:add"))
+
+    assert response.status_code == 200
+    assert "示例市教育局" in response.text
+    assert "示例市交通运输局" not in response.text
+
+
+def test_it_lets_an_editor_add_a_channel_to_their_department(client, people):
+    login(client, people.editor)
+
+    response = client.post(
+        reverse("orgs_channels:add"),
+        {
+            "department": people.education.pk,
+            "kind": "website_column",
+            "name": "通知公告",
+            "url": "https://www.example.gov.cn/jyj/tzgg/",
+            "update_every_days": 14,
+            "status": "active",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Channel.objects.get(name="通知公告").department == people.education

@@ -95,3 +95,11 @@ def test_it_keeps_editors_out_of_departments_and_people(client, people):
 
     assert refused(client.get(reverse("orgs_departments:index")))
     assert refused(client.get(reverse("orgs_people:index")))
+
+
+def test_it_renders_the_import_page_with_its_format(admin_client):
+    response = admin_client.get(reverse("orgs_import", args=["people"]))
+
+    assert response.status_code == 200
+    assert "初始密码" in response.text
+    assert reverse("orgs_import_template", args=["people"]) in response.text

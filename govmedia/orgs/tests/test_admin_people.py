@@ -88,3 +88,24 @@ def test_it_removes_a_role_when_its_row_is_deleted(admin_client, people):
     assert response.status_code == 302, response.text[:2000]
     assert not Membership.objects.filter(user=people.editor).exists()
     assert people.editor.check_password(PASSWORD)
+
+
+def test_it_renders_the_person_forms(admin_client, people):
+    add = admin_client.get(reverse("orgs_people:add"))
+    edit = admin_client.get(reverse("orgs_people:edit", args=[people.editor.pk]))
+
+    assert add.status_code == edit.status_code == 200
+    assert "memberships-TOTAL_FORMS" in edit.text
+    assert "初始密码" in add.text
+
+
+def test_it_refuses_a_duplicate_role_row(admin_client, people):
+    row = {"department": people.education.pk, "role": Role.EDITOR}
+
+    response = admin_client.post(
+        reverse("orgs_people:add"),
+        {"first_name": "孙编辑", "username": "sun", "is_active": "on", **formset([row, row])},
+    )
+
+    assert response.status_code == 200
+    assert not get_user_model().objects.filter(username="sun").exists()
