@@ -200,6 +200,12 @@ def read_rows(kind: str, file: IO[bytes] | str) -> list[tuple[int, dict[str, str
                 continue
             result.append((row_number, cells, originals))
         return result
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a valid zip fails only while it is read
+        raise ImportFileError(
+            _("工作簿内容已损坏，无法读取。请另存为新的 .xlsx 文件后再上传。")
+        ) from exc
     finally:
         workbook.close()
 

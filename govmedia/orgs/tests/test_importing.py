@@ -1,4 +1,15 @@
-from govmedia.orgs.importing import CHANNELS, DEPARTMENTS, PEOPLE, export_workbook, import_workbook
+import io
+
+import pytest
+
+from govmedia.orgs.importing import (
+    CHANNELS,
+    DEPARTMENTS,
+    PEOPLE,
+    ImportFileError,
+    export_workbook,
+    import_workbook,
+)
 from govmedia.orgs.models import Channel, ChannelStatus, Department, Membership, Role
 from govmedia.orgs.tests.workbooks import read_back, xlsx
 
@@ -188,7 +199,7 @@ def test_it_exports_workbooks_that_reimport_cleanly(people):
 
     for kind in (DEPARTMENTS, PEOPLE, CHANNELS):
         data = export_workbook(kind)
-        report = import_workbook(kind, xlsx_from(data))
+        report = import_workbook(kind, io.BytesIO(data))
         assert report.errors == [], kind
         assert report.created == 0, kind
         assert report.updated > 0, kind
@@ -201,7 +212,8 @@ def test_it_exports_departments_parents_first_into_an_empty_database(people):
     assert names.index("示例市人民政府") < names.index("示例市教育局")
 
 
-def xlsx_from(data: bytes):
-    import io
-
-    return io.BytesIO(data)
+def test_it_refuses_a_workbook_without_the_required_columns(db):
+    with pytest.raises(ImportFileError, match="机构代码"):
+        import_workbook(
+            DEPARTMENTS, xlsx(DEPARTMENTS, [["甲局", "政府部门"]], headers=["名称", "类型"])
+        )
