@@ -14,6 +14,7 @@ FEED_LENGTH = 30
 class ItemsFeed(Feed):
     feed_type = Rss201rev2Feed
     scope = "all"
+    language = "zh-CN"
 
     def __call__(self, request, *args, **kwargs):
         # Page URLs depend on the site the request came to.
