@@ -37,6 +37,8 @@ def test_it_hides_another_departments_channel_from_an_editor(client, people, cha
 
     assert refused(client.get(reverse("orgs_channels:edit", args=[other])))
     assert refused(client.get(reverse("orgs_channels:inspect", args=[other])))
+    assert refused(client.get(reverse("orgs_channels:history", args=[other])))
+    assert refused(client.get(reverse("orgs_channels:usage", args=[other])))
     assert refused(client.post(reverse("orgs_channels:delete", args=[other])))
     assert Channel.objects.filter(pk=other).exists()
 
