@@ -295,9 +295,7 @@ def _run(
         report.stats["encoding"] = document.encoding
         any_blocking = any_blocking or report.has_blocking
         if args.format == "json":
-            obj = report.to_dict()
-            if args.show_text:
-                obj["text"] = report.text
+            obj = report.to_dict(include_text=args.show_text)
             if args.mask:
                 obj["masked_text"] = mask_text(report.text, report.findings)
             print(json.dumps(obj, ensure_ascii=False), file=stdout)

@@ -50,12 +50,16 @@ class CheckReport:
     def counts(self) -> dict[str, int]:
         return dict(Counter(f.category for f in self.findings))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, include_text: bool = True) -> dict[str, Any]:
+        """JSON-ready form; ``text`` is the visible text the offsets refer to."""
+        data: dict[str, Any] = {
             "source": self.source,
             "findings": [f.to_dict() for f in self.findings],
             "stats": self.stats,
         }
+        if include_text:
+            data["text"] = self.text
+        return data
 
 
 class Engine:

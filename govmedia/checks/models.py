@@ -1,0 +1,144 @@
+"""Word lists, the leader table and the findings kept per published page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from govmedia.checks import findings as f
+from govmedia.checks.lists import ListEntry
+from govmedia.checks.rules.leaders import Leader
+
+LIST_CATEGORY_CHOICES = [
+    (f.SENSITIVE, _("敏感词")),
+    (f.EXPRESSION, _("错误或过时提法")),
+    (f.TYPO, _("错别字")),
+    (f.ALLOW, _("例外（允许）")),
+]
+CATEGORY_CHOICES = [(c, f.CATEGORY_LABELS[c]) for c in f.CATEGORIES]
+SEVERITY_CHOICES = [
+    (f.BLOCKING, _("阻断")),
+    (f.WARNING, _("警告")),
+    (f.INFO, _("提示")),
+]
+
+
+class WordListEntry(models.Model):
+    """One row of a word list kept in the database; the engine adds these to the built-in lists."""
+
+    term = models.CharField(_("词条"), max_length=200)
+    category = models.CharField(_("类别"), max_length=20, choices=LIST_CATEGORY_CHOICES)
+    subcategory = models.CharField(
+        _("子类"), max_length=50, blank=True, help_text=_("如涉政、涉黄、涉赌、违法广告")
+    )
+    severity = models.CharField(
+        _("级别"), max_length=10, choices=SEVERITY_CHOICES, default=f.WARNING
+    )
+    suggestion = models.CharField(_("修改建议"), max_length=300, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=100, blank=True, help_text=_("导入的文件名或手工录入")
+    )
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("词库条目")
+        verbose_name_plural = _("词库")
+        ordering = ["category", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "category"], name="checks_wordlistentry_term_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}（{self.get_category_display()}）"
+
+    def to_entry(self) -> ListEntry:
+        return ListEntry(
+            term=self.term,
+            category=self.category,
+            severity=self.severity,
+            suggestion=self.suggestion,
+            subcategory=self.subcategory,
+            note=self.note,
+            source="db",
+        )
+
+
+class Official(models.Model):
+    """A post held by an official: the leader table that name-and-title checks compare against."""
+
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    title = models.CharField(_("职务"), max_length=100)
+    organisation = models.CharField(_("单位"), max_length=200, blank=True)
+    start_date = models.DateField(_("任职日期"), null=True, blank=True)
+    end_date = models.DateField(_("免职日期"), null=True, blank=True, help_text=_("在任的留空"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("领导职务")
+        verbose_name_plural = _("领导职务")
+        ordering = ["name", "-start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}{self.title} {self.name}"
+
+    def to_leader(self) -> Leader:
+        return Leader(self.name, self.title, self.organisation, self.start_date, self.end_date)
+
+
+class ContentFinding(models.Model):
+    """A finding in a published page, kept so that inspection can count and follow it up."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待处理")
+        FIXED = "fixed", _("已修正")
+        ACCEPTED = "accepted", _("已确认无误")
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("页面"),
+        on_delete=models.CASCADE,
+        related_name="content_findings",
+    )
+    revision_id = models.PositiveBigIntegerField(_("版本"), null=True, blank=True)
+    category = models.CharField(_("类别"), max_length=20, choices=CATEGORY_CHOICES)
+    severity = models.CharField(_("级别"), max_length=10, choices=SEVERITY_CHOICES)
+    start = models.PositiveIntegerField(_("起始位置"))
+    end = models.PositiveIntegerField(_("结束位置"))
+    text = models.CharField(_("原文"), max_length=500)
+    suggestion = models.CharField(_("修改建议"), max_length=500, blank=True)
+    rule = models.CharField(_("规则"), max_length=200)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    note = models.CharField(_("处理说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("检查发现")
+        verbose_name_plural = _("检查发现")
+        ordering = ["page_id", "start"]
+        indexes = [models.Index(fields=["page", "state"], name="checks_finding_page_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}：{self.text}"
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """What makes two findings the same problem, wherever the text moved."""
+        return (self.category, self.rule, self.text)

@@ -1,0 +1,216 @@
+"""What the rest of govmedia calls: a cached engine, checks, highlighting and stored findings.
+
+The engine is built from the built-in lists plus the enabled database entries
+and the leader table. It is cached per process and rebuilt when the version
+changes: saving or deleting an entry bumps the in-process version at once (via
+signals), and a fingerprint of the tables (row count and latest change) makes
+other processes notice on their next call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils.html import escape
+
+from govmedia.checks.engine import CheckReport, Engine
+from govmedia.checks.findings import SEVERITY_RANK, Finding
+from govmedia.checks.lists import ListEntry, default_cache_dir, load_builtin_lists
+from govmedia.checks.rules.links import DEFAULT_TIMEOUT, LinkChecker
+
+__all__ = [
+    "CheckReport",
+    "Engine",
+    "check_content",
+    "get_engine",
+    "highlight_html",
+    "record_findings",
+]
+
+_lock = threading.Lock()
+_version = 0
+_engines: dict[bool, tuple[Any, Engine]] = {}
+# One checker per process, so its result cache outlives engine rebuilds.
+_link_checker: LinkChecker | None = None
+
+
+def bump_version() -> None:
+    global _version
+    with _lock:
+        _version += 1
+
+
+def forbidden_hosts() -> list[str]:
+    return list(getattr(settings, "GOVMEDIA_CHECKS_FORBIDDEN_HOSTS", []) or [])
+
+
+def link_timeout() -> float:
+    return float(getattr(settings, "GOVMEDIA_CHECKS_LINK_TIMEOUT", DEFAULT_TIMEOUT))
+
+
+def cache_dir() -> Path:
+    configured = getattr(settings, "GOVMEDIA_CHECKS_CACHE_DIR", None)
+    if configured:
+        return Path(configured)
+    data_dir = getattr(settings, "DATA_DIR", None)
+    return Path(data_dir) / "cache" / "checks" if data_dir else default_cache_dir()
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    from govmedia.checks.models import Official, WordListEntry
+
+    words = WordListEntry.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    officials = Official.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (words["n"], words["last"], officials["n"], officials["last"])
+
+
+def database_entries() -> list[ListEntry]:
+    from govmedia.checks.models import WordListEntry
+
+    entries = []
+    for row in WordListEntry.objects.filter(enabled=True).order_by("id"):
+        try:
+            entries.append(row.to_entry())
+        except ValueError:
+            continue  # a row the admin form let through but the engine cannot use
+    return [e for e in entries if len(e.key) >= 2]
+
+
+def database_leaders() -> list:
+    from govmedia.checks.models import Official
+
+    return [o.to_leader() for o in Official.objects.all()]
+
+
+def get_engine(*, links: bool = False) -> Engine:
+    """The engine for the built-in lists plus the database's entries and leaders, cached."""
+    global _link_checker
+    key = (_version, _fingerprint(), tuple(forbidden_hosts()), link_timeout())
+    cached = _engines.get(links)
+    if cached and cached[0] == key:
+        return cached[1]
+    builtin, _ = load_builtin_lists(cache_dir=cache_dir())
+    checker = None
+    if links:
+        with _lock:
+            if _link_checker is None or _link_checker.timeout != link_timeout():
+                _link_checker = LinkChecker(timeout=link_timeout())
+            checker = _link_checker
+    engine = Engine(
+        builtin + database_entries(),
+        database_leaders(),
+        forbidden_hosts=forbidden_hosts(),
+        link_checker=checker,
+    )
+    with _lock:
+        _engines[links] = (key, engine)
+    return engine
+
+
+def check_content(text_or_html: str, *, html: bool, links: bool = False) -> CheckReport:
+    """Check a text (or the visible text of HTML); offsets refer to ``report.text``."""
+    return get_engine(links=links).check(text_or_html, html=html)
+
+
+def highlight_html(report: CheckReport) -> str:
+    """Escaped HTML of the visible text with every finding wrapped in a ``<mark>``.
+
+    Findings may overlap; the text is cut at every finding boundary and each piece
+    is marked with the most severe finding covering it, so the HTML stays well
+    nested. Line breaks become ``<br>``.
+    """
+    text = report.text
+    findings = sorted(
+        (f for f in report.findings if 0 <= f.start < f.end <= len(text)), key=lambda f: f.start
+    )
+    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = escape(text[a:b]).replace("\n", "<br>")
+        covering = [f for f in findings if f.start <= a and b <= f.end]
+        if covering:
+            top = min(covering, key=lambda f: SEVERITY_RANK.get(f.severity, 9))
+            title = f"{top.category}: {top.suggestion}"
+            out.append(
+                f'<mark class="finding finding--{escape(top.severity)}" title="{escape(title)}">{piece}</mark>'
+            )
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def _identity(f: Finding) -> tuple[str, str, str]:
+    return (f.category, f.rule, f.text[:500])
+
+
+def record_findings(page, report: CheckReport) -> int:
+    """Replace the page's open findings with the report's; return how many are open now.
+
+    Accepted findings stay, and a new finding that was already accepted for this
+    page (same category, rule and text) is not reopened. Open findings that no
+    longer occur are marked fixed rather than deleted, so inspection can count
+    corrections.
+    """
+    from govmedia.checks.models import ContentFinding
+
+    revision_id = getattr(page, "latest_revision_id", None)
+    with transaction.atomic():
+        existing = ContentFinding.objects.select_for_update().filter(page=page)
+        accepted = {f.identity for f in existing if f.state == ContentFinding.State.ACCEPTED}
+        new = [f for f in report.findings if _identity(f) not in accepted]
+        new_ids = {_identity(f) for f in new}
+        still_open = [
+            f.pk for f in existing if f.state == ContentFinding.State.OPEN and f.identity in new_ids
+        ]
+        ContentFinding.objects.filter(pk__in=still_open).delete()
+        ContentFinding.objects.filter(page=page, state=ContentFinding.State.OPEN).update(
+            state=ContentFinding.State.FIXED
+        )
+        ContentFinding.objects.bulk_create(
+            ContentFinding(
+                page=page,
+                revision_id=revision_id,
+                category=f.category,
+                severity=f.severity,
+                start=f.start,
+                end=f.end,
+                text=f.text[:500],
+                suggestion=f.suggestion[:500],
+                rule=f.rule[:200],
+            )
+            for f in new
+        )
+    return len(new)
+
+
+def import_entries(entries: Iterable[ListEntry], *, user=None, source: str = "") -> tuple[int, int]:
+    """Create or update database entries from parsed list rows; return (created, updated)."""
+    from govmedia.checks.models import WordListEntry
+
+    created = updated = 0
+    with transaction.atomic():
+        for e in entries:
+            _, was_created = WordListEntry.objects.update_or_create(
+                term=e.term,
+                category=e.category,
+                defaults={
+                    "severity": e.severity,
+                    "suggestion": e.suggestion,
+                    "subcategory": e.subcategory,
+                    "note": e.note,
+                    "source": source or e.source,
+                    "enabled": True,
+                    "updated_by": user,
+                },
+            )
+            if was_created:
+                created += 1
+            else:
+                updated += 1
+    return created, updated
