@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from govmedia.orgs import views
+from govmedia.orgs.filters import ChannelFilterSet
 from govmedia.orgs.forms import PersonForm
 from govmedia.orgs.models import Channel, Department, Person
 from govmedia.orgs.policies import AdministratorOnlyPolicy, ChannelPermissionPolicy
@@ -121,7 +122,7 @@ class ChannelViewSet(PolicyOnlyMixin, ModelViewSet):
         "update_every_days",
         "status",
     ]
-    list_filter = ["department", "kind", "status"]
+    filterset_class = ChannelFilterSet
     search_fields = ["name", "account_id", "url", "responsible"]
     list_export = [
         "department",

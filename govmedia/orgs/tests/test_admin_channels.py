@@ -137,3 +137,12 @@ def test_it_lets_an_editor_add_a_channel_to_their_department(client, people):
 
     assert response.status_code == 302
     assert Channel.objects.get(name="通知公告").department == people.education
+
+
+def test_it_filters_channels_by_kind_and_offers_only_visible_departments(client, people, channels):
+    login(client, people.editor)
+
+    response = client.get(reverse("orgs_channels:index") + "?kind=weibo")
+
+    assert "示例教育" not in response.text
+    assert "示例市交通运输局" not in response.text

@@ -103,3 +103,25 @@ def test_it_renders_the_import_page_with_its_format(admin_client):
     assert response.status_code == 200
     assert "初始密码" in response.text
     assert reverse("orgs_import_template", args=["people"]) in response.text
+
+
+@pytest.mark.parametrize("viewset", ["orgs_departments", "orgs_people", "orgs_channels"])
+@pytest.mark.parametrize("export_format", ["xlsx", "csv"])
+def test_it_exports_every_list(admin_client, people, viewset, export_format):
+    people.editor.last_login = people.editor.date_joined
+    people.editor.save(update_fields=["last_login"])
+    Channel.objects.create(
+        department=people.education, kind="wechat", name="示例教育", account_id="a"
+    )
+
+    response = admin_client.get(reverse(f"{viewset}:index") + f"?export={export_format}")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+def test_it_refuses_to_delete_a_department_that_has_children(admin_client, people):
+    response = admin_client.post(reverse("orgs_departments:delete", args=[people.city.pk]))
+
+    assert response.status_code in (200, 302)
+    assert Department.objects.filter(pk=people.city.pk).exists()
