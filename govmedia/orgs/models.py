@@ -182,3 +182,12 @@ class Person(User):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.get_username()
+
+    def roles_summary(self) -> str:
+        """Every role as “机构·角色”, for lists and exports."""
+        return (
+            "；".join(f"{m.department.name}·{m.get_role_display()}" for m in self.memberships.all())
+            or "—"
+        )
+
+    roles_summary.short_description = _("机构与角色")  # type: ignore[attr-defined]
