@@ -46,7 +46,11 @@ class ItemsFeed(Feed):
         if self.scope == "department":
             return obj.index_page.get_url(self.request) or "/"
         if self.scope == "category":
-            return reverse("portal:search") + f"?category={obj.pk}"
+            from govmedia.publishing.models import CatalogueIndexPage
+
+            catalogue = CatalogueIndexPage.objects.live().first()
+            base = catalogue.get_url(self.request) if catalogue else reverse("portal:search")
+            return f"{base}?category={obj.pk}"
         return "/"
 
     def items(self, obj):

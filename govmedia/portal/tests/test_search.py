@@ -150,3 +150,13 @@ def test_it_filters_without_the_web_layer(people):
     publish_item(people, title="交通招生", department=people.transport)
 
     assert list(search("招生", Filters(department_id=people.education.pk)).hits) == []
+
+
+def test_it_searches_the_live_text_not_a_pending_draft_of_it(client, people):
+    item = publish_item(people, title="关于招生的通知")
+    item.title = "关于火箭发射的通知"
+    item.correction_note = "更正标题。"
+    item.save_revision(user=people.editor)
+
+    assert found_titles(client, q="火箭")[1] == []
+    assert found_titles(client, q="招生")[1] == ["关于招生的通知"]
