@@ -79,10 +79,15 @@ def to_simplified(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Length-preserving fold: width, ASCII case, traditional to simplified."""
+    """Length-preserving fold: width, case, traditional to simplified."""
     if _FULLWIDTH_ALNUM_RE.search(text):
         text = text.translate(_FOLD_TABLE)
-    text = _ASCII_UPPER_RE.sub(lambda m: m.group().lower(), text)
+    lowered = text.lower()
+    # str.lower is C speed but may lengthen a few letters (İ → i̇); then only fold ASCII.
+    if len(lowered) == len(text):
+        text = lowered
+    else:
+        text = _ASCII_UPPER_RE.sub(lambda m: m.group().lower(), text)
     return to_simplified(text)
 
 

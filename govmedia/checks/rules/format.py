@@ -13,7 +13,10 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _FULL_FOR = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "。"}
 # A half-width mark with a Chinese character right before it and one after it
 # (optionally after one space). Numbers, times (10:30) and URLs never qualify.
-HALF_PUNCT_RE = re.compile(f"(?<=[{_CJK}])[,;:!?.](?= ?[{_CJK}])")
+# The lookbehind is checked by hand: a pattern that starts with one makes ``re`` try
+# every position, while a bare character class lets it skip ahead.
+HALF_PUNCT_RE = re.compile(f"[,;:!?.](?= ?[{_CJK}])")
+_CJK_RE = re.compile(f"[{_CJK}]")
 
 _OPEN_TO_CLOSE = {
     "(": ")",
@@ -65,6 +68,8 @@ _LIST_NUMBER_RE = re.compile(
 def find_format(text: str) -> list[Finding]:
     findings: list[Finding] = []
     for m in HALF_PUNCT_RE.finditer(text):
+        if not m.start() or not _CJK_RE.match(text, m.start() - 1):
+            continue
         mark = m.group()
         findings.append(
             Finding(

@@ -35,6 +35,8 @@ class Link:
 
 
 def find_text_links(text: str) -> list[Link]:
+    if "://" not in text:
+        return []
     links = []
     for m in URL_RE.finditer(text):
         url = m.group().rstrip(_TRAILING)
