@@ -115,7 +115,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-FORMS_URLFIELD_ASSUME_HTTPS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,6 +144,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Upload limits: a government attachment is rarely above 50 MB; larger uploads
 # get a clear error page instead of exhausting the disk.
 GOVMEDIA_MAX_UPLOAD_MB = env_int("GOVMEDIA_MAX_UPLOAD_MB", 50)
+# Spreadsheet imports (departments, people, channels, word lists).
+GOVMEDIA_MAX_IMPORT_MB = env_int("GOVMEDIA_MAX_IMPORT_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = [
@@ -173,6 +174,7 @@ LOGIN_URL = "wagtailadmin_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_FINISH_WORKFLOW_ACTION = "govmedia.publishing.workflow_finish.publish_approved"
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
@@ -204,5 +206,6 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "jieba": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }

@@ -480,6 +480,7 @@ def _load_items(departments: dict, users: dict, progress) -> int:
             if is_policy
             else "",
             owner=editor,
+            live=False,
         )
         item.publish_date = written + dt.timedelta(days=rng.randint(1, 4))
         parent.add_child(instance=item)

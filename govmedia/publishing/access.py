@@ -59,11 +59,15 @@ def role_group(department: Department | None, role: str) -> Group:
 def sync_user_groups(user) -> None:
     """Make `user`'s groups exactly those their memberships call for."""
     wanted: set[int] = set()
-    for membership in Membership.objects.filter(user=user).select_related("department"):
+    memberships = list(Membership.objects.filter(user=user).select_related("department"))
+    is_admin = any(m.role == Role.ADMIN for m in memberships)
+    # The 管理员 role is what makes an administrator: granting it grants superuser
+    # rights, and removing it takes them away again.
+    if user.is_superuser != is_admin or user.is_staff != is_admin:
+        user.is_superuser = user.is_staff = is_admin
+        user.save(update_fields=["is_superuser", "is_staff"])
+    for membership in memberships:
         if membership.role == Role.ADMIN:
-            if not user.is_superuser:
-                user.is_superuser = True
-                user.save(update_fields=["is_superuser"])
             continue
         department = None if membership.role == Role.SUPERVISOR else membership.department
         wanted.add(role_group(department, membership.role).pk)

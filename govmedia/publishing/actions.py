@@ -12,6 +12,7 @@ import threading
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 
 from govmedia.orgs.models import Role
@@ -39,14 +40,14 @@ def do_submit_item(user, item: ItemPage) -> None:
     if workflow is None:
         raise ValidationError("没有为该栏目配置发布流程。")
     with transaction.atomic():
-        if item.workflow_in_progress:
-            state = item.current_workflow_state
-            if state.status == state.STATUS_NEEDS_CHANGES:
-                item.save_revision(user=user)
-                state.resume(user=user)
-                return
+        state = item.current_workflow_state
+        if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+            # Resubmitting after changes restarts the step that sent it back, check included.
+            state.resume(user=user)
+            return
+        if state is not None:
             raise ValidationError("该信息已在审核流程中。")
-        if item.get_latest_revision() is None or item.has_unpublished_changes is False:
+        if item.get_latest_revision() is None:
             item.save_revision(user=user)
         workflow.start(item, user)
 
@@ -87,7 +88,8 @@ def do_withdraw_item(user, item: ItemPage, reason: str) -> None:
     with transaction.atomic():
         _withdrawal.reason = reason
         try:
-            item.unpublish(user=user)
+            # The permission was checked above: withdrawal is the approver's, not Wagtail's publisher's.
+            UnpublishPageAction(item, user=user).execute(skip_permission_checks=True)
         finally:
             _withdrawal.reason = None
         log(instance=item, action="govmedia.withdraw", user=user, data={"reason": reason})

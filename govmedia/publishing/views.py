@@ -33,7 +33,9 @@ def seal_records(request, index_number: str):
 
 
 class VerifyForm(forms.Form):
-    index = forms.CharField(label="索引号", max_length=60)
+    index = forms.CharField(
+        label="索引号", max_length=60, error_messages={"required": "请填写要核验信息的索引号。"}
+    )
     text = forms.CharField(
         label="要核验的正文", required=False, widget=forms.Textarea(attrs={"rows": 8})
     )

@@ -247,14 +247,14 @@ class ItemPage(Page):
 
     def clean(self) -> None:
         super().clean()
-        if self.pk and self.first_published_at:
-            # Editing a published item is a correction (更正): the archive keeps
-            # both texts and the public sees why the text changed.
+        if self.pk:
+            # Editing an item that was once published is a correction (更正): the
+            # archive keeps both texts and the public sees why the text changed.
             from govmedia.publishing.models.archive import ArchiveRecord
 
             last = ArchiveRecord.objects.filter(page_id=self.pk).order_by("-seq").first()
             note = self.correction_note.strip()
-            if not note or (last is not None and last.note.strip() == note):
+            if last is not None and (not note or last.note.strip() == note):
                 raise ValidationError(
                     {
                         "correction_note": _(

@@ -13,7 +13,11 @@ def draft_item(
 ) -> ItemPage:
     parent = DepartmentIndexPage.objects.get(department=department)
     item = ItemPage(
-        title=title, category=DisclosureCategory.objects.first(), body=body, owner=editor
+        title=title,
+        category=DisclosureCategory.objects.first(),
+        body=body,
+        owner=editor,
+        live=False,
     )
     parent.add_child(instance=item)
     item.save_revision(user=editor)

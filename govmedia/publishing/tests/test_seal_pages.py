@@ -34,7 +34,7 @@ def test_it_reports_a_changed_text_as_not_matching(people, client):
 def test_it_keeps_what_was_typed_when_the_form_is_incomplete(people, client):
     response = client.post("/seal/verify/", {"index": "", "text": "一段正文"})
     page = response.content.decode()
-    assert "一段正文" in page and "这个字段是必填项" in page
+    assert "一段正文" in page and "请填写要核验信息的索引号" in page
 
 
 def test_it_serves_the_records_of_an_item_as_json(people, client):

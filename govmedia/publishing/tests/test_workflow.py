@@ -19,7 +19,9 @@ from govmedia.publishing.tests.factories import draft_item, published_item
 pytestmark = pytest.mark.django_db
 
 
-def test_it_takes_an_item_through_review_sign_off_and_publication(people, client):
+def test_it_takes_an_item_through_review_sign_off_and_publication(
+    people, client, django_capture_on_commit_callbacks
+):
     item = draft_item(people.education, people.editor)
     assert item.index_number.startswith(people.education.code_compact + "/")
 
@@ -36,7 +38,8 @@ def test_it_takes_an_item_through_review_sign_off_and_publication(people, client
     assert item.current_workflow_task.specific.__class__.__name__ == "ApprovalTask"
     assert not item.live
 
-    actions.do_workflow_action(people.approver, item, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_workflow_action(people.approver, item, "approve")
     item = ItemPage.objects.get(pk=item.pk)
     assert item.live
     assert item.publish_date is not None
