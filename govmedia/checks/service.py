@@ -161,7 +161,7 @@ def record_findings(page, report: CheckReport) -> int:
 
     revision_id = getattr(page, "latest_revision_id", None)
     with transaction.atomic():
-        existing = ContentFinding.objects.select_for_update().filter(page=page)
+        existing = list(ContentFinding.objects.select_for_update().filter(page=page))
         accepted = {f.identity for f in existing if f.state == ContentFinding.State.ACCEPTED}
         new = [f for f in report.findings if _identity(f) not in accepted]
         new_ids = {_identity(f) for f in new}

@@ -197,3 +197,17 @@ def test_it_runs_as_a_module_without_django():
     )
     assert result.returncode == 0, result.stderr
     assert "按装" in result.stdout.decode()
+
+
+def test_it_prints_only_source_findings_and_stats_in_json_by_default():
+    _, out, _ = run("--no-links", "--format", "json", stdin="按装".encode())
+    assert set(json.loads(out)) == {"source", "findings", "stats"}
+
+
+def test_it_shows_a_progress_bar_on_stderr_when_asked(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("按装", encoding="utf-8")
+    code, out, err = run("--no-links", "--progress", str(tmp_path))
+    assert code == 0
+    assert "checking" in err and "2/2" in err
+    assert out.count("finding(s)") == 2

@@ -67,3 +67,13 @@ def test_it_gives_the_check_help_under_its_public_name(capsys):
         Command().run_from_argv(["govmedia", "checktext", "--help"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.startswith("usage: govmedia check")
+
+
+def test_it_applies_forbidden_hosts_from_settings(settings, tmp_path, capsys):
+    settings.GOVMEDIA_CHECKS_FORBIDDEN_HOSTS = ["bad.example"]
+    path = tmp_path / "a.txt"
+    path.write_text("见 http://www.bad.example/x 。", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("checktext", "--no-links", str(path))
+    assert exit_info.value.code == 1
+    assert "link:forbidden-host" in capsys.readouterr().out

@@ -29,13 +29,25 @@ def database_extra():
         return [], []
 
 
+def settings_args() -> list[str]:
+    """Defaults from settings, placed before the user's arguments so those win."""
+    from govmedia.checks.service import forbidden_hosts, link_timeout
+
+    return [f"--link-timeout={link_timeout()}"] + [
+        f"--forbidden-host={h}" for h in forbidden_hosts()
+    ]
+
+
 class Command(BaseCommand):
     help = cli.build_parser().description
 
     def run_from_argv(self, argv: list[str]) -> None:
         # argv is [program, "checktext", ...]; argparse in cli.py owns every option,
         # including --help, so `govmedia check --help` tells the truth.
-        sys.exit(cli.main(argv[2:], prog="govmedia check", extra=database_extra))
+        args = argv[2:]
+        if "-h" not in args and "--help" not in args:
+            args = settings_args() + args
+        sys.exit(cli.main(args, prog="govmedia check", extra=database_extra))
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
         # call_command("checktext", "--no-links", path) must reach cli.py untouched:
@@ -53,6 +65,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: str, **options) -> None:
         # Reached through call_command(); the exit status is kept for callers and tests.
-        code = cli.main(list(args), prog="govmedia check", extra=database_extra)
+        code = cli.main(settings_args() + list(args), prog="govmedia check", extra=database_extra)
         if code:
             raise SystemExit(code)
