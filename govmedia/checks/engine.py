@@ -95,7 +95,8 @@ class Engine:
             text, anchors = visible_text(text)
         norm = normalize(text)
         findings: list[Finding] = []
-        for hit in self.matcher.find(norm):
+        hits, allowed = self.matcher.find_with_allowed(norm)
+        for hit in hits:
             e = hit.entry
             findings.append(
                 Finding(
@@ -121,6 +122,15 @@ class Engine:
                 checker=self.link_checker,
                 visible_text=text,
             )
+        if allowed:
+            # An allowed phrase is also the exception list of the other rules: a
+            # published service number in the allow list is not a privacy leak.
+            findings = [
+                f
+                for f in findings
+                if f.rule.startswith("list:")
+                or not any(a <= f.start and f.end <= b for a, b in allowed)
+            ]
         # Rules that read the folded text slice it; the report shows the text as given.
         findings = [
             f if text[f.start : f.end] == f.text else replace(f, text=text[f.start : f.end])

@@ -93,8 +93,13 @@ class Matcher:
 
     def find(self, norm: Normalized) -> list[Hit]:
         """All accepted hits in ``norm``, mapped to original offsets."""
+        return self.find_with_allowed(norm)[0]
+
+    def find_with_allowed(self, norm: Normalized) -> tuple[list[Hit], list[tuple[int, int]]]:
+        """Accepted hits, and the original spans of allowed phrases (for the other rules)."""
         listed: list[tuple[int, int, int, int, ListEntry]] = []
         allowed: list[tuple[int, int]] = []
+        allowed_original: list[tuple[int, int]] = []
         folded = norm.folded
         for index, cstart, cend in self.raw_hits(norm):
             start, end = norm.span_to_original(cstart, cend)
@@ -110,16 +115,17 @@ class Matcher:
             for entry in self.entries[index]:
                 if entry.category == ALLOW:
                     allowed.append((cstart, cend))
+                    allowed_original.append((start, end))
                 else:
                     listed.append((cstart, cend, start, end, entry))
         if not listed:
-            return []
+            return [], allowed_original
         if allowed:
             allowed.sort()
             starts = [a for a, _ in allowed]
             span = self.max_key_length
             listed = [h for h in listed if not _covered(h[0], h[1], allowed, starts, span)]
-        return _drop_nested(listed, self.max_key_length)
+        return _drop_nested(listed, self.max_key_length), allowed_original
 
 
 def _to_char_offsets(data: bytes, hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

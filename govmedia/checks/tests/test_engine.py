@@ -62,3 +62,9 @@ def test_it_checks_a_long_article_quickly():
     report = e.check(text)
     assert report.findings == []
     assert report.stats["seconds"] < 0.2
+
+
+def test_it_lets_an_allowed_phrase_silence_other_rules_too():
+    text = "服务专线138-0013-8000，手机13900139000"
+    report = engine(entry("13800138000", "allow")).check(text)
+    assert [f.text for f in report.findings] == ["13900139000"]
