@@ -61,10 +61,11 @@ def sync_user_groups(user) -> None:
     wanted: set[int] = set()
     memberships = list(Membership.objects.filter(user=user).select_related("department"))
     is_admin = any(m.role == Role.ADMIN for m in memberships)
-    # The 管理员 role is what makes an administrator: granting it grants superuser
-    # rights, and removing it takes them away again.
-    if user.is_superuser != is_admin or user.is_staff != is_admin:
-        user.is_superuser = user.is_staff = is_admin
+    # The 管理员 role grants superuser rights. Taking them away is left to
+    # `revoke_admin`, on the removal of that role, so a superuser made with
+    # `createsuperuser` keeps their rights when given an ordinary role.
+    if is_admin and not (user.is_superuser and user.is_staff):
+        user.is_superuser = user.is_staff = True
         user.save(update_fields=["is_superuser", "is_staff"])
     for membership in memberships:
         if membership.role == Role.ADMIN:
@@ -74,3 +75,10 @@ def sync_user_groups(user) -> None:
     managed = Group.objects.filter(name__contains="·")
     user.groups.remove(*managed.exclude(pk__in=wanted))
     user.groups.add(*wanted)
+
+
+def revoke_admin(user) -> None:
+    """Called when a 管理员 membership is removed: no admin role left, no superuser rights."""
+    if not Membership.objects.filter(user=user, role=Role.ADMIN).exists():
+        user.is_superuser = user.is_staff = False
+        user.save(update_fields=["is_superuser", "is_staff"])

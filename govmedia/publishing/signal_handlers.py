@@ -10,8 +10,10 @@ from govmedia.orgs.models import Membership
 
 @receiver([post_save, post_delete], sender=Membership)
 def membership_changed(sender, instance: Membership, **kwargs) -> None:
-    from govmedia.publishing.access import sync_user_groups
+    from govmedia.publishing.access import revoke_admin, sync_user_groups
 
+    if kwargs.get("signal") is post_delete and instance.role == "admin":
+        revoke_admin(instance.user)
     sync_user_groups(instance.user)
 
 
