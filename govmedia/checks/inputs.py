@@ -42,6 +42,11 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             raise InputError(f"{source}: has a UTF-16 mark but is not valid UTF-16") from exc
     if b"\x00" in data[:8192]:
         raise InputError(f"{source}: looks like a binary file, not text (it contains NUL bytes)")
+    head = data[:8192]
+    controls = sum(1 for b in head if b < 0x20 and b not in b"\t\n\r\f\x1b")
+    # Text has next to no control bytes; PDFs, images and archives have many.
+    if head and controls / len(head) > 0.01:
+        raise InputError(f"{source}: looks like a binary file, not text (control bytes)")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:

@@ -99,6 +99,8 @@ def test_it_reads_docx_and_xlsx(tmp_path):
         (b"", "is empty"),
         (b"   \n", "is empty"),
         (b"\xff\xfe\x00", "not valid UTF-16"),
+        (b"%PDF-1.7\n" + bytes(range(1, 32)) * 40, "looks like a binary file"),
+        ("正常文字".encode() + b"\x80\x80\xff\xfe\x81", "cannot tell the text encoding"),
     ],
 )
 def test_it_exits_2_with_a_clear_message_for_bad_input(tmp_path, content, message):
