@@ -17,6 +17,7 @@ _FULL_FOR = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "�
 # every position, while a bare character class lets it skip ahead.
 HALF_PUNCT_RE = re.compile(f"[,;:!?.](?= ?[{_CJK}])")
 _CJK_RE = re.compile(f"[{_CJK}]")
+_CHINESE_NUMERALS = "一二三四五六七八九十"
 
 _OPEN_TO_CLOSE = {
     "(": ")",
@@ -71,6 +72,9 @@ def find_format(text: str) -> list[Finding]:
         if not m.start() or not _CJK_RE.match(text, m.start() - 1):
             continue
         mark = m.group()
+        full = _FULL_FOR[mark]
+        if mark == "." and text[m.start() - 1] in _CHINESE_NUMERALS:
+            full = "、"  # 一.加强领导 is a list number: 一、
         findings.append(
             Finding(
                 FORMAT,
@@ -78,7 +82,7 @@ def find_format(text: str) -> list[Finding]:
                 m.start(),
                 m.end(),
                 mark,
-                f"中文语句中应使用全角标点“{_FULL_FOR[mark]}”",
+                f"中文语句中应使用全角标点“{full}”",
                 "format:half-width-punctuation",
             )
         )

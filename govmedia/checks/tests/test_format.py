@@ -30,3 +30,8 @@ def test_it_checks_brackets_paragraph_by_paragraph():
         "format:unclosed-bracket",
         "format:stray-bracket",
     ]
+
+
+def test_it_suggests_a_dunhao_after_a_chinese_list_number():
+    (finding,) = find_format("一.加强领导")
+    assert finding.suggestion == "中文语句中应使用全角标点“、”"
