@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 
 HOME_LATEST_ITEMS = 10
+# /xxgk/<department code>/<year>-<serial>/: the path of every item below the home page.
+ITEM_PATH_DEPTH = 3
 
 
 class HomePage(Page):
@@ -21,6 +25,25 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("门户首页")
+
+    def route(self, request, path_components):
+        # Item pages are most of the traffic. Wagtail's walk down the tree costs
+        # two queries per level; one indexed lookup by slug and full URL path
+        # finds the same page, with its department and category joined in.
+        if len(path_components) == ITEM_PATH_DEPTH:
+            from govmedia.publishing.models import ItemPage
+
+            url_path = self.url_path + "/".join(path_components) + "/"
+            item = (
+                ItemPage.objects.select_related("department", "category")
+                .filter(slug=path_components[-1], url_path=url_path)
+                .first()
+            )
+            if item is not None:
+                if not item.live:
+                    raise Http404
+                return RouteResult(item)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from govmedia.portal.views import department_tree
@@ -59,8 +82,23 @@ class SearchTerm(models.Model):
     publish_date = models.DateField(_("发布日期"))
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["term", "page"], name="portal_searchterm_term_page")
+        # One covering index answers a search without touching the table: the
+        # term lookup, the grouping by page, the ranking sums and the filters.
+        # (term, page) is unique by construction: an item's rows are replaced
+        # in one transaction.
+        indexes = [
+            models.Index(
+                fields=[
+                    "term",
+                    "page",
+                    "title_count",
+                    "body_count",
+                    "publish_date",
+                    "department",
+                    "category",
+                ],
+                name="portal_searchterm_cover",
+            )
         ]
         verbose_name = _("检索词")
         verbose_name_plural = _("检索词")

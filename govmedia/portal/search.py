@@ -89,6 +89,7 @@ class SearchResult:
 
     terms: list[str]
     hits: object  # a values() queryset of dicts with page_id, matched, title_hits, tf
+    count: int | None = None  # known when the search already counted the hits
     match_all: bool = True
     highlight_terms: list[str] = field(default_factory=list)
 
@@ -96,7 +97,7 @@ class SearchResult:
 def _ranked(terms: list[str], filters: Filters):
     qs = filters.apply(SearchTerm.objects.filter(term__in=terms))
     return qs.values("page_id").annotate(
-        matched=Count("id"),
+        matched=Count("*"),
         title_hits=Sum(
             Case(
                 When(title_count__gt=0, then=Value(1)),
@@ -124,8 +125,9 @@ def search(query: str, filters: Filters | None = None) -> SearchResult:
         .filter(matched=len(terms))
         .order_by("-title_hits", "-tf", "-recency", "-page_id")
     )
-    if hits.exists():
-        return SearchResult(terms=terms, hits=hits, highlight_terms=terms)
+    count = hits.count()
+    if count:
+        return SearchResult(terms=terms, hits=hits, count=count, highlight_terms=terms)
     loose = textsearch.loose_query_terms(query)
     hits = _ranked(loose, filters).order_by(
         "-matched", "-title_hits", "-tf", "-recency", "-page_id"

@@ -159,7 +159,10 @@ def search_view(request):
     }
     if query:
         result = search(query, filters)
-        page_obj = Paginator(result.hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = Paginator(result.hits, SEARCH_PAGE_SIZE)
+        if result.count is not None:
+            paginator.count = result.count  # spare the database a second grouping pass
+        page_obj = paginator.get_page(request.GET.get("page"))
         ids = [hit["page_id"] for hit in page_obj.object_list]
         pages = (
             ItemPage.objects.live()

@@ -78,7 +78,7 @@ def test_it_serves_an_item_page_in_a_bounded_number_of_queries(
     item = publish_item(people)
     client.get(item.url)  # warm the site-root cache
 
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(10):
         response = client.get(item.url)
 
     assert response.status_code == 200
