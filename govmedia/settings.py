@@ -197,6 +197,21 @@ GOVMEDIA_SCHEDULER_INTERVAL = env_int("GOVMEDIA_SCHEDULER_INTERVAL", 30)
 # Channel publishing: attempts before a delivery is marked failed for a person to retry.
 GOVMEDIA_PUBLISH_MAX_ATTEMPTS = env_int("GOVMEDIA_PUBLISH_MAX_ATTEMPTS", 5)
 
+# Mail (workflow notifications to reviewers and approvers). Without an SMTP
+# host, mails are written as files to <data dir>/mail so none is lost.
+EMAIL_HOST = env_str("GOVMEDIA_EMAIL_HOST", "")
+EMAIL_PORT = env_int("GOVMEDIA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("GOVMEDIA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("GOVMEDIA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("GOVMEDIA_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("GOVMEDIA_EMAIL_FROM", "govmedia@localhost")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -324,15 +324,36 @@ TOPICS: dict[str, list[tuple[str, str, list[str], bool]]] = {
 }
 
 # Stage for each generated item: most are published, some sit in each step.
-STAGES = ["published"] * 7 + [
-    "draft",
-    "in_check",
+# Stages cycled through each staffed department's items, so every reviewer and
+# approver finds work waiting: most are published, some sit in each step.
+STAGES = [
+    "published",
     "in_review",
+    "published",
     "in_approval",
-    "rejected",
     "corrected",
+    "rejected",
+    "published",
+    "draft",
+    "published",
     "withdrawn",
+    "published",
+    "in_review",
 ]
+
+# An item whose automatic check finds a citizen's ID number: it waits at the
+# check until the editor fixes it or a reviewer overrides with a reason.
+BLOCKED_ITEM = (
+    "edu",
+    "民生政策",
+    "2026年秋季学期家庭经济困难学生资助名单公示",
+    [
+        "经学校初审、区县复核，以下学生拟获得家庭经济困难学生资助，现予公示。",
+        "张小明，身份证号 110105201003070017，资助金额 1500 元。",
+        "公示期为5个工作日，如有异议请拨打 0571-87654300 反映。",
+    ],
+    False,
+)
 
 
 def demo_loaded() -> bool:
@@ -460,12 +481,20 @@ def _load_items(departments: dict, users: dict, progress) -> int:
                         round_no,
                     )
                 )
+    key, category, title, paragraphs, is_policy = BLOCKED_ITEM
+    specs.append((key, category, title, paragraphs, is_policy, -1))
     policies: dict[str, ItemPage] = {}
-    for n, (key, category, title, paragraphs, is_policy, round_no) in enumerate(specs):
+    per_department: dict[str, int] = {}
+    for key, category, title, paragraphs, is_policy, round_no in specs:
         editor, reviewer, approver = _people_for(key, users)
-        stage = "published" if reviewer is None else STAGES[n % len(STAGES)]
-        if round_no == 0 and reviewer is not None and n % len(STAGES) >= 7 and stage != "corrected":
-            stage = "published"
+        k = per_department[key] = per_department.get(key, -1) + 1
+        if round_no == -1:
+            stage = "in_check"
+        elif reviewer is None or round_no == 0 and k < 2:
+            stage = "published"  # the first items of each department are public
+        else:
+            stage = STAGES[k % len(STAGES)]
+        n = len(per_department) * 100 + k
         parent = ensure_department_page(departments[key])
         body = "".join(f"<p>{p}</p>" for p in paragraphs)
         written = today - dt.timedelta(days=rng.randint(5, 480))

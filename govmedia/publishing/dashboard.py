@@ -10,6 +10,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Revision
 
 from govmedia.core.models import PeriodicJob
+from govmedia.orgs.permissions import department_ids, is_supervisor
 from govmedia.publishing.models import Delivery, DeliveryStatus, ItemPage
 
 
@@ -34,19 +35,29 @@ def worker_seems_down(now=None) -> bool:
     return last is None or last < now - timedelta(minutes=5)
 
 
+def visible_failed_deliveries(user):
+    """Failed deliveries of the user's departments; supervisors and administrators see all."""
+    failed = Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related("page", "channel")
+    if user is None or is_supervisor(user):
+        return failed
+    item_ids = ItemPage.objects.filter(department_id__in=department_ids(user)).values_list(
+        "pk", flat=True
+    )
+    return failed.filter(page_id__in=item_ids)
+
+
 class PublishingAttentionPanel(Component):
     name = "govmedia_publishing_attention"
     order = 50
     template_name = "publishing/admin/attention_panel.html"
 
     def get_context_data(self, parent_context=None):
+        user = parent_context["request"].user if parent_context else None
         overdue = list(overdue_scheduled()[:20])
         for revision in overdue:
             revision.item = ItemPage.objects.filter(pk=revision.object_id).first()
         return {
             "overdue": overdue,
-            "failed": Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related(
-                "page", "channel"
-            )[:20],
+            "failed": visible_failed_deliveries(user)[:20],
             "worker_down": worker_seems_down(),
         }

@@ -32,6 +32,12 @@ def run_delivery(delivery_id: int) -> str:
         return Delivery.objects.get(pk=delivery_id).status
     delivery = Delivery.objects.select_related("page").get(pk=delivery_id)
     item = delivery.page.specific
+    if delivery.revision_id and item.live_revision_id != delivery.revision_id:
+        # A later correction or a withdrawal overtook this version: sending it now would be wrong.
+        delivery.status = DeliveryStatus.RETRACTED
+        delivery.last_error = "该版本已被更正或撤稿取代，不再发送。"
+        delivery.save(update_fields=["status", "last_error", "updated_at"])
+        return delivery.status
     delivery.attempts += 1
     try:
         receipt = get_publisher(delivery.publisher).publish(delivery, item)

@@ -28,7 +28,9 @@ def test_it_lets_a_supervisor_see_every_department_without_editing(people, clien
 
 
 def test_it_grants_and_removes_administrator_rights_with_the_role(people):
-    membership = Membership.objects.create(user=people.editor, department=people.city, role=Role.ADMIN)
+    membership = Membership.objects.create(
+        user=people.editor, department=people.city, role=Role.ADMIN
+    )
     people.editor.refresh_from_db()
     assert people.editor.is_superuser
     membership.delete()

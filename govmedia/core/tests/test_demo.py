@@ -1,0 +1,35 @@
+"""The demo data: enough of everything to try every step of the procedure."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import TaskState, WorkflowState
+
+from govmedia.core.demo import DEMO_PASSWORD, load_demo
+from govmedia.publishing.archive import verify_archive
+from govmedia.publishing.models import ArchiveKind, ArchiveRecord, ItemPage
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_it_loads_a_city_with_items_in_every_stage_and_a_sound_archive(client):
+    result = load_demo()
+    assert result["items"] >= 50
+
+    waiting = set(
+        TaskState.objects.filter(status="in_progress").values_list("task__name", flat=True)
+    )
+    assert {"审查：自动内容检查", "审查：内容与保密审查", "确定：领导签发"} <= waiting
+    assert WorkflowState.objects.filter(status="needs_changes").exists()
+    assert ItemPage.objects.filter(live=False, first_published_at__isnull=True).exists()  # drafts
+    kinds = set(ArchiveRecord.objects.values_list("kind", flat=True))
+    assert {ArchiveKind.PUBLISH, ArchiveKind.CORRECTION, ArchiveKind.WITHDRAWAL} <= kinds
+    assert verify_archive()[1] is None
+
+    assert client.login(username="jy_shenhe", password=DEMO_PASSWORD)
+    assert "2026年秋季学期家庭经济困难学生资助名单公示" in client.get("/admin/").content.decode()
+
+    # Loading twice through `setup --demo` leaves the data alone.
+    call_command("setup", demo=True, verbosity=0)
+    assert ItemPage.objects.count() == result["items"]
