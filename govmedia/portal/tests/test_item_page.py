@@ -46,14 +46,7 @@ def test_it_links_a_policy_and_its_interpretation_both_ways(client, people):
     interpretation = publish_item(people, title="《示例市最低生活保障办法》政策解读", publish=False)
     interpretation.interprets.add(policy)
     revision = interpretation.save_revision(user=people.editor)
-    from unittest import mock
-
-    from wagtail.models import Page
-
-    from govmedia.publishing.models import ItemPage
-
-    with mock.patch.object(ItemPage, "clean", Page.clean):
-        revision.publish(user=people.approver, skip_permission_checks=True)
+    revision.publish(user=people.approver, skip_permission_checks=True)
     interpretation.refresh_from_db()
 
     policy_page = client.get(policy.url).text
@@ -82,3 +75,18 @@ def test_it_serves_an_item_page_in_a_bounded_number_of_queries(
         response = client.get(item.url)
 
     assert response.status_code == 200
+
+
+def test_it_answers_404_for_an_unpublished_item(client, people):
+    item = publish_item(people)
+    url = item.url
+    item.unpublish()
+
+    assert client.get(url).status_code == 404
+
+
+def test_it_answers_404_for_an_unknown_item_path(client, people):
+    code = people.education.code_compact.lower()
+
+    assert client.get(f"/xxgk/{code}/2026-99999/").status_code == 404
+    assert client.get("/xxgk/nope/2026-00001/").status_code == 404
