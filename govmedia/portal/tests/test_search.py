@@ -160,3 +160,14 @@ def test_it_searches_the_live_text_not_a_pending_draft_of_it(client, people):
 
     assert found_titles(client, q="火箭")[1] == []
     assert found_titles(client, q="招生")[1] == ["关于招生的通知"]
+
+
+def test_it_forgets_items_withdrawn_through_the_publishing_action(client, people):
+    from govmedia.publishing.actions import do_withdraw_item
+
+    item = publish_item(people, title="关于招生的通知")
+
+    do_withdraw_item(people.approver, item, "通知内容有误，撤回重发。")
+
+    assert found_titles(client, q="招生")[1] == []
+    assert not SearchTerm.objects.filter(page_id=item.pk).exists()
