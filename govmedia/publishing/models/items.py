@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from govmedia.publishing.forms import ItemPageForm
 from govmedia.publishing.panels import CheckReportPanel
 
 
@@ -207,6 +208,7 @@ class ItemPage(Page):
     parent_page_types = ["publishing.DepartmentIndexPage"]
     subpage_types: list = []
     template = "portal/item.html"
+    base_form_class = ItemPageForm
 
     search_fields = Page.search_fields + [
         index.SearchField("body"),

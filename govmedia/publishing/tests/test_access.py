@@ -36,3 +36,29 @@ def test_it_grants_and_removes_administrator_rights_with_the_role(people):
     membership.delete()
     people.editor.refresh_from_db()
     assert not people.editor.is_superuser
+
+
+def test_it_offers_an_editor_only_their_departments_active_channels_and_published_policies(
+    people, client
+):
+    from govmedia.orgs.models import Channel, ChannelKind, ChannelStatus
+    from govmedia.publishing.models import DepartmentIndexPage
+
+    Channel.objects.create(
+        department=people.education, kind=ChannelKind.WECHAT, name="示例教育发布", account_id="gh_1"
+    )
+    Channel.objects.create(
+        department=people.education,
+        kind=ChannelKind.WEIBO,
+        name="已关停的微博",
+        account_id="w1",
+        status=ChannelStatus.CLOSED,
+    )
+    Channel.objects.create(
+        department=people.transport, kind=ChannelKind.WECHAT, name="示例交通发布", account_id="gh_2"
+    )
+    parent = DepartmentIndexPage.objects.get(department=people.education)
+    client.force_login(people.editor)
+    page = client.get(f"/admin/pages/add/publishing/itempage/{parent.pk}/").content.decode()
+    assert "示例教育发布" in page
+    assert "已关停的微博" not in page and "示例交通发布" not in page
