@@ -105,3 +105,15 @@ def test_it_renders_the_500_page_without_a_request():
     html = render_to_string("500.html")
 
     assert "服务器暂时出错" in html and 'action="/search/"' in html
+
+
+def test_it_marks_html_pages_as_varying_with_the_care_cookie(client, people, settings):
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "govmedia.portal.middleware.CareModeVaryMiddleware",
+    ]
+
+    response = client.get("/xxgk/")
+
+    assert "Cookie" in response["Vary"]
+    assert "Cookie" not in client.get("/feeds/rss/").get("Vary", "")
