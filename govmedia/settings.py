@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "govmedia.portal.middleware.CareModeVaryMiddleware",
 ]
 
 ROOT_URLCONF = "govmedia.urls"

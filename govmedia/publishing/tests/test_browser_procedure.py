@@ -28,8 +28,11 @@ def _click_hidden(page, selector: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
+# A live server needs committed data; serialized rollback puts back what the
+# migrations created (the page tree's root, the categories) for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_takes_an_item_from_proposal_to_the_sealed_archive_in_the_admin(
-    live_server, browser_page, transactional_db
+    live_server, browser_page
 ):
     people = make_people()
     page, base = browser_page, live_server.url
