@@ -48,3 +48,12 @@ def browser_page():
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # Persistent connections outlive a test's threads (the live server's) and
+    # would keep PostgreSQL from dropping the test database at the end.
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

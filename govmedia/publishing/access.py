@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupPagePermission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from govmedia.orgs.models import Department, Membership, Role
 from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
@@ -24,11 +24,24 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: ["lock_page"],
 }
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
-DOCUMENT_PERMISSIONS = [("wagtaildocs", "add_document"), ("wagtaildocs", "choose_document")]
+# Attachments live in one Wagtail collection per department; editors add and
+# choose there, reviewers and approvers may replace a wrong file.
+ROLE_DOCUMENT_PERMISSIONS: dict[str, list[str]] = {
+    Role.EDITOR: ["add_document", "change_document", "choose_document"],
+    Role.REVIEWER: ["change_document", "choose_document"],
+    Role.APPROVER: ["choose_document"],
+}
 
 
 def _permission(app_label: str, codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def department_collection(department: Department) -> Collection:
+    collection = Collection.objects.filter(name=department.name).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=department.name)
+    return collection
 
 
 def group_name(department: Department | None, role: str) -> str:
@@ -41,8 +54,14 @@ def role_group(department: Department | None, role: str) -> Group:
     group, created = Group.objects.get_or_create(name=group_name(department, role))
     if created:
         group.permissions.add(_permission(*ADMIN_ACCESS))
-        if role == Role.EDITOR:
-            group.permissions.add(*[_permission(*p) for p in DOCUMENT_PERMISSIONS])
+        if department is not None:
+            collection = department_collection(department)
+            for codename in ROLE_DOCUMENT_PERMISSIONS.get(role, []):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=collection,
+                    permission=_permission("wagtaildocs", codename),
+                )
         page = (
             ensure_site()
             if department is None or role == Role.SUPERVISOR
