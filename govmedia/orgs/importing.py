@@ -271,6 +271,21 @@ def _find_department(lookup: dict[str, Department], value: str) -> Department | 
     return lookup.get(value) or lookup.get(_compact_code(value))
 
 
+def _required_department(
+    lookup: dict[str, Department], value: str, row: int, errors: list[RowError]
+) -> Department | None:
+    """The department a people or channel row names, or None with the row's error noted."""
+    if not value:
+        errors.append(RowError(row, "机构", _("机构不能为空。")))
+        return None
+    department = _find_department(lookup, value)
+    if department is None:
+        errors.append(
+            RowError(row, "机构", _("机构“%(name)s”不存在，请先导入机构。") % {"name": value})
+        )
+    return department
+
+
 def _check_phone(value: str, column: str, row: int, errors: list[RowError]) -> None:
     if value and not PHONE_RE.match(value):
         errors.append(
@@ -465,19 +480,7 @@ def _import_people(rows, report: ImportReport) -> None:
         elif not USERNAME_RE.match(username):
             errors.append(RowError(row, "用户名", _("用户名只能包含字母、数字和 @ . + - _ 字符。")))
         _check_phone(cells["电话"], "电话", row, errors)
-        department = None
-        if not cells["机构"]:
-            errors.append(RowError(row, "机构", _("机构不能为空。")))
-        else:
-            department = _find_department(lookup, cells["机构"])
-            if department is None:
-                errors.append(
-                    RowError(
-                        row,
-                        "机构",
-                        _("机构“%(name)s”不存在，请先导入机构。") % {"name": cells["机构"]},
-                    )
-                )
+        department = _required_department(lookup, cells["机构"], row, errors)
         role = None
         if not cells["角色"]:
             errors.append(RowError(row, "角色", _("角色不能为空。")))
@@ -550,19 +553,7 @@ def _import_channels(rows, report: ImportReport) -> None:
     seen: dict[tuple[int, str, str], int] = {}
     for row, cells, originals in rows:
         errors: list[RowError] = []
-        department = None
-        if not cells["机构"]:
-            errors.append(RowError(row, "机构", _("机构不能为空。")))
-        else:
-            department = _find_department(lookup, cells["机构"])
-            if department is None:
-                errors.append(
-                    RowError(
-                        row,
-                        "机构",
-                        _("机构“%(name)s”不存在，请先导入机构。") % {"name": cells["机构"]},
-                    )
-                )
+        department = _required_department(lookup, cells["机构"], row, errors)
         kind = None
         if not cells["类型"]:
             errors.append(RowError(row, "类型", _("类型不能为空。")))
