@@ -224,5 +224,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "jieba": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # Wagtail logs every page save at INFO; the audit trail is in the database.
+        "wagtail": {"level": env_str("GOVMEDIA_WAGTAIL_LOG_LEVEL", "WARNING")},
+        # "Task queue depth" warnings only mean all threads were busy for a moment.
+        "waitress.queue": {"level": "ERROR"},
     },
 }
