@@ -11,8 +11,10 @@ def _is_item(instance) -> bool:
     return isinstance(instance, ItemPage)
 
 
-def item_published(sender, instance, **kwargs) -> None:
-    if _is_item(instance) and instance.live:
+def item_published(sender, instance, revision=None, **kwargs) -> None:
+    from govmedia.publishing.signal_handlers import went_live
+
+    if _is_item(instance) and went_live(instance, revision):
         from govmedia.portal.search import index_item
 
         index_item(instance)

@@ -20,7 +20,7 @@ from govmedia.orgs.permissions import has_role, is_supervisor
 from govmedia.publishing import archive
 from govmedia.publishing.models import ArchiveKind, Delivery, ItemPage
 from govmedia.publishing.publishers import PUBLISHER_FOR_CHANNEL_KIND
-from govmedia.publishing.tasks import enqueue_delivery
+from govmedia.publishing.tasks import enqueue_delivery, scan_published
 
 # Reason given for the unpublish that is under way in this thread, if any.
 _withdrawal = threading.local()
@@ -107,6 +107,9 @@ def on_item_published(item: ItemPage, revision, user=None) -> None:
         log(instance=item, action="govmedia.correct", user=user, data={"reason": note})
     scheduled_for = getattr(revision, "approved_go_live_at", None)
     _create_deliveries(item, revision)
+    # Published content is checked again with its links, in the background,
+    # and its findings kept for inspection to count.
+    transaction.on_commit(lambda: scan_published.enqueue(item.pk))
     if scheduled_for is not None:
         late = timezone.now() - scheduled_for
         if late.total_seconds() > 300:

@@ -23,11 +23,20 @@ def _is_item(instance) -> bool:
     return isinstance(instance, ItemPage)
 
 
+def went_live(instance, revision) -> bool:
+    """Whether a page_published signal means the revision is now public.
+
+    Wagtail sends the signal for scheduling too (a go-live time in the future),
+    when the page keeps its old live revision or none.
+    """
+    return bool(instance.live and revision is not None and instance.live_revision_id == revision.pk)
+
+
 def _published(sender, instance, revision=None, **kwargs) -> None:
     if _is_item(instance):
         from govmedia.publishing.actions import on_item_published
 
-        if kwargs.get("alias"):
+        if kwargs.get("alias") or not went_live(instance, revision):
             return
         on_item_published(instance, revision, user=_publishing_user(revision))
 

@@ -99,3 +99,21 @@ def retry_due_deliveries() -> int:
         next_attempt_at=timezone.now(),
     )
     return len(ids)
+
+
+def scan_published_item(page_id: int) -> int:
+    """Check the live text of an item, links included, and keep its findings; returns how many are open."""
+    from govmedia.checks.service import check_content, record_findings
+    from govmedia.publishing.checking import item_html
+    from govmedia.publishing.models import ItemPage
+
+    item = ItemPage.objects.live().filter(pk=page_id).first()
+    if item is None:
+        return 0
+    report = check_content(item_html(item), html=True, links=True)
+    return record_findings(item, report)
+
+
+@task()
+def scan_published(page_id: int) -> int:
+    return scan_published_item(page_id)
