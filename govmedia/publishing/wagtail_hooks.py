@@ -80,3 +80,17 @@ def attention_panel(request, panels):
     from govmedia.publishing.dashboard import PublishingAttentionPanel
 
     panels.insert(0, PublishingAttentionPanel())
+
+
+@hooks.register("before_move_page")
+def items_stay_in_their_department(request, page, destination):
+    # An item's 索引号 and permanent address carry its department's code.
+    if isinstance(page.specific, ItemPage) and destination.pk != page.get_parent().pk:
+        from django.contrib import messages
+
+        messages.error(
+            request,
+            "政府信息的索引号和网址包含所属机构的代码，不能移动到其他机构。如确属其他机构的信息，请由该机构重新发布，并将本条撤稿。",
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

@@ -62,3 +62,18 @@ def test_it_offers_an_editor_only_their_departments_active_channels_and_publishe
     page = client.get(f"/admin/pages/add/publishing/itempage/{parent.pk}/").content.decode()
     assert "示例教育发布" in page
     assert "已关停的微博" not in page and "示例交通发布" not in page
+
+
+def test_it_refuses_to_move_an_item_to_another_department(people, client):
+    from django.contrib.auth import get_user_model
+
+    from govmedia.publishing.models import DepartmentIndexPage
+
+    item = draft_item(people.education, people.editor)
+    admin = get_user_model().objects.create_superuser("root", password="x-pass-123")
+    client.force_login(admin)
+    target = DepartmentIndexPage.objects.get(department=people.transport)
+    response = client.post(f"/admin/pages/{item.pk}/move/{target.pk}/confirm/", follow=True)
+    assert "不能移动到其他机构" in response.content.decode()
+    item.refresh_from_db()
+    assert item.get_parent().pk == DepartmentIndexPage.objects.get(department=people.education).pk
