@@ -37,7 +37,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-WORDS = ["招生", "教育", "医疗保险", "交通", "环境", "预算", "公告", "通知", "低保", "营商环境", "食品安全", "规划", "轨道交通", "疫苗"]
+WORDS = [
+    "招生",
+    "教育",
+    "医疗保险",
+    "交通",
+    "环境",
+    "预算",
+    "公告",
+    "通知",
+    "低保",
+    "营商环境",
+    "食品安全",
+    "规划",
+    "轨道交通",
+    "疫苗",
+]
 TITLES = [
     "关于做好{year}年{word}工作的通知",
     "示例市{word}情况公告（第{n}期）",
@@ -64,7 +79,8 @@ def seed(count: int) -> None:
     departments = []
     for i in range(20):
         dept, _ = Department.objects.get_or_create(
-            name=f"基准测试部门{i:02d}", defaults={"kind": DepartmentKind.DEPARTMENT, "code": f"1199{i:04d}MB{i:07d}X"}
+            name=f"基准测试部门{i:02d}",
+            defaults={"kind": DepartmentKind.DEPARTMENT, "code": f"1199{i:04d}MB{i:07d}X"},
         )
         departments.append(ensure_department_page(dept))
     categories = list(DisclosureCategory.objects.all())
@@ -77,7 +93,9 @@ def seed(count: int) -> None:
                 f"请广大市民关注{rng.choice(WORDS)}有关安排，咨询电话12345。</p>"
                 for _ in range(rng.randint(4, 12))
             )
-            item = ItemPage(title=title, category=rng.choice(categories), body=body, live=True, summary=title)
+            item = ItemPage(
+                title=title, category=rng.choice(categories), body=body, live=True, summary=title
+            )
             rng.choice(departments).add_child(instance=item)
     from django.core.management import call_command
 
@@ -152,12 +170,18 @@ def measure(port: int, paths: list[str], requests: int, concurrency: int) -> dic
 
 def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"govmedia-bench-{backend}-"))
-    env = {**os.environ, "GOVMEDIA_DATA_DIR": str(data_dir), "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    env = {
+        **os.environ,
+        "GOVMEDIA_DATA_DIR": str(data_dir),
+        "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+    }
     env.pop("DATABASE_URL", None)
     if backend == "postgres":
         import psycopg
 
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            "postgres://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
             conn.execute("DROP DATABASE IF EXISTS govmedia_bench")
             conn.execute("CREATE DATABASE govmedia_bench")
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/govmedia_bench"
@@ -169,20 +193,38 @@ def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> 
         "from govmedia.publishing.models import ItemPage;"
         "print('\\n'.join(p.url for p in ItemPage.objects.live().order_by('?')[:2000]))"
     )
-    item_paths = subprocess.run([PYTHON, "-c", paths_script], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+    item_paths = subprocess.run(
+        [PYTHON, "-c", paths_script], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
     search_paths = [f"/search/?q={urllib.parse.quote(w)}" for w in WORDS]
     port = free_port()
     server = subprocess.Popen(
-        [PYTHON, "-m", "govmedia.cli", "run", "--no-worker", "--port", str(port), "--threads", str(max(4, concurrency))],
+        [
+            PYTHON,
+            "-m",
+            "govmedia.cli",
+            "run",
+            "--no-worker",
+            "--port",
+            str(port),
+            "--threads",
+            str(max(4, concurrency)),
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
     try:
         wait_up(port)
-        measure(port, item_paths[:50] + search_paths, 200, 2)  # warm-up: templates, caches, jieba's dictionary
+        measure(
+            port, item_paths[:50] + search_paths, 200, 2
+        )  # warm-up: templates, caches, jieba's dictionary
         result = {}
-        for name, paths in (("baseline /healthz", ["/healthz"]), ("item page", item_paths), ("search", search_paths)):
+        for name, paths in (
+            ("baseline /healthz", ["/healthz"]),
+            ("item page", item_paths),
+            ("search", search_paths),
+        ):
             latency = measure(port, paths, max(200, requests // 4), 1)
             throughput = measure(port, paths, requests, concurrency)
             result[name] = {"latency": latency, "throughput": throughput}
@@ -193,8 +235,12 @@ def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> 
             )
         base = result["baseline /healthz"]
         for name in ("item page", "search"):
-            result[name]["rps_ratio_to_baseline"] = result[name]["throughput"]["rps"] / base["throughput"]["rps"]
-            result[name]["p99_ratio_to_baseline"] = result[name]["latency"]["p99_ms"] / base["latency"]["p99_ms"]
+            result[name]["rps_ratio_to_baseline"] = (
+                result[name]["throughput"]["rps"] / base["throughput"]["rps"]
+            )
+            result[name]["p99_ratio_to_baseline"] = (
+                result[name]["latency"]["p99_ms"] / base["latency"]["p99_ms"]
+            )
             print(
                 f"  {name:<18} throughput {result[name]['rps_ratio_to_baseline']:.2f}x baseline, "
                 f"p99 {result[name]['p99_ratio_to_baseline']:.1f}x baseline"
@@ -219,7 +265,10 @@ def main() -> int:
     results = {
         "items": args.items,
         "cpu_count": os.cpu_count(),
-        "backends": {b: bench_backend(b, args.items, args.requests, args.concurrency) for b in args.backends.split(",")},
+        "backends": {
+            b: bench_backend(b, args.items, args.requests, args.concurrency)
+            for b in args.backends.split(",")
+        },
     }
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
