@@ -59,5 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run() -> None:
+    """Console-script entry point: `main`, quiet when the reader of its output goes away."""
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # `govmedia ... | head` closed the pipe: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
