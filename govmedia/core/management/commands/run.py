@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -24,9 +24,20 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="serve the web site only")
 
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
+        import socket
+
         from waitress import serve
 
         from govmedia.wsgi import application
+
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                raise CommandError(
+                    f"cannot listen on {host}:{port} ({exc.strerror}); is another govmedia running? "
+                    "Choose another port with --port or GOVMEDIA_PORT."
+                ) from exc
 
         worker = None
         if not no_worker:

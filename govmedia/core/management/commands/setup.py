@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, connection
 
 
 class Command(BaseCommand):
@@ -23,6 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args, demo: bool, collectstatic: bool, **options):
         verbosity = options.get("verbosity", 1)
         self.stdout.write(f"data directory: {settings.DATA_DIR}")
+        try:
+            connection.ensure_connection()
+        except OperationalError as exc:
+            engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+            raise CommandError(
+                f"cannot connect to the {engine} database: {str(exc).strip().splitlines()[0]}. "
+                "Check DATABASE_URL (unset it to use SQLite in GOVMEDIA_DATA_DIR)."
+            ) from exc
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
         from govmedia.publishing import archive
         from govmedia.publishing.bootstrap import ensure_site
