@@ -155,7 +155,7 @@ def find_link_problems(
             )
         elif checker is not None:
             to_check.append(link)
-    if to_check:
+    if to_check and checker is not None:
         problems = checker.check([link.url for link in to_check])
         for link in to_check:
             problem = problems.get(link.url)

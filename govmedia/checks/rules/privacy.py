@@ -94,6 +94,10 @@ def _looks_like_amount(text: str, start: int, end: int) -> bool:
     return after.startswith(_AMOUNT_AFTER) or before in _AMOUNT_BEFORE
 
 
+def _span(m: re.Match[str]) -> tuple[int, int]:
+    return m.start(), m.end()
+
+
 def find_privacy(folded: str, *, email: bool = True) -> list[Finding]:
     """Privacy findings in ``folded`` text; a span is claimed by the first rule that fits."""
     findings: list[Finding] = []
@@ -117,10 +121,10 @@ def find_privacy(folded: str, *, email: bool = True) -> list[Finding]:
 
     for m in matches(ID18_RE):
         if id18_valid(m.group()):
-            add(*m.span(), BLOCKING, "删除或遮盖身份证号码（保留前2位和后3位）", "privacy:id18")
+            add(*_span(m), BLOCKING, "删除或遮盖身份证号码（保留前2位和后3位）", "privacy:id18")
     for m in matches(ID15_RE):
         if free(*m.span()) and id15_valid(m.group()):
-            add(*m.span(), BLOCKING, "删除或遮盖身份证号码（保留前2位和后3位）", "privacy:id15")
+            add(*_span(m), BLOCKING, "删除或遮盖身份证号码（保留前2位和后3位）", "privacy:id15")
     for m in matches(CARD_RE):
         digits = re.sub(r"\D", "", m.group())
         if (
@@ -130,10 +134,10 @@ def find_privacy(folded: str, *, email: bool = True) -> list[Finding]:
             and luhn_valid(digits)
             and not _looks_like_amount(folded, *m.span())
         ):
-            add(*m.span(), BLOCKING, "删除或遮盖银行卡号（仅保留后4位）", "privacy:bank-card")
+            add(*_span(m), BLOCKING, "删除或遮盖银行卡号（仅保留后4位）", "privacy:bank-card")
     for m in matches(MOBILE_RE):
         if free(*m.span()) and not _looks_like_amount(folded, *m.span()):
-            add(*m.span(), WARNING, "确认是否应公开该手机号码，必要时遮盖中间4位", "privacy:mobile")
+            add(*_span(m), WARNING, "确认是否应公开该手机号码，必要时遮盖中间4位", "privacy:mobile")
     at = folded.find("@") if email else -1
     seen_email_ends: set[int] = set()
     while at >= 0:
@@ -145,7 +149,7 @@ def find_privacy(folded: str, *, email: bool = True) -> list[Finding]:
             domain = m.group().rsplit("@", 1)[1].lower()
             if domain.endswith(PUBLIC_EMAIL_SUFFIXES) or not free(*m.span()):
                 continue
-            add(*m.span(), INFO, "确认是否应公开该电子邮箱地址", "privacy:email")
+            add(*_span(m), INFO, "确认是否应公开该电子邮箱地址", "privacy:email")
         at = folded.find("@", at + 1)
     findings.sort(key=lambda f: f.start)
     return findings
