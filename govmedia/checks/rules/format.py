@@ -95,8 +95,8 @@ def _find_brackets(text: str) -> list[Finding]:
     findings: list[Finding] = []
     stack: list[tuple[str, int]] = []
 
-    def flush() -> None:
-        for char, pos in stack:
+    def unclosed(openings: list[tuple[str, int]]) -> None:
+        for char, pos in openings:
             findings.append(
                 Finding(
                     FORMAT,
@@ -108,6 +108,9 @@ def _find_brackets(text: str) -> list[Finding]:
                     "format:unclosed-bracket",
                 )
             )
+
+    def flush() -> None:
+        unclosed(stack)
         stack.clear()
 
     for m in BRACKET_RE.finditer(text):
@@ -123,19 +126,7 @@ def _find_brackets(text: str) -> list[Finding]:
         for depth in range(len(stack) - 1, -1, -1):
             if _FAMILY[stack[depth][0]] == family:
                 opener = stack[depth][0]
-                for inner in stack[depth + 1 :]:
-                    stack_char, stack_pos = inner
-                    findings.append(
-                        Finding(
-                            FORMAT,
-                            WARNING,
-                            stack_pos,
-                            stack_pos + 1,
-                            stack_char,
-                            f"“{stack_char}”没有对应的“{_OPEN_TO_CLOSE[stack_char]}”",
-                            "format:unclosed-bracket",
-                        )
-                    )
+                unclosed(stack[depth + 1 :])
                 del stack[depth:]
                 if (opener in _FULL_WIDTH) != (char in _FULL_WIDTH):
                     findings.append(
