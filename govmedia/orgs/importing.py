@@ -271,6 +271,18 @@ def _find_department(lookup: dict[str, Department], value: str) -> Department | 
     return lookup.get(value) or lookup.get(_compact_code(value))
 
 
+def _check_repeat(
+    seen: dict, key: tuple | None, row: int, column: str, what: str, errors: list[RowError]
+) -> None:
+    """Note a row that repeats an earlier row of the same file (`what` names the matching columns)."""
+    if key is not None and key in seen:
+        errors.append(
+            RowError(
+                row, column, _("与第%(row)d行重复（%(what)s）。") % {"row": seen[key], "what": what}
+            )
+        )
+
+
 def _required_department(
     lookup: dict[str, Department], value: str, row: int, errors: list[RowError]
 ) -> Department | None:
@@ -493,20 +505,12 @@ def _import_people(rows, report: ImportReport) -> None:
                 validate_password(password, User(username=username, first_name=full_name))
             except ValidationError as exc:
                 errors.append(RowError(row, "初始密码", " ".join(exc.messages)))
-        if department and role and username:
-            key = (username, department.pk, role)
-            if key in seen:
-                errors.append(
-                    RowError(
-                        row,
-                        "用户名",
-                        _("与第%(row)d行重复（同一人员、机构和角色）。") % {"row": seen[key]},
-                    )
-                )
+        key = (username, department.pk, role) if department and role and username else None
+        _check_repeat(seen, key, row, "用户名", _("同一人员、机构和角色"), errors)
         if errors:
             _fail(report, row, originals, errors)
             continue
-        seen[(username, department.pk, role)] = row
+        seen[key] = row
         with transaction.atomic():
             if user is None:
                 user = User(username=username, first_name=full_name)
@@ -593,20 +597,12 @@ def _import_channels(rows, report: ImportReport) -> None:
         status = ChannelStatus.ACTIVE.value
         if cells["状态"]:
             status = _choice(cells["状态"], ChannelStatus, "状态", row, errors)
-        if department and kind and name:
-            key = (department.pk, kind, name)
-            if key in seen:
-                errors.append(
-                    RowError(
-                        row,
-                        "名称",
-                        _("与第%(row)d行重复（同一机构、类型和名称）。") % {"row": seen[key]},
-                    )
-                )
+        key = (department.pk, kind, name) if department and kind and name else None
+        _check_repeat(seen, key, row, "名称", _("同一机构、类型和名称"), errors)
         if errors:
             _fail(report, row, originals, errors)
             continue
-        seen[(department.pk, kind, name)] = row
+        seen[key] = row
         channel = Channel.objects.filter(department=department, kind=kind, name=name).first()
         existing = channel is not None
         channel = channel or Channel(department=department, kind=kind, name=name)
