@@ -103,6 +103,24 @@ class Failure:
     reason: str
 
 
+def record_problem(
+    record: Mapping[str, Any], public_keys: Mapping[str, Ed25519PublicKey]
+) -> str | None:
+    """What is wrong with one record on its own (payload, header, signature), or None."""
+    if payload_digest(record["payload"]) != record["payload_sha256"]:
+        return "payload does not match its sealed digest: the published text was changed"
+    if header_digest(record) != record["record_hash"]:
+        return "record header does not match its sealed hash"
+    key = public_keys.get(record["key_id"])
+    if key is None:
+        return f"unknown seal key {record['key_id']}"
+    try:
+        key.verify(bytes.fromhex(record["signature"]), bytes.fromhex(record["record_hash"]))
+    except (InvalidSignature, ValueError):
+        return "signature is not valid for this record"
+    return None
+
+
 def verify_chain(
     records: Iterable[Mapping[str, Any]], public_keys: Mapping[str, Ed25519PublicKey]
 ) -> Failure | None:
@@ -123,19 +141,9 @@ def verify_chain(
                 seq,
                 "previous-record hash does not match: a record before it was changed or removed",
             )
-        if payload_digest(record["payload"]) != record["payload_sha256"]:
-            return Failure(
-                seq, "payload does not match its sealed digest: the published text was changed"
-            )
-        if header_digest(record) != record["record_hash"]:
-            return Failure(seq, "record header does not match its sealed hash")
-        key = public_keys.get(record["key_id"])
-        if key is None:
-            return Failure(seq, f"unknown seal key {record['key_id']}")
-        try:
-            key.verify(bytes.fromhex(record["signature"]), bytes.fromhex(record["record_hash"]))
-        except (InvalidSignature, ValueError):
-            return Failure(seq, "signature is not valid for this record")
+        reason = record_problem(record, public_keys)
+        if reason is not None:
+            return Failure(seq, reason)
         expected_prev = record["record_hash"]
         expected_seq = seq + 1
     return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.html import strip_tags
 
 from govmedia.publishing import seal
-from govmedia.publishing.archive import current_key_id, public_key, record_as_mapping
+from govmedia.publishing.archive import public_keys, record_as_mapping
 from govmedia.publishing.models import ArchiveRecord
 
 _SPACE = re.compile(r"\s+")
@@ -37,16 +37,10 @@ class Outcome:
 
 def check(index_number: str, *, text: str = "", file_bytes: bytes | None = None) -> Outcome:
     records = list(ArchiveRecord.objects.filter(index_number=index_number.strip()).order_by("seq"))
-    keys = {current_key_id(): public_key()}
-    # Each record must carry a valid signature over an intact header; the whole
-    # chain is checked by `govmedia archive verify`.
-    seal_valid = all(
-        seal.payload_digest(r.payload) == r.payload_sha256
-        and seal.header_digest(record_as_mapping(r)) == r.record_hash
-        and r.key_id in keys
-        and _signature_ok(keys[r.key_id], r)
-        for r in records
-    )
+    keys = public_keys()
+    # Each record must be intact and validly signed on its own; the whole chain
+    # is checked by `govmedia archive verify`.
+    seal_valid = all(seal.record_problem(record_as_mapping(r), keys) is None for r in records)
     matches: list[Match] = []
     wanted_text = visible_text(text) if text.strip() else ""
     wanted_sha = hashlib.sha256(file_bytes).hexdigest() if file_bytes is not None else ""
@@ -58,11 +52,3 @@ def check(index_number: str, *, text: str = "", file_bytes: bytes | None = None)
                 if attachment.get("sha256") == wanted_sha:
                     matches.append(Match(record, attachment.get("filename", "")))
     return Outcome(records=records, matches=matches, seal_valid=seal_valid)
-
-
-def _signature_ok(key, record: ArchiveRecord) -> bool:
-    try:
-        key.verify(bytes.fromhex(record.signature), bytes.fromhex(record.record_hash))
-    except Exception:  # InvalidSignature or malformed hex: either way, not valid
-        return False
-    return True
