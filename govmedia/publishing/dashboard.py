@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 from wagtail.models import Revision
@@ -18,11 +19,10 @@ def overdue_scheduled(now=None):
     """Approved revisions whose go-live time passed without being published."""
     now = now or timezone.now()
     grace = timedelta(seconds=2 * settings.GOVMEDIA_SCHEDULER_INTERVAL)
-    return (
-        Revision.page_revisions.filter(approved_go_live_at__lt=now - grace)
-        .filter(object_id__in=[str(pk) for pk in ItemPage.objects.values_list("pk", flat=True)])
-        .order_by("approved_go_live_at")
-    )
+    return Revision.page_revisions.filter(
+        approved_go_live_at__lt=now - grace,
+        content_type=ContentType.objects.get_for_model(ItemPage),
+    ).order_by("approved_go_live_at")
 
 
 def worker_seems_down(now=None) -> bool:

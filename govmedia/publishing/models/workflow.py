@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
@@ -67,12 +68,14 @@ class DepartmentRoleTask(Task):
             return states
         from govmedia.publishing.models.items import ItemPage
 
-        item_ids = ItemPage.objects.filter(
-            department_id__in=department_ids(user, self.role)
-        ).exclude(owner=user)
-        return states.filter(
-            workflow_state__object_id__in=[str(pk) for pk in item_ids.values_list("pk", flat=True)]
+        # Workflow states point at their object by a text id: compare as text, in one query.
+        item_ids = (
+            ItemPage.objects.filter(department_id__in=department_ids(user, self.role))
+            .exclude(owner=user)
+            .annotate(id_text=Cast("pk", models.CharField()))
+            .values("id_text")
         )
+        return states.filter(workflow_state__object_id__in=item_ids)
 
 
 class OverrideForm(forms.Form):
