@@ -165,6 +165,12 @@ WAGTAILDOCS_EXTENSIONS = [
     "png",
 ]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Attachments are served only through Wagtail's serve view, where the
+# `before_serve_document` hook applies the download rule
+# (publishing/attachments.py); a storage URL would skip it.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Refuses replacing the file of a published attachment in the documents admin.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "govmedia.publishing.attachments.AttachmentDocumentForm"
 
 SESSION_COOKIE_AGE = env_int("GOVMEDIA_SESSION_HOURS", 8) * 3600
 # A session lasts GOVMEDIA_SESSION_HOURS after the last request, not after log-in.

@@ -7,4 +7,4 @@ class PublishingConfig(AppConfig):
     verbose_name = "信息发布"
 
     def ready(self) -> None:
-        from govmedia.publishing import signal_handlers  # noqa: F401
+        from govmedia.publishing import attachments, signal_handlers  # noqa: F401

@@ -94,3 +94,14 @@ def items_stay_in_their_department(request, page, destination):
         )
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+# ---------------------------------------------------------------- attachments (documents)
+# Download rule and sealed files: see publishing/attachments.py.
+
+
+@hooks.register("before_serve_document")
+def serve_attachments_by_the_items_rule(document, request):
+    from govmedia.publishing.attachments import refuse_download
+
+    return refuse_download(request, document)
