@@ -140,6 +140,24 @@ class OrgsViewSetGroup(ModelViewSetGroup):
     items = (DepartmentViewSet, PersonViewSet, ChannelViewSet)
 
 
+@hooks.register("register_log_actions")
+def register_orgs_log_actions(actions):
+    from govmedia.core.audit import StateChangeFormatter
+    from govmedia.orgs import audit
+
+    @actions.register_action(audit.ROLE_GRANT)
+    class RoleGrant(StateChangeFormatter):
+        label = "授予角色"
+
+    @actions.register_action(audit.ROLE_REVOKE)
+    class RoleRevoke(StateChangeFormatter):
+        label = "撤销角色"
+
+    @actions.register_action(audit.CHANNEL_STATUS)
+    class ChannelStatusChange(StateChangeFormatter):
+        label = "渠道状态变更"
+
+
 @hooks.register("register_admin_viewset")
 def register_orgs_viewsets():
     return OrgsViewSetGroup()
