@@ -77,6 +77,34 @@ class WordListEntry(models.Model):
         )
 
 
+class WordListImport(models.Model):
+    """One import of a word-list file: the object its audit entry (govmedia.wordlist_import) is about."""
+
+    source = models.CharField(_("文件"), max_length=100)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    skipped = models.PositiveIntegerField(_("跳过"), default=0)
+    entries_before = models.PositiveIntegerField(_("导入前条数"))
+    entries_after = models.PositiveIntegerField(_("导入后条数"))
+
+    class Meta:
+        verbose_name = _("词库导入")
+        verbose_name_plural = _("词库导入")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"词库导入：{self.source}"
+
+
 class Official(models.Model):
     """A post held by an official: the leader table that name-and-title checks compare against."""
 

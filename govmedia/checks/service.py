@@ -189,12 +189,24 @@ def record_findings(page, report: CheckReport) -> int:
     return len(new)
 
 
-def import_entries(entries: Iterable[ListEntry], *, user=None, source: str = "") -> tuple[int, int]:
-    """Create or update database entries from parsed list rows; return (created, updated)."""
-    from govmedia.checks.models import WordListEntry
+WORDLIST_IMPORT = "govmedia.wordlist_import"
+
+
+def import_entries(
+    entries: Iterable[ListEntry], *, user=None, source: str = "", skipped: int = 0
+) -> tuple[int, int]:
+    """Create or update database entries from parsed list rows; return (created, updated).
+
+    The import is audited as one `govmedia.wordlist_import` entry (who, the
+    file, the counts, the list's size before and after); `skipped` is the
+    number of bad rows the caller left out.
+    """
+    from govmedia.checks.models import WordListEntry, WordListImport
+    from govmedia.core.audit import log_state_change
 
     created = updated = 0
     with transaction.atomic():
+        before = WordListEntry.objects.count()
         for e in entries:
             _, was_created = WordListEntry.objects.update_or_create(
                 term=e.term,
@@ -213,4 +225,25 @@ def import_entries(entries: Iterable[ListEntry], *, user=None, source: str = "")
                 created += 1
             else:
                 updated += 1
+        after = WordListEntry.objects.count()
+        record = WordListImport.objects.create(
+            source=source[:100],
+            imported_by=user,
+            created=created,
+            updated=updated,
+            skipped=skipped,
+            entries_before=before,
+            entries_after=after,
+        )
+        log_state_change(
+            record,
+            WORDLIST_IMPORT,
+            before=f"{before} 条",
+            after=f"{after} 条",
+            user=user,
+            source=record.source,
+            created=created,
+            updated=updated,
+            skipped=skipped,
+        )
     return created, updated

@@ -68,7 +68,9 @@ def import_wordlist(request):
                 form.add_error("file", str(exc).replace(str(path), upload.name))
                 entries, errors = None, []
         if entries is not None:
-            created, updated = import_entries(entries, user=request.user, source=upload.name)
+            created, updated = import_entries(
+                entries, user=request.user, source=upload.name, skipped=len(errors)
+            )
             result = {"created": created, "updated": updated, "errors": errors}
     return render(
         request,

@@ -105,6 +105,22 @@ class ChecksViewSetGroup(ModelViewSetGroup):
     items = (WordListEntryViewSet, OfficialViewSet, ContentFindingViewSet)
 
 
+@hooks.register("register_log_actions")
+def register_checks_log_actions(actions):
+    from govmedia.checks.service import WORDLIST_IMPORT
+    from govmedia.core.audit import StateChangeFormatter
+
+    @actions.register_action(WORDLIST_IMPORT)
+    class WordListImported(StateChangeFormatter):
+        label = "导入词库"
+
+        def detail(self, data):
+            return (
+                f"{data.get('source', '')}：新增 {data.get('created', 0)} 条，"
+                f"更新 {data.get('updated', 0)} 条，跳过 {data.get('skipped', 0)} 行"
+            )
+
+
 @hooks.register("register_admin_viewset")
 def register_checks_viewsets():
     return ChecksViewSetGroup()

@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 f"{len(entries)} good rows, {len(errors)} bad rows (dry run, nothing saved)"
             )
             return
-        created, updated = import_entries(entries, source=Path(path).name)
+        created, updated = import_entries(entries, source=Path(path).name, skipped=len(errors))
         self.stdout.write(
             f"{created} created, {updated} updated, {len(errors)} rows skipped from {Path(path).name}"
         )
