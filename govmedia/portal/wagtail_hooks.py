@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,3 +19,10 @@ class AnnualReportViewSet(SnippetViewSet):
 
 
 register_snippet(AnnualReportViewSet)
+
+
+@hooks.register("is_public_document")
+def annual_report_files_are_public(document) -> bool:
+    # The annual reports page links a published report's file; publishing's
+    # download rule knows only items, so the portal vouches for these.
+    return AnnualReport.objects.filter(document=document, published_at__isnull=False).exists()

@@ -8,7 +8,9 @@ the revision), so "attached to a live item" is a plain query.
 Download rule, applied by the `before_serve_document` hook on every download
 (documents are only ever served through Wagtail's serve view, see `checks`):
 
-- attached to a live item: public;
+- attached to a live item, or published on its own by an app above
+  publishing (an annual report's file, through the `is_public_document`
+  hook): public;
 - otherwise only logged-in staff who may see it: an administrator, whoever
   holds a document permission on its collection (the department's staff), or
   whoever holds any page permission on an item it is attached to (a
@@ -38,6 +40,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from wagtail import hooks
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.documents.models import Document
 from wagtail.models import Page
@@ -67,9 +70,16 @@ def _attachments(document: Document):
     return ItemAttachment.objects.filter(document=document)
 
 
+# Apps above publishing that link a document publicly by themselves (the
+# portal's annual reports) say so through this hook: fn(document) -> bool.
+PUBLIC_DOCUMENT_HOOK = "is_public_document"
+
+
 def is_public(document: Document) -> bool:
-    """Attached to an item that is live now."""
-    return _attachments(document).filter(page__live=True).exists()
+    """Attached to an item that is live now, or published by a higher layer (see the hook)."""
+    if _attachments(document).filter(page__live=True).exists():
+        return True
+    return any(fn(document) for fn in hooks.get_hooks(PUBLIC_DOCUMENT_HOOK))
 
 
 def was_withdrawn(document: Document) -> bool:
