@@ -57,6 +57,15 @@ FIELD_LABELS = {
     "doc_number": "文号",
 }
 EXCERPT_CHARS = 300
+# The editor's buttons post their name; its plain 保存草稿 posts none.
+ACTION_LABELS = {
+    "action-submit": "提交审核",
+    "action-publish": "发布",
+    "action-restart-workflow": "重新提交审核",
+    "action-workflow-action": "审核操作",
+    "action-cancel-workflow": "取消工作流",
+    "action-unpublish": "撤下",
+}
 
 
 def login_paths() -> set[str]:
@@ -230,6 +239,14 @@ def summary(kept: KeptForm) -> list[tuple[str, str]]:
     return rows
 
 
+def action_of(kept: KeptForm) -> str:
+    names = {name for name, _value in kept.fields}
+    for name, label in ACTION_LABELS.items():
+        if name in names:
+            return label
+    return "保存" if "/edit/" in kept.path or "/add/" in kept.path else "提交"
+
+
 def kept_form(request: HttpRequest, kept_id) -> HttpResponse:
     kept = _kept_for(request, kept_id)
     return render(
@@ -238,8 +255,8 @@ def kept_form(request: HttpRequest, kept_id) -> HttpResponse:
         {
             "kept": kept,
             "summary": summary(kept),
+            "action": action_of(kept),
             "restore_field": RESTORE_FIELD,
-            "field_count": len(kept.fields),
         },
     )
 

@@ -10,7 +10,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("publishing/admin/review_notes.html")
-def review_notes_for(item) -> dict:
+def review_notes_for(item, findings: bool = True) -> dict:
+    """`findings=False` where the full check report follows anyway (the editor's panel)."""
     item = getattr(item, "specific", item)
     notes = review_notes(item)
-    return {"notes": notes, "blocking": blocking_rows(notes.blocking) if notes else []}
+    rows = blocking_rows(notes.blocking) if notes and findings else []
+    return {"notes": notes, "blocking": rows}
