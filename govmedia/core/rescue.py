@@ -171,9 +171,10 @@ class KeepFormsOfExpiredSessionsMiddleware:
 
     @staticmethod
     def _forget_restored(request: HttpRequest, response: HttpResponse, user) -> None:
-        # The re-post reached its view: saved, or shown again with its errors and
-        # the text in the form. A refusal (403, 404) keeps the row for another try.
-        if response.status_code >= 400:
+        # Admin views answer a post that took effect with a redirect. Anything else
+        # (the form shown again with errors, a locked page, a refusal) keeps the
+        # row, so the text can still be restored or discarded later.
+        if not 300 <= response.status_code < 400:
             return
         try:
             kept_id = uuid.UUID(request.POST[RESTORE_FIELD])

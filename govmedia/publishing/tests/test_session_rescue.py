@@ -140,3 +140,19 @@ def test_it_keeps_nothing_from_the_background_preview_of_the_editor(people, clie
         headers={"Sec-Fetch-Mode": "cors"},
     )
     assert not KeptForm.objects.exists()
+
+
+def test_it_keeps_the_form_when_restoring_it_did_not_save(people, client):
+    item = draft_item(people.education, people.editor)
+    _log_in(client, people.editor)
+    data = _edit_form_with_new_title(client, item)
+    data["title"] = [""]  # the editor refuses it: the title is required
+    _expire_sessions()
+    client.post(reverse("wagtailadmin_pages:edit", args=[item.pk]), data)
+    kept = KeptForm.objects.get()
+
+    _log_in(client, people.editor)
+    page = client.get(reverse("govmedia_kept_form", args=[kept.pk])).content.decode()
+    response = client.post(kept.path, form_data(page, form_id="govmedia-kept-restore"))
+    assert response.status_code == 200  # the form again, with its error
+    assert KeptForm.objects.filter(pk=kept.pk).exists()
