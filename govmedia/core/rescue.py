@@ -153,6 +153,10 @@ class KeepFormsOfExpiredSessionsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        # Only the admin: reading `request.user` loads the session, which would mark
+        # every public page as varying with the cookie and spoil its caching.
+        if not request.path.startswith(reverse("wagtailadmin_home")):
+            return response
         user = getattr(request, "user", None)
         if user is None:
             return response
