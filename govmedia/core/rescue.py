@@ -101,7 +101,10 @@ def _remembered_user(request: HttpRequest):
 
 def _remember_user(request: HttpRequest, response: HttpResponse, user) -> None:
     try:
-        known = request.get_signed_cookie(USER_COOKIE, salt=USER_COOKIE_SALT)
+        # Re-signed at half its age, so it never lapses for someone who keeps working.
+        known = request.get_signed_cookie(
+            USER_COOKIE, salt=USER_COOKIE_SALT, max_age=USER_COOKIE_AGE // 2
+        )
     except (KeyError, signing.BadSignature):
         known = None
     if known != str(user.pk):
@@ -120,13 +123,16 @@ def purge_expired() -> None:
     KeptForm.objects.filter(expires_at__lte=timezone.now()).delete()
 
 
-def keep_form(request: HttpRequest, user) -> KeptForm:
-    fields = [
+def posted_fields(request: HttpRequest) -> list[list[str]]:
+    return [
         [name, value]
         for name, values in request.POST.lists()
         if name not in ("csrfmiddlewaretoken", RESTORE_FIELD)
         for value in values
     ]
+
+
+def keep_form(request: HttpRequest, user, fields: list[list[str]]) -> KeptForm:
     kept = KeptForm.objects.create(
         user=user,
         path=request.get_full_path(),
@@ -188,6 +194,10 @@ class KeepFormsOfExpiredSessionsMiddleware:
 
     @staticmethod
     def _keep(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        fields = posted_fields(request)
+        if not fields and not request.FILES:
+            # Nothing typed (log-out from a tab whose session had already gone).
+            return response
         owner = _remembered_user(request)
         if owner is None:
             messages.error(
@@ -196,7 +206,7 @@ class KeepFormsOfExpiredSessionsMiddleware:
                 "请重新登录后再填写。",
             )
             return response
-        kept = keep_form(request, owner)
+        kept = keep_form(request, owner, fields)
         hours = int(KEEP_FOR.total_seconds() // 3600)
         messages.warning(
             request,

@@ -156,3 +156,14 @@ def test_it_keeps_the_form_when_restoring_it_did_not_save(people, client):
     response = client.post(kept.path, form_data(page, form_id="govmedia-kept-restore"))
     assert response.status_code == 200  # the form again, with its error
     assert KeptForm.objects.filter(pk=kept.pk).exists()
+
+
+def test_it_keeps_nothing_when_nothing_was_typed(people, client):
+    _log_in(client, people.editor)
+    client.get(reverse("wagtailadmin_home"))
+    _expire_sessions()
+    # Logging out in a tab whose session had already gone posts only the CSRF token.
+    response = client.post(reverse("wagtailadmin_logout"), follow=True)
+    assert response.status_code == 200
+    assert not KeptForm.objects.exists()
+    assert "没有丢失" not in response.content.decode()
