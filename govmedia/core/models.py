@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +22,34 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class KeptForm(models.Model):
+    """A form posted after its sender's session had expired, kept until they log in again.
+
+    Only its sender may restore it (core/rescue.py); it is deleted once restored
+    or discarded, and expired rows are purged whenever rows are read or written.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    path = models.CharField(_("提交地址"), max_length=2000)
+    # [[name, value], …] in the order posted, the CSRF token left out.
+    fields = models.JSONField(_("提交的内容"), default=list)
+    # Names of file fields whose files could not be kept.
+    lost_files = models.JSONField(_("未能保存的文件"), default=list, blank=True)
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("登录过期时暂存的内容")
+        verbose_name_plural = _("登录过期时暂存的内容")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.path} {self.created_at:%Y-%m-%d %H:%M}"

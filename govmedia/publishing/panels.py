@@ -1,8 +1,37 @@
-"""Editor panels: what the automatic check found, shown where the text is edited and reviewed."""
+"""What the reviewer and the editor see of an item's review, wherever they work on it.
+
+`review_notes()` gathers, for the item's current run of the procedure, what
+must travel with the item from step to step: blocking findings a reviewer
+let through at the automatic check (with the reason), the last 退回修改
+comment, and what the editor can do when the check holds the item. The
+editor's panel (`CheckReportPanel`) and every task's action dialog show it,
+so nobody signs off an overridden finding without seeing it again.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
 from wagtail.admin.panels import Panel
+from wagtail.models import TaskState, WorkflowState
+
+OVERRIDE_PREFIX = "放行理由："
+
+OUTCOME_LABELS = {
+    TaskState.STATUS_APPROVED: "通过",
+    TaskState.STATUS_REJECTED: "退回修改",
+    TaskState.STATUS_IN_PROGRESS: "办理中",
+    TaskState.STATUS_CANCELLED: "已取消",
+    TaskState.STATUS_SKIPPED: "已跳过",
+}
+
+
+def _person(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.get_username()
 
 
 def latest_check_state(item):
@@ -17,7 +46,122 @@ def latest_check_state(item):
     )
 
 
+@dataclass
+class StepNote:
+    """One finished (or current) step of the item's review, as a line of its history."""
+
+    step: str
+    outcome: str
+    by: str
+    at: datetime | None
+    comment: str
+
+
+@dataclass
+class ReviewNotes:
+    workflow_state: WorkflowState
+    check_state: Any = None
+    # Blocking findings of the latest check, as dicts of the engine's Finding.
+    blocking: list[dict] = field(default_factory=list)
+    held_by_check: bool = False
+    overridden: bool = False
+    override_by: str = ""
+    override_at: datetime | None = None
+    override_reason: str = ""
+    returned: StepNote | None = None
+    needs_changes: bool = False
+    history: list[StepNote] = field(default_factory=list)
+
+    @property
+    def has_something_to_say(self) -> bool:
+        return self.held_by_check or self.overridden or self.returned is not None
+
+
+def _current_workflow_state(item) -> WorkflowState | None:
+    if not item or not item.pk:
+        return None
+    return WorkflowState.objects.for_instance(item).active().order_by("-created_at").first()
+
+
+def _step_note(state: TaskState) -> StepNote:
+    specific = state.specific
+    outcome = OUTCOME_LABELS.get(state.status, state.status)
+    comment = state.comment or ""
+    if getattr(specific, "blocking_count", None) is not None and state.status == "approved":
+        if state.finished_by_id is None:
+            outcome = "自动通过"
+        elif specific.blocking_count:
+            outcome = "说明理由后放行"
+            comment = comment.removeprefix(OVERRIDE_PREFIX)
+    return StepNote(
+        step=state.task.name,
+        outcome=outcome,
+        by=_person(state.finished_by) if state.finished_at else "",
+        at=state.finished_at or state.started_at,
+        comment=comment,
+    )
+
+
+def review_notes(item) -> ReviewNotes | None:
+    """What the current run of the procedure has to say about `item`, or None outside it."""
+    from govmedia.publishing.models.workflow import ContentCheckTaskState
+
+    workflow_state = _current_workflow_state(item)
+    if workflow_state is None:
+        return None
+    states = list(
+        TaskState.objects.filter(workflow_state=workflow_state)
+        .select_related("task", "finished_by")
+        .order_by("started_at", "pk")
+    )
+    notes = ReviewNotes(
+        workflow_state=workflow_state,
+        needs_changes=workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES,
+        history=[_step_note(state) for state in states],
+    )
+    checks = list(
+        ContentCheckTaskState.objects.filter(workflow_state=workflow_state)
+        .select_related("finished_by")
+        .order_by("started_at", "pk")
+    )
+    if checks:
+        check = checks[-1]
+        notes.check_state = check
+        notes.blocking = [
+            f for f in (check.report or {}).get("findings", []) if f.get("severity") == "blocking"
+        ]
+        if check.blocking_count and check.status == TaskState.STATUS_APPROVED:
+            notes.overridden = True
+            notes.override_by = _person(check.finished_by)
+            notes.override_at = check.finished_at
+            notes.override_reason = (check.comment or "").removeprefix(OVERRIDE_PREFIX)
+        notes.held_by_check = (
+            check.blocking_count > 0
+            and check.status == TaskState.STATUS_IN_PROGRESS
+            and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+        )
+    rejected = [s for s in states if s.status == TaskState.STATUS_REJECTED]
+    if rejected:
+        notes.returned = _step_note(rejected[-1])
+    return notes
+
+
+def blocking_rows(findings: list[dict]) -> list[dict]:
+    from govmedia.checks.findings import CATEGORY_LABELS
+
+    return [
+        {
+            "category": CATEGORY_LABELS.get(f.get("category"), f.get("category")),
+            "text": f.get("text", ""),
+            "suggestion": f.get("suggestion", ""),
+        }
+        for f in findings
+    ]
+
+
 class CheckReportPanel(Panel):
+    """The editor's status panel: the review notes, the check's report and the step history."""
+
     class BoundPanel(Panel.BoundPanel):
         template_name = "publishing/admin/check_report_panel.html"
 
@@ -30,12 +174,16 @@ class CheckReportPanel(Panel):
             from govmedia.checks.service import highlight_html
 
             context = super().get_context_data(parent_context)
-            state = latest_check_state(self.instance)
+            notes = review_notes(self.instance)
+            state = notes.check_state if notes and notes.check_state else None
+            state = state or latest_check_state(self.instance)
             report = state.report or {}
             findings = [Finding(**f) for f in report.get("findings", [])]
             context.update(
                 {
                     "state": state,
+                    "notes": notes,
+                    "item": self.instance,
                     "findings": [
                         {
                             "finding": f,

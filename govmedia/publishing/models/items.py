@@ -281,8 +281,14 @@ class ItemPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["attachments"] = [a for a in self.attachments.all() if a.document_id]
-        context["interpretations"] = self.interpretations.live().specific()
-        context["interprets_live"] = self.interprets.live().specific() if self.pk else []
+        # A preview or a draft is this page rebuilt from a revision: its `interprets`
+        # is then modelcluster's in-memory FakeQuerySet (no `.live()`), and an item
+        # not saved yet has no reverse relation at all. Query the live pages by id.
+        interprets_ids = [page.pk for page in self.interprets.all()]
+        context["interprets_live"] = ItemPage.objects.filter(pk__in=interprets_ids).live()
+        context["interpretations"] = (
+            self.interpretations.live().specific() if self.pk else ItemPage.objects.none()
+        )
         return context
 
 

@@ -18,6 +18,9 @@ from wagtail.models import Task, TaskState
 from govmedia.orgs.models import Role
 from govmedia.orgs.permissions import department_ids, has_role
 
+# Every step's action dialog: Wagtail's, with the item's review notes above the form.
+REVIEW_NOTES_DIALOG = "publishing/admin/task_action_modal.html"
+
 
 def _item(obj):
     obj = getattr(obj, "specific", obj)
@@ -127,6 +130,10 @@ class ContentCheckTask(DepartmentRoleTask):
             ]
         return []
 
+    def get_template_for_action(self, action):
+        # The dialog shows what was let through or sent back before (panels.review_notes).
+        return REVIEW_NOTES_DIALOG
+
     def get_form_for_action(self, action):
         if action == "override":
             return OverrideForm
@@ -185,6 +192,10 @@ class ReviewTask(DepartmentRoleTask):
             return [("reject", _("退回修改"), True), ("approve", _("审核通过"), True)]
         return []
 
+    def get_template_for_action(self, action):
+        # The dialog shows what was let through or sent back before (panels.review_notes).
+        return REVIEW_NOTES_DIALOG
+
     def get_form_for_action(self, action):
         if action == "approve":
             return ReviewForm
@@ -218,12 +229,22 @@ class ApprovalTask(DepartmentRoleTask):
 
     def get_actions(self, obj, user):
         if self.user_may_act(obj, user):
+            # With a blocking finding let through, 签发 opens the dialog that shows it
+            # again: nobody signs such an item off in one click (also from the dashboard).
+            from govmedia.publishing.panels import review_notes
+
+            notes = review_notes(_item(obj))
+            must_read = bool(notes and notes.overridden)
             return [
                 ("reject", _("退回修改"), True),
-                ("approve", _("签发"), False),
+                ("approve", _("签发"), must_read),
                 ("approve", _("签发并附意见"), True),
             ]
         return []
+
+    def get_template_for_action(self, action):
+        # The dialog shows what was let through or sent back before (panels.review_notes).
+        return REVIEW_NOTES_DIALOG
 
     @classmethod
     def get_description(cls):
