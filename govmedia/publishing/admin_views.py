@@ -65,3 +65,17 @@ def item_record(request, page_id: int):
             .order_by("-created_at"),
         },
     )
+
+
+def sign_off_refused(request, page_id: int):
+    """Where a refused 签发 lands: why the item could not be published, in the approver's words."""
+    from govmedia.publishing.keyring import SealKeyError, check_sealing_possible
+
+    item = get_object_or_404(ItemPage, pk=page_id)
+    try:
+        check_sealing_possible()
+    except SealKeyError as exc:
+        messages.error(request, f"未能签发：{exc.user_message}本信息仍停留在领导签发步骤。")
+    else:
+        messages.warning(request, "刚才的签发未能完成，电子印章现已可用，请重新签发。")
+    return redirect("wagtailadmin_pages:edit", item.pk)
