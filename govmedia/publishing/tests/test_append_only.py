@@ -75,6 +75,9 @@ def test_it_keeps_key_material_but_lets_a_key_be_retired_once(people):
     _refused(lambda: SealKey.objects.filter(pk=key.pk).update(retired_at=None))
 
 
+# Committed data, as in the browser tests whose teardown runs `flush`; serialized
+# rollback puts back what the migrations created for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flush_erases_the_whole_installation_and_puts_the_triggers_back(people):
     published_item(people)
     call_command("flush", interactive=False, verbosity=0)
