@@ -102,19 +102,19 @@ def private_key() -> Ed25519PrivateKey:
         raise SealKeyError(
             f"seal private key file {path} is missing: this machine cannot seal records "
             "(restore the file from the backup, or run `govmedia archive rotate-key`)",
-            "电子印章私钥文件缺失，无法加盖电子印章，信息暂不能发布。请联系系统管理员恢复密钥文件。",
+            "电子印章私钥文件缺失，无法加盖电子印章。请联系系统管理员恢复密钥文件。",
         ) from exc
     except (OSError, ValueError, TypeError) as exc:
         raise SealKeyError(
             f"seal private key file {path} cannot be read: {exc}",
-            "电子印章私钥文件无法读取，无法加盖电子印章，信息暂不能发布。请联系系统管理员。",
+            "电子印章私钥文件无法读取，无法加盖电子印章。请联系系统管理员。",
         ) from exc
     found = seal.key_id(key.public_key())
     if found != expected:
         raise SealKeyError(
             f"seal private key file {path} holds key {found}, but the keyring's current key is "
             f"{expected}: restore the right file or rotate the key",
-            "电子印章私钥与登记的公钥不一致，无法加盖电子印章，信息暂不能发布。请联系系统管理员。",
+            "电子印章私钥与登记的公钥不一致，无法加盖电子印章。请联系系统管理员。",
         )
     return key
 

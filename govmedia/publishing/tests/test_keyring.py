@@ -186,3 +186,17 @@ def test_an_unreadable_key_file_is_a_clear_error(people, settings, tmp_path):
         keyring.private_key()
     assert "cannot be read" in str(excinfo.value)
     assert "无法读取" in excinfo.value.user_message
+
+
+def test_withdrawal_without_the_key_is_refused_and_the_item_stays_live(
+    people, settings, tmp_path, client
+):
+    item = published_item(people)
+    _no_key_file(settings, tmp_path)
+    client.login(username=people.approver.username, password=PASSWORD)
+    response = client.post(
+        reverse("publishing_withdraw", args=[item.pk]), {"reason": "含有个人信息"}
+    )
+    assert "未能撤稿" in response.content.decode()
+    assert ItemPage.objects.get(pk=item.pk).live
+    assert ArchiveRecord.objects.filter(page_id=item.pk).count() == 1
