@@ -25,7 +25,10 @@ Main commands:
                         --demo also loads the 示例市 demo data into an empty database
   run [--port N]        serve the web site and run the background worker together
   worker                run background tasks and the periodic scheduler only
-  archive verify        check every sealed archive record; exit 1 on tampering
+  archive verify        check every sealed archive record and that every publication
+                        and withdrawal has one; exit 1 on any problem
+  archive rotate-key --reason TEXT
+                        retire the seal key and put a new one in service (audited)
   check [PATH ...]      run the content-check engine over files or standard input
   import-orgs / export-orgs KIND FILE
                         .xlsx import and export of departments, people, channels

@@ -11,6 +11,15 @@ def people(db):
     return make_people()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _seal_key_file(tmp_path_factory):
+    # Tests seal with a key of their own, never the one in GOVMEDIA_DATA_DIR.
+    # `make_people()` enters it in each test's keyring, as `govmedia setup` does.
+    from django.conf import settings
+
+    settings.GOVMEDIA_SEAL_KEY_FILE = tmp_path_factory.mktemp("seal") / "seal_ed25519.pem"
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_inline(settings):
     # Background work runs inline in tests, so a test sees its effects at once.

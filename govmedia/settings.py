@@ -197,8 +197,12 @@ TASKS = {
 }
 REDIS_URL = env_str("REDIS_URL", "")
 
-# The government's electronic seal (Ed25519). Generated on set-up if absent.
+# The government's electronic seal (Ed25519). Made by the first `govmedia setup`
+# or by `govmedia archive rotate-key`, never by anything else; machines that
+# only verify and serve need no key file (the public keyring is in the database).
 GOVMEDIA_SEAL_KEY_FILE = Path(env_str("GOVMEDIA_SEAL_KEY_FILE", str(DATA_DIR / "seal_ed25519.pem")))
+# Largest file the public verify page (/seal/verify/) accepts, in MB.
+GOVMEDIA_SEAL_VERIFY_MAX_MB = env_int("GOVMEDIA_SEAL_VERIFY_MAX_MB", 50)
 # 索引号 serial width: `<organisation code>/<year>-<serial>`, serial zero-padded.
 GOVMEDIA_INDEX_SERIAL_WIDTH = env_int("GOVMEDIA_INDEX_SERIAL_WIDTH", 5)
 # How often the worker's scheduler runs periodic jobs (seconds).

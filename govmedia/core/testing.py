@@ -39,8 +39,11 @@ def make_user(username: str, full_name: str, department: Department, *roles: str
 
 def make_people() -> People:
     from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+    from govmedia.publishing.keyring import ensure_first_key
 
     ensure_site()
+    # As `govmedia setup` does: a seal key in the keyring (and its file, the first time).
+    ensure_first_key(actor="test")
     city = Department.objects.create(
         name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB0000001X"
     )

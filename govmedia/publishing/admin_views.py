@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from govmedia.publishing import actions
+from govmedia.publishing.keyring import SealKeyError
 from govmedia.publishing.models import ArchiveRecord, Delivery, ItemPage
 
 
@@ -30,6 +31,9 @@ def withdraw(request, page_id: int):
             form.add_error(None, str(exc) or "您没有撤稿权限。")
         except ValidationError as exc:
             form.add_error(None, exc)
+        except SealKeyError as exc:
+            # The withdrawal record cannot be sealed: nothing was withdrawn.
+            form.add_error(None, f"未能撤稿：{exc.user_message}")
         else:
             messages.success(request, f"“{item.title}”已撤稿，撤稿记录已存档。")
             return redirect("wagtailadmin_pages:edit", item.pk)
@@ -65,3 +69,17 @@ def item_record(request, page_id: int):
             .order_by("-created_at"),
         },
     )
+
+
+def sign_off_refused(request, page_id: int):
+    """Where a refused 签发 lands: why the item could not be published, in the approver's words."""
+    from govmedia.publishing.keyring import check_sealing_possible
+
+    item = get_object_or_404(ItemPage, pk=page_id)
+    try:
+        check_sealing_possible()
+    except SealKeyError as exc:
+        messages.error(request, f"未能签发：{exc.user_message}信息未发布，仍停留在领导签发步骤。")
+    else:
+        messages.warning(request, "刚才的签发未能完成，电子印章现已可用，请重新签发。")
+    return redirect("wagtailadmin_pages:edit", item.pk)

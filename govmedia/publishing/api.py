@@ -9,7 +9,6 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from govmedia.orgs.models import Department
-from govmedia.publishing.archive import record_as_mapping
 from govmedia.publishing.models import ArchiveRecord, DisclosureCategory, ItemPage
 
 router = Router(tags=["catalogue"])
@@ -67,6 +66,10 @@ class ArchiveRecordOut(Schema):
     record_hash: str
     signature: str
     key_id: str
+    payload_version: int = 1
+    # Present when the item was withdrawn: these payload fields are withheld
+    # from the public, so `payload` no longer hashes to `payload_sha256`.
+    payload_withheld: list[str] | None = None
 
 
 def _summary(item: ItemPage) -> dict:
@@ -120,7 +123,9 @@ def item_archive(request, index_number: str):
         from django.http import Http404
 
         raise Http404
-    return [record_as_mapping(r) for r in records]
+    from govmedia.publishing.views import public_records
+
+    return public_records(request, records)
 
 
 @router.get(

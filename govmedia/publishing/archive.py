@@ -2,42 +2,38 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from govmedia.publishing import seal
-from govmedia.publishing.models import ArchiveKind, ArchiveRecord
-
-# Any constant will do: it names the PostgreSQL advisory lock that serialises appends.
-_APPEND_LOCK_ID = 0x60B3ED1A
-
-
-@functools.cache
-def private_key():
-    return seal.load_or_create_private_key(settings.GOVMEDIA_SEAL_KEY_FILE)
+from govmedia.publishing import keyring, seal
+from govmedia.publishing.keyring import (  # noqa: F401 - the archive's public names
+    SealKeyError,
+    current_key_id,
+    private_key,
+    public_keys,
+)
+from govmedia.publishing.models import PAYLOAD_VERSION, ArchiveKind, ArchiveRecord
 
 
 def public_key():
-    return private_key().public_key()
+    """The public half of the key in service (from the keyring, not from the private key)."""
+    return seal.load_public_key_pem(_current().public_key_pem)
 
 
 def public_key_pem() -> str:
-    return seal.public_key_pem(public_key())
+    return _current().public_key_pem
 
 
-def current_key_id() -> str:
-    return seal.key_id(public_key())
-
-
-def public_keys() -> dict:
-    """Seal keys by id, for verification. Only the current key until rotation exists."""
-    return {current_key_id(): public_key()}
+def _current():
+    key = keyring.current_key()
+    if key is None:
+        keyring.current_key_id()  # raises the explanatory SealKeyError
+    return key
 
 
 def _file_sha256(document) -> str:
@@ -48,8 +44,19 @@ def _file_sha256(document) -> str:
     return digest.hexdigest()
 
 
+def public_url(item) -> str:
+    """The item's address under GOVMEDIA_SITE_URL, whatever host Wagtail's Site row names."""
+    parts = item.get_url_parts()
+    path = parts[2] if parts else item.url_path
+    return f"{settings.SITE_URL}{path}"
+
+
 def item_payload(item) -> dict[str, Any]:
-    """What the public saw: the text and the 公开目录 metadata, attachments by digest."""
+    """What the public saw: the text and the 公开目录 metadata, attachments by digest.
+
+    Version 2 (`payload_version`) takes every address from GOVMEDIA_SITE_URL;
+    version 1 records (no `payload_version`) stay as they were sealed.
+    """
     attachments = []
     for attachment in item.attachments.select_related("document"):
         try:
@@ -60,6 +67,7 @@ def item_payload(item) -> dict[str, Any]:
             {"title": str(attachment), "filename": attachment.document.filename, "sha256": sha}
         )
     return {
+        "payload_version": PAYLOAD_VERSION,
         "index_number": item.index_number,
         "title": item.title,
         "department": item.department.name,
@@ -71,7 +79,7 @@ def item_payload(item) -> dict[str, Any]:
         "validity": item.validity,
         "summary": item.summary,
         "body": str(item.body),
-        "url": item.full_url or item.url_path,
+        "url": public_url(item),
         "revision_id": item.live_revision_id,
         "attachments": attachments,
     }
@@ -98,10 +106,13 @@ def record_as_mapping(record: ArchiveRecord) -> dict[str, Any]:
 def append_record(
     item, kind: str, *, note: str = "", actor: str = "", payload: dict | None = None
 ) -> ArchiveRecord:
-    """Append one sealed record for `item`. Never updates an existing record."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK_ID])
+    """Append one sealed record for `item`. Never updates an existing record.
+
+    Raises `SealKeyError` when this machine cannot seal (no usable private key),
+    so the publication around it rolls back.
+    """
+    keyring.lock_archive()
+    key = private_key()
     last = ArchiveRecord.objects.order_by("-seq").only("seq", "record_hash").first()
     payload = payload if payload is not None else item_payload(item)
     # Microseconds are dropped so the ISO text survives every database unchanged.
@@ -115,9 +126,9 @@ def append_record(
         "actor": actor,
         "payload_sha256": seal.payload_digest(payload),
         "prev_hash": last.record_hash if last else seal.GENESIS_HASH,
-        "key_id": current_key_id(),
+        "key_id": seal.key_id(key.public_key()),
     }
-    record_hash, signature = seal.seal(header, private_key())
+    record_hash, signature = seal.seal(header, key)
     return ArchiveRecord.objects.create(
         seq=header["seq"],
         page_id=item.pk,
@@ -150,6 +161,7 @@ def verify_archive(
 ) -> tuple[int, seal.Failure | None]:
     """Verify the whole chain; return (records checked, first failure or None)."""
     keys = public_keys()
+    periods = keyring.key_periods()
     count = 0
 
     def mappings():
@@ -160,8 +172,95 @@ def verify_archive(
                 progress(1)
             yield record_as_mapping(record)
 
-    failure = seal.verify_chain(mappings(), keys)
+    failure = seal.verify_chain(mappings(), keys, periods)
     return count, failure
+
+
+def missing_records() -> list[str]:
+    """The other direction: publications and withdrawals the archive should hold but does not.
+
+    The chain proves that what is in the archive is intact; it cannot see a
+    record that was never written or that was cut off the end. So every live
+    item's live revision must have its publication or correction record, and
+    every item that was published and is no longer live must have a
+    withdrawal record after its last publication.
+    """
+    from django.db.models import Max, Q
+
+    from govmedia.publishing.models import ItemPage
+
+    published = {ArchiveKind.PUBLISH, ArchiveKind.CORRECTION}
+    sealed_revisions = set(
+        ArchiveRecord.objects.filter(kind__in=published).values_list(
+            "page_id", "payload__revision_id"
+        )
+    )
+    last = {
+        row["page_id"]: row
+        for row in ArchiveRecord.objects.values("page_id").annotate(
+            last_published=Max("seq", filter=Q(kind__in=published)),
+            last_withdrawn=Max("seq", filter=Q(kind=ArchiveKind.WITHDRAWAL)),
+        )
+    }
+    problems: list[str] = []
+    for pk, revision_id, index_number in ItemPage.objects.live().values_list(
+        "pk", "live_revision_id", "index_number"
+    ):
+        if (pk, revision_id) not in sealed_revisions:
+            problems.append(
+                f"{index_number} (page {pk}) is live with revision {revision_id}, "
+                "which has no publication or correction record"
+            )
+    ever_published = Q(first_published_at__isnull=False) | Q(pk__in=list(last))
+    for pk, index_number in (
+        ItemPage.objects.filter(live=False).filter(ever_published).values_list("pk", "index_number")
+    ):
+        row = last.get(pk)
+        if row is None or row["last_published"] is None:
+            problems.append(
+                f"{index_number} (page {pk}) was published but has no publication record"
+            )
+        elif row["last_withdrawn"] is None or row["last_withdrawn"] < row["last_published"]:
+            problems.append(
+                f"{index_number} (page {pk}) is no longer live but has no withdrawal record "
+                f"after its last publication (record #{row['last_published']})"
+            )
+    return problems
+
+
+def withdrawn_through(page_id: int | None) -> int:
+    """The seq of the item's last withdrawal record, or 0: records up to it hold withdrawn text."""
+    if page_id is None:
+        return 0
+    last = (
+        ArchiveRecord.objects.filter(page_id=page_id, kind=ArchiveKind.WITHDRAWAL)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return last or 0
+
+
+# What a withdrawn item's public records keep back: the text and the files.
+WITHHELD_FIELDS = ("summary", "body", "attachments")
+
+
+def public_record_mapping(record: ArchiveRecord, *, withhold: bool) -> dict[str, Any]:
+    """`record_as_mapping` for the public; `withhold` replaces the withdrawn text with a notice.
+
+    The header, payload digest, record hash and signature stay, so the record's
+    place in the chain and its seal can still be checked; whoever holds the
+    original payload can check it against `payload_sha256`.
+    """
+    mapping = record_as_mapping(record)
+    mapping["payload_version"] = record.payload_version
+    if withhold:
+        payload = dict(record.payload)
+        for field in WITHHELD_FIELDS:
+            payload.pop(field, None)
+        mapping["payload"] = payload
+        mapping["payload_withheld"] = list(WITHHELD_FIELDS)
+    return mapping
 
 
 def kind_for_next_publication(item) -> str:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,20 +63,29 @@ def key_id(public_key: Ed25519PublicKey) -> str:
     return sha256_hex(raw)[:16]
 
 
-def load_or_create_private_key(path: Path) -> Ed25519PrivateKey:
-    """Load the seal key, creating it (mode 600) on first use."""
-    if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError(f"{path} does not hold an Ed25519 private key")
-        return key
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """Load the seal key. Never creates one: a missing file is an error for the caller to report."""
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} does not hold an Ed25519 private key")
+    return key
+
+
+def write_new_private_key(path: Path) -> Ed25519PrivateKey:
+    """Generate a key and write it to `path` (mode 600) without ever exposing a partial file.
+
+    Refuses to overwrite: replacing a seal key is a rotation, done by the caller.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    path.touch(mode=0o600)
-    path.write_bytes(pem)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+        handle.flush()
+        os.fsync(handle.fileno())
     return key
 
 
@@ -95,6 +106,26 @@ def seal(header: dict[str, Any], private_key: Ed25519PrivateKey) -> tuple[str, s
     """Return (record_hash, signature hex) for a header whose other fields are filled in."""
     record_hash = header_digest(header)
     return record_hash, private_key.sign(bytes.fromhex(record_hash)).hex()
+
+
+# Key id -> (valid from, retired at or None): when each key may have sealed.
+KeyPeriods = Mapping[str, tuple[datetime, datetime | None]]
+
+
+def key_period_problem(record: Mapping[str, Any], periods: KeyPeriods) -> str | None:
+    """Whether the record was sealed while its key was in service.
+
+    A retired key that leaks cannot then add records dated after its
+    retirement without the gap showing.
+    """
+    period = periods.get(record["key_id"])
+    if period is None:
+        return None
+    sealed_at = datetime.fromisoformat(record["sealed_at"])
+    valid_from, retired_at = period
+    if sealed_at < valid_from or (retired_at is not None and sealed_at > retired_at):
+        return f"sealed at {record['sealed_at']}, outside the validity period of key {record['key_id']}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -122,13 +153,16 @@ def record_problem(
 
 
 def verify_chain(
-    records: Iterable[Mapping[str, Any]], public_keys: Mapping[str, Ed25519PublicKey]
+    records: Iterable[Mapping[str, Any]],
+    public_keys: Mapping[str, Ed25519PublicKey],
+    periods: KeyPeriods | None = None,
 ) -> Failure | None:
     """Check every record in order; return the first failure, or None when all hold.
 
     Each record is a mapping with the header fields plus `payload`,
     `record_hash` and `signature`. `public_keys` maps key ids to keys, so the
-    archive stays verifiable after a key rotation.
+    archive stays verifiable after a key rotation; `periods`, when given,
+    also checks that each record was sealed while its key was in service.
     """
     expected_prev = GENESIS_HASH
     expected_seq: int | None = None
@@ -142,6 +176,8 @@ def verify_chain(
                 "previous-record hash does not match: a record before it was changed or removed",
             )
         reason = record_problem(record, public_keys)
+        if reason is None and periods is not None:
+            reason = key_period_problem(record, periods)
         if reason is not None:
             return Failure(seq, reason)
         expected_prev = record["record_hash"]

@@ -26,6 +26,24 @@ def register_log_actions(actions):
         def format_message(self, log_entry):
             return f"更正发布，说明：{log_entry.data.get('reason', '')}"
 
+    @actions.register_action("govmedia.seal_key.create")
+    class SealKeyCreated(LogFormatter):
+        label = "生成印章密钥"
+
+        def format_message(self, log_entry):
+            return f"登记电子印章密钥 {log_entry.data.get('key_id', '')}（操作人：{log_entry.data.get('by', '')}）"
+
+    @actions.register_action("govmedia.seal_key.rotate")
+    class SealKeyRotated(LogFormatter):
+        label = "更换印章密钥"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return (
+                f"电子印章密钥由 {data.get('retired') or '—'} 更换为 {data.get('key_id', '')}，"
+                f"理由：{data.get('reason', '')}（操作人：{data.get('by', '')}）"
+            )
+
     @actions.register_action("govmedia.published_late")
     class PublishedLate(LogFormatter):
         label = "逾期发布"
@@ -39,6 +57,11 @@ def urls():
     return [
         path("items/<int:page_id>/withdraw/", admin_views.withdraw, name="publishing_withdraw"),
         path("items/<int:page_id>/record/", admin_views.item_record, name="publishing_item_record"),
+        path(
+            "items/<int:page_id>/sign-off-refused/",
+            admin_views.sign_off_refused,
+            name="publishing_sign_off_refused",
+        ),
     ]
 
 

@@ -1,4 +1,9 @@
-from govmedia.publishing.models.archive import ArchiveKind, ArchiveRecord
+from govmedia.publishing.models.archive import (
+    PAYLOAD_VERSION,
+    ArchiveKind,
+    ArchiveRecord,
+    SealKey,
+)
 from govmedia.publishing.models.delivery import Delivery, DeliveryStatus
 from govmedia.publishing.models.items import (
     CatalogueIndexPage,
@@ -24,6 +29,8 @@ __all__ = [
     "IndexCounter",
     "ItemAttachment",
     "ItemPage",
+    "PAYLOAD_VERSION",
     "ReviewTask",
+    "SealKey",
     "Validity",
 ]

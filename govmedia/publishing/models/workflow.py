@@ -8,6 +8,8 @@ time), and the publish handler files the archive record (建档).
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.db import models
 from django.db.models.functions import Cast
@@ -17,6 +19,8 @@ from wagtail.models import Task, TaskState
 
 from govmedia.orgs.models import Role
 from govmedia.orgs.permissions import department_ids, has_role
+
+logger = logging.getLogger(__name__)
 
 # Every step's action dialog: Wagtail's, with the item's review notes above the form.
 REVIEW_NOTES_DIALOG = "publishing/admin/task_action_modal.html"
@@ -245,6 +249,22 @@ class ApprovalTask(DepartmentRoleTask):
     def get_template_for_action(self, action):
         # The dialog shows what was let through or sent back before (panels.review_notes).
         return REVIEW_NOTES_DIALOG
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name != "approve":
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from django.urls import reverse
+
+        from govmedia.publishing.keyring import SealKeyError
+
+        try:
+            # Sign-off publishes and seals at once; without a usable seal key the
+            # whole sign-off rolls back, so the item stays at this step.
+            return super().on_action(task_state, user, action_name, **kwargs)
+        except SealKeyError as exc:
+            page_id = task_state.workflow_state.object_id
+            logger.error("sign-off of item %s refused: cannot seal: %s", page_id, exc)
+            return reverse("publishing_sign_off_refused", args=[page_id])
 
     @classmethod
     def get_description(cls):

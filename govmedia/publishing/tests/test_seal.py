@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from govmedia.publishing import seal
@@ -76,9 +78,28 @@ def test_it_rejects_a_changed_note_even_with_recomputed_payload_digest():
     assert failure is not None and failure.seq == 3 and "header" in failure.reason
 
 
-def test_it_keeps_the_seal_key_between_loads(tmp_path):
+def test_it_writes_a_new_key_once_and_never_overwrites_it(tmp_path):
     path = tmp_path / "seal.pem"
-    first = seal.load_or_create_private_key(path)
-    second = seal.load_or_create_private_key(path)
-    assert seal.key_id(first.public_key()) == seal.key_id(second.public_key())
+    first = seal.write_new_private_key(path)
     assert path.stat().st_mode & 0o777 == 0o600
+    assert seal.key_id(seal.load_private_key(path).public_key()) == seal.key_id(first.public_key())
+    with pytest.raises(FileExistsError):
+        seal.write_new_private_key(path)
+
+
+def test_loading_a_missing_key_is_an_error_not_a_new_key(tmp_path):
+    path = tmp_path / "seal.pem"
+    with pytest.raises(FileNotFoundError):
+        seal.load_private_key(path)
+    assert not path.exists()
+
+
+def test_it_rejects_a_record_sealed_outside_its_keys_period():
+    key = Ed25519PrivateKey.generate()
+    kid = seal.key_id(key.public_key())
+    keys = {kid: key.public_key()}
+    retired = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+    periods = {kid: (datetime(2026, 1, 1, tzinfo=UTC), retired)}
+    assert seal.verify_chain(_chain(key), keys, periods) is not None
+    periods = {kid: (datetime(2026, 1, 1, tzinfo=UTC), None)}
+    assert seal.verify_chain(_chain(key), keys, periods) is None

@@ -12,6 +12,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        from django.core.management.base import CommandError
+
+        from govmedia.publishing.keyring import SealKeyError, check_sealing_possible
+
+        # The demo publishes through the real procedure, which needs the seal key
+        # that only `govmedia setup` makes.
+        try:
+            check_sealing_possible()
+        except SealKeyError as exc:
+            raise CommandError(f"{exc}. Run `govmedia setup --demo` instead.") from exc
         self.stdout.write("loading demo data ...")
         result = load_demo(
             progress=lambda message: (

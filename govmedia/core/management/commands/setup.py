@@ -9,8 +9,9 @@ from django.db import OperationalError, connection
 class Command(BaseCommand):
     help = (
         "Create or upgrade an installation: apply database migrations, create the portal site, "
-        "the publishing workflow and the seal key (Ed25519, in GOVMEDIA_SEAL_KEY_FILE). "
-        "Safe to run again. With --demo, also load the 示例市 demo data when the database has no departments."
+        "the publishing workflow and, on a new installation only, the seal key (Ed25519, in "
+        "GOVMEDIA_SEAL_KEY_FILE, its public half in the keyring). Safe to run again: it never "
+        "replaces a key (that is `govmedia archive rotate-key`). With --demo, also load the 示例市 demo data when the database has no departments."
     )
 
     def add_arguments(self, parser):
@@ -33,13 +34,10 @@ class Command(BaseCommand):
                 "Check DATABASE_URL (unset it to use SQLite in GOVMEDIA_DATA_DIR)."
             ) from exc
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
-        from govmedia.publishing import archive
         from govmedia.publishing.bootstrap import ensure_site
 
         ensure_site()
-        self.stdout.write(
-            f"seal key: {settings.GOVMEDIA_SEAL_KEY_FILE} (key id {archive.current_key_id()})"
-        )
+        self._seal_key()
         if collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         if demo:
@@ -50,3 +48,34 @@ class Command(BaseCommand):
             else:
                 call_command("load_demo", verbosity=verbosity)
         self.stdout.write(self.style.SUCCESS("setup complete"))
+
+    def _seal_key(self) -> None:
+        # The only place besides `archive rotate-key` that may make a seal key:
+        # the first set-up of an installation. Later runs only check.
+        import getpass
+
+        from govmedia.publishing import db_guards, keyring
+
+        # A migration that rebuilt the archive table on SQLite would have dropped them.
+        db_guards.install(connection)
+        try:
+            status, key = keyring.ensure_first_key(actor=getpass.getuser())
+        except keyring.SealKeyError as exc:
+            raise CommandError(str(exc)) from exc
+        path = settings.GOVMEDIA_SEAL_KEY_FILE
+        if status == "absent":
+            self.stdout.write(
+                self.style.WARNING(
+                    f"seal key: no private key file at {path} on this machine; it verifies and "
+                    f"serves with the keyring (current key {key.key_id}) but cannot seal records"
+                )
+            )
+            return
+        messages = {
+            "created": "created",
+            "registered": "entered in the keyring",
+            "present": "in service",
+        }
+        self.stdout.write(f"seal key: {path} (key id {key.key_id}, {messages[status]})")
+        if status == "created":
+            self.stdout.write(self.style.WARNING(f"Back up {path}: it is the government's seal."))
