@@ -1,4 +1,5 @@
 from govmedia.publishing.models.archive import ArchiveKind, ArchiveRecord
+from govmedia.publishing.models.checkpoint import Checkpoint
 from govmedia.publishing.models.delivery import Delivery, DeliveryStatus
 from govmedia.publishing.models.items import (
     CatalogueIndexPage,
@@ -16,6 +17,7 @@ __all__ = [
     "ArchiveKind",
     "ArchiveRecord",
     "CatalogueIndexPage",
+    "Checkpoint",
     "ContentCheckTask",
     "Delivery",
     "DeliveryStatus",
