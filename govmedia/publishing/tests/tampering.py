@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
 
-from govmedia.publishing import seal, tlog
+from govmedia.publishing import merkle, seal, tlog
 from govmedia.publishing.models import ArchiveRecord, Checkpoint
 
 RECORDS = ArchiveRecord._meta.db_table
@@ -102,12 +102,15 @@ def rewrite_from(seq: int, change, key: Ed25519PrivateKey) -> None:
         prev = record["record_hash"]
 
 
+def merkle_tree(record_hashes) -> merkle.MerkleTree:
+    """The tree over records as they are stored now (not the log's cached one)."""
+    return merkle.MerkleTree.from_leaf_hashes(tlog.record_leaf_hash(h) for h in record_hashes)
+
+
 def resign_checkpoints(key: Ed25519PrivateKey) -> None:
     """Replace every stored checkpoint's root with the current tree's, signed with `key`."""
-    from govmedia.publishing import merkle
-
     hashes = ArchiveRecord.objects.order_by("seq").values_list("record_hash", flat=True)
-    tree = merkle.MerkleTree.from_leaf_hashes(tlog.record_leaf_hash(h) for h in hashes)
+    tree = merkle_tree(hashes)
     drop_triggers(CHECKPOINTS)
     for checkpoint in Checkpoint.objects.all():
         body = dict(
