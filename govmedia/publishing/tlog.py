@@ -210,7 +210,8 @@ class ChainWalker:
 
 # --- the signature pass ------------------------------------------------------
 
-# (seq, key id, record hash, signature), hashes and signatures as raw bytes.
+# (id, key id, signed message, signature): for a record the id is its sequence
+# number and the message its 32-byte record hash; checkpoints use other ids.
 SignedRow = tuple[int, str, bytes, bytes]
 
 _worker_keys: dict[str, Ed25519PublicKey] = {}
@@ -236,41 +237,60 @@ def _bad_signatures(
     rows: Sequence[SignedRow], keys: Mapping[str, Ed25519PublicKey]
 ) -> list[tuple[int, str]]:
     bad: list[tuple[int, str]] = []
-    for seq, kid, record_hash, signature in rows:
+    for row_id, kid, message, signature in rows:
         key = keys.get(kid)
         if key is None:
-            bad.append((seq, f"unknown seal key {kid}"))
+            bad.append((row_id, f"unknown seal key {kid}"))
             continue
         try:
-            key.verify(signature, record_hash)
+            key.verify(signature, message)
         except InvalidSignature:
-            bad.append((seq, "signature is not valid for this record"))
+            bad.append((row_id, "signature is not valid for this record"))
     return bad
 
 
-def signed_row(record: Mapping[str, Any]) -> SignedRow:
+def _hex_bytes(value: str) -> bytes:
     try:
-        signature = bytes.fromhex(record["signature"])
-    except ValueError:
-        signature = b""
-    return (int(record["seq"]), record["key_id"], bytes.fromhex(record["record_hash"]), signature)
+        return bytes.fromhex(value)
+    except (TypeError, ValueError):
+        return b""  # never a valid signature, so it is reported as such
+
+
+def signed_row(record: Mapping[str, Any]) -> SignedRow:
+    return (
+        int(record["seq"]),
+        record["key_id"],
+        _hex_bytes(record["record_hash"]),
+        _hex_bytes(record["signature"]),
+    )
+
+
+def checkpoint_row(row_id: int, checkpoint: Mapping[str, Any]) -> SignedRow:
+    return (
+        row_id,
+        checkpoint["key_id"],
+        checkpoint_message(checkpoint),
+        _hex_bytes(checkpoint["signature"]),
+    )
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def verify_signatures(
+def bad_signatures(
     rows: Sequence[SignedRow],
     public_keys: Mapping[str, Ed25519PublicKey],
     workers: int | None = None,
-) -> list[Problem]:
-    """Every record's Ed25519 signature over its record hash; problems in sequence order."""
+) -> list[tuple[int, str]]:
+    """Every row's Ed25519 signature; (id, reason) of those that fail, sorted by id."""
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(rows) < PARALLEL_THRESHOLD:
         bad = _bad_signatures(rows, public_keys)
     else:
-        batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+        # Batches large enough that pickling them costs little next to verifying them.
+        size = min(BATCH, -(-len(rows) // (workers * 4)))
+        batches = [rows[i : i + size] for i in range(0, len(rows), size)]
         # "spawn": the workers start clean (no copy of a Django process and its
         # database connections) and import only this module.
         with ProcessPoolExecutor(
@@ -280,4 +300,13 @@ def verify_signatures(
             initargs=(raw_public_keys(public_keys),),
         ) as pool:
             bad = [problem for result in pool.map(_check_batch, batches) for problem in result]
-    return [Problem(seq, reason) for seq, reason in sorted(bad)]
+    return sorted(bad)
+
+
+def verify_signatures(
+    rows: Sequence[SignedRow],
+    public_keys: Mapping[str, Ed25519PublicKey],
+    workers: int | None = None,
+) -> list[Problem]:
+    """Every record's signature over its record hash; problems in sequence order."""
+    return [Problem(seq, reason) for seq, reason in bad_signatures(rows, public_keys, workers)]
