@@ -1,4 +1,4 @@
-"""The transparency log's formats and checks: checkpoints, the chain walk, the signature pass.
+"""The transparency log's formats and checks: checkpoints, the chain walk, the seal pass.
 
 Plain Python with no Django import, like `seal` and `merkle`, so the command
 line, the worker, the benchmark and the tests run the same code.
@@ -15,18 +15,22 @@ proof that hides it.
 
 Verifying the log is split in two passes so that each can run at full speed:
 
-- the **chain walk** (`ChainWalker`), sequential by nature: sequence numbers,
-  previous-record links, payload and header digests, and the Merkle tree;
-- the **signature pass** (`verify_signatures`), one Ed25519 verification per
-  record and independent of order, so it is spread over a process pool in
-  batches when there is more than one core.
+- the **chain walk** (`ChainWalker`), sequential by nature but light: sequence
+  numbers, previous-record links and the Merkle tree, from three short
+  columns of each row;
+- the **seal pass** (`check_records`): each record's payload digest, header
+  digest and Ed25519 signature (`seal.record_problem`, the same per-record
+  check as the public verify page), independent of order, so it is spread
+  over a process pool in batches when there is more than one core; stored
+  checkpoints' signatures go through the same pool (`bad_signatures`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
@@ -42,6 +46,7 @@ CHECKPOINT_FIELDS = ("format", "origin", "tree_size", "root_hash", "timestamp", 
 # Below this many records a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 4000
 BATCH = 5000
+RECORD_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -160,10 +165,13 @@ def locate_rewrite(
 
 
 class ChainWalker:
-    """Feed records in sequence order; keeps the first broken link and the Merkle tree.
+    """Feed (seq, prev_hash, record_hash) in sequence order: the links and the Merkle tree.
 
-    The tree is built over every record read, even after a break, so that
-    checkpoints can still tell which earlier records were rewritten.
+    Only what links records together is checked here; that each record's hash
+    matches its content and is validly signed is `seal.record_problem`, run
+    in parallel by `check_records`. The tree is built over every record read,
+    even after a break, so that checkpoints can still tell which earlier
+    records were rewritten.
     """
 
     def __init__(self) -> None:
@@ -172,11 +180,10 @@ class ChainWalker:
         self._expected_seq = 1
         self._prev = seal.GENESIS_HASH
 
-    def feed(self, record: Mapping[str, Any]) -> None:
-        self.tree.append_leaf_hash(record_leaf_hash(record["record_hash"]))
+    def feed(self, seq: int, prev_hash: str, record_hash: str) -> None:
+        self.tree.append_leaf_hash(record_leaf_hash(record_hash))
         if self.failure is not None:
             return
-        seq = int(record["seq"])
         if seq != self._expected_seq:
             if seq > self._expected_seq:
                 self.failure = Problem(
@@ -186,29 +193,88 @@ class ChainWalker:
             else:
                 self.failure = Problem(seq, f"sequence out of order: #{seq} after #{seq - 1}")
             return
-        if record["prev_hash"] != self._prev:
+        if prev_hash != self._prev:
             self.failure = Problem(
                 seq,
                 "previous-record hash does not match: a record before it was changed, "
                 "removed or moved",
             )
             return
-        if (
-            "payload" in record
-            and seal.payload_digest(record["payload"]) != record["payload_sha256"]
-        ):
-            self.failure = Problem(
-                seq, "payload does not match its sealed digest: the published text was changed"
-            )
-            return
-        if seal.header_digest(record) != record["record_hash"]:
-            self.failure = Problem(seq, "record header does not match its sealed hash")
-            return
-        self._prev = record["record_hash"]
+        self._prev = record_hash
         self._expected_seq = seq + 1
 
 
-# --- the signature pass ------------------------------------------------------
+# --- each record's seal, in parallel --------------------------------------------
+
+
+def _check_record_batch(records: Sequence[Mapping[str, Any]]) -> list[tuple[int, str]]:
+    bad = []
+    for record in records:
+        reason = seal.record_problem(record, _worker_keys)
+        if reason is not None:
+            bad.append((int(record["seq"]), reason))
+    return bad
+
+
+def check_records(
+    records: Iterable[Mapping[str, Any]],
+    public_keys: Mapping[str, Ed25519PublicKey],
+    pool: ProcessPoolExecutor | None = None,
+    *,
+    workers: int = 1,
+) -> list[Problem]:
+    """`seal.record_problem` (content digests and signature) for every record, in seq order.
+
+    With a `pool` (see `open_pool`), batches go to it as they are read, so
+    reading the database and checking overlap; at most two batches per worker
+    are in flight, so memory stays bounded whatever the archive's size.
+    """
+    bad: list[tuple[int, str]] = []
+    if pool is None:
+        for record in records:
+            reason = seal.record_problem(record, public_keys)
+            if reason is not None:
+                bad.append((int(record["seq"]), reason))
+    else:
+        pending: deque[Future[list[tuple[int, str]]]] = deque()
+        for batch in _batches(records, RECORD_BATCH):
+            if len(pending) >= 2 * workers:
+                bad.extend(pending.popleft().result())
+            pending.append(pool.submit(_check_record_batch, batch))
+        for future in pending:
+            bad.extend(future.result())
+    return [Problem(seq, reason) for seq, reason in sorted(bad)]
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def open_pool(
+    workers: int | None, public_keys: Mapping[str, Ed25519PublicKey], work: int
+) -> ProcessPoolExecutor | None:
+    """A process pool for `work` checks, or None when one process will do (one core, little work)."""
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or work < PARALLEL_THRESHOLD:
+        return None
+    # "spawn": the workers start clean (no copy of a Django process and its
+    # database connections) and import only this module and `seal`.
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(raw_public_keys(public_keys),),
+    )
+
+
+# --- signatures of checkpoints (and any signed rows) --------------------------
 
 # (id, key id, signed message, signature): for a record the id is its sequence
 # number and the message its 32-byte record hash; checkpoints use other ids.
@@ -256,15 +322,6 @@ def _hex_bytes(value: str) -> bytes:
         return b""  # never a valid signature, so it is reported as such
 
 
-def signed_row(record: Mapping[str, Any]) -> SignedRow:
-    return (
-        int(record["seq"]),
-        record["key_id"],
-        _hex_bytes(record["record_hash"]),
-        _hex_bytes(record["signature"]),
-    )
-
-
 def checkpoint_row(row_id: int, checkpoint: Mapping[str, Any]) -> SignedRow:
     return (
         row_id,
@@ -281,32 +338,14 @@ def default_workers() -> int:
 def bad_signatures(
     rows: Sequence[SignedRow],
     public_keys: Mapping[str, Ed25519PublicKey],
-    workers: int | None = None,
+    pool: ProcessPoolExecutor | None = None,
+    *,
+    workers: int = 1,
 ) -> list[tuple[int, str]]:
     """Every row's Ed25519 signature; (id, reason) of those that fail, sorted by id."""
-    workers = default_workers() if workers is None else workers
-    if workers <= 1 or len(rows) < PARALLEL_THRESHOLD:
-        bad = _bad_signatures(rows, public_keys)
-    else:
-        # Batches large enough that pickling them costs little next to verifying them.
-        size = min(BATCH, -(-len(rows) // (workers * 4)))
-        batches = [rows[i : i + size] for i in range(0, len(rows), size)]
-        # "spawn": the workers start clean (no copy of a Django process and its
-        # database connections) and import only this module.
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(raw_public_keys(public_keys),),
-        ) as pool:
-            bad = [problem for result in pool.map(_check_batch, batches) for problem in result]
-    return sorted(bad)
-
-
-def verify_signatures(
-    rows: Sequence[SignedRow],
-    public_keys: Mapping[str, Ed25519PublicKey],
-    workers: int | None = None,
-) -> list[Problem]:
-    """Every record's signature over its record hash; problems in sequence order."""
-    return [Problem(seq, reason) for seq, reason in bad_signatures(rows, public_keys, workers)]
+    if pool is None:
+        return sorted(_bad_signatures(rows, public_keys))
+    # Batches large enough that pickling them costs little next to verifying them.
+    size = max(1, min(BATCH, -(-len(rows) // (workers * 4))))
+    batches = [rows[i : i + size] for i in range(0, len(rows), size)]
+    return sorted(problem for result in pool.map(_check_batch, batches) for problem in result)

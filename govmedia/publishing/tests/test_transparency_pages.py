@@ -105,3 +105,15 @@ def test_it_offers_the_standalone_verifier_for_download(client):
     response = client.get("/seal/govmedia_verify.py")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"#!/usr/bin/env python3")
+
+
+def test_it_never_makes_a_seal_key_to_sign_an_hourly_checkpoint(people, settings, tmp_path):
+    # A mirror that only verifies and serves has no private key: it must not make one.
+    settings.GOVMEDIA_SEAL_KEY_FILE = tmp_path / "absent.pem"
+    tampering.clear_key_cache()
+    scheduler.run_job_now("seal_checkpoint")
+    assert not (tmp_path / "absent.pem").exists()
+    assert not Checkpoint.objects.exists()
+    with pytest.raises(transparency.LogError):
+        transparency.make_checkpoint()
+    tampering.clear_key_cache()
