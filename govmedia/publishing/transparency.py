@@ -37,6 +37,7 @@ from govmedia.publishing.models import ArchiveRecord, Checkpoint
 logger = logging.getLogger(__name__)
 
 READ_BATCH = 5000
+TREE_READ_CHUNK = 50_000
 
 
 class LogError(RuntimeError):
@@ -67,25 +68,38 @@ def log_tree() -> merkle.MerkleTree:
 
     The cache is trusted only while the newest record it holds is still in
     place; verification never uses it (`verify_log` rebuilds from scratch).
+    One query reads that record and any newer ones, so a proof costs one
+    round trip here.
     """
     with _cache.lock:
         database = connection.settings_dict["NAME"]
-        tree = _cache.tree
-        if tree.size and (
-            _cache.database != database
-            or not ArchiveRecord.objects.filter(
-                seq=tree.size, record_hash=_cache.last_hash
-            ).exists()
-        ):
-            tree = merkle.MerkleTree()
-        rows = ArchiveRecord.objects.filter(seq__gt=tree.size).order_by("seq")
-        for seq, record_hash in rows.values_list("seq", "record_hash").iterator(chunk_size=5000):
+        tree = _cache.tree if _cache.database == database else merkle.MerkleTree()
+        if tree.size:
+            rows = _rows_from(tree.size)
+            if next(rows, None) != (tree.size, _cache.last_hash):
+                tree = merkle.MerkleTree()
+                rows = _rows_from(1)
+        else:
+            rows = _rows_from(1)
+        for seq, record_hash in rows:
             if seq != tree.size + 1:  # a gap: the proofs would be wrong, so stop at the gap
                 break
             tree.append_leaf_hash(tlog.record_leaf_hash(record_hash))
             _cache.last_hash = record_hash
         _cache.tree, _cache.database = tree, database
         return tree
+
+
+def _rows_from(seq: int) -> Iterator[tuple[int, str]]:
+    # Plain chunked queries, not `.iterator()`: on PostgreSQL that opens a
+    # server-side cursor, three round trips where a proof needs one.
+    rows = ArchiveRecord.objects.order_by("seq").values_list("seq", "record_hash")
+    while True:
+        chunk = list(rows.filter(seq__gte=seq)[:TREE_READ_CHUNK])
+        yield from chunk
+        if len(chunk) < TREE_READ_CHUNK:
+            return
+        seq = chunk[-1][0] + 1
 
 
 def forget_tree() -> None:
