@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -26,6 +27,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -68,32 +70,56 @@ def log_tree() -> merkle.MerkleTree:
 
     The cache is trusted only while the newest record it holds is still in
     place; verification never uses it (`verify_log` rebuilds from scratch).
-    One query reads that record and any newer ones, so a proof costs one
-    round trip here.
+    """
+    return _synced_tree(None)[0]
+
+
+def _synced_tree(wanted: int | None) -> tuple[merkle.MerkleTree, str | None]:
+    """The tree, and the stored hash of record #wanted, read in the same single query.
+
+    One query reads the newest record the cache holds, every newer one and
+    record #wanted: a proof costs one round trip to the database.
     """
     with _cache.lock:
         database = connection.settings_dict["NAME"]
         tree = _cache.tree if _cache.database == database else merkle.MerkleTree()
-        if tree.size:
-            rows = _rows_from(tree.size)
-            if next(rows, None) != (tree.size, _cache.last_hash):
-                tree = merkle.MerkleTree()
-                rows = _rows_from(1)
-        else:
-            rows = _rows_from(1)
+        start = max(tree.size, 1)
+        rows = _rows_from(start, wanted if wanted is not None and wanted < start else None)
+        wanted_hash = None
+        first = next(rows, None)
+        if first is not None and first[0] == wanted and wanted < start:
+            wanted_hash = first[1]
+            first = next(rows, None)
+        if tree.size and first != (tree.size, _cache.last_hash):
+            tree, rows = merkle.MerkleTree(), _rows_from(1, None)
+        elif tree.size:
+            if wanted == tree.size:
+                wanted_hash = _cache.last_hash
+        elif first is not None:
+            rows = itertools.chain([first], rows)
         for seq, record_hash in rows:
+            if seq == wanted:
+                wanted_hash = record_hash
             if seq != tree.size + 1:  # a gap: the proofs would be wrong, so stop at the gap
                 break
             tree.append_leaf_hash(tlog.record_leaf_hash(record_hash))
             _cache.last_hash = record_hash
         _cache.tree, _cache.database = tree, database
-        return tree
+        return tree, wanted_hash
 
 
-def _rows_from(seq: int) -> Iterator[tuple[int, str]]:
+def _rows_from(seq: int, also: int | None) -> Iterator[tuple[int, str]]:
+    """(seq, record_hash) of record #also and of every record from #seq on, in order."""
+    rows = ArchiveRecord.objects.values_list("seq", "record_hash")
+    if also is not None:
+        # Unordered, sorted here: with ORDER BY ... LIMIT, SQLite walks the
+        # whole index instead of making two lookups. Only the records added
+        # since this process last looked come back, a handful.
+        yield from sorted(rows.order_by().filter(Q(seq__gte=seq) | Q(seq=also)))
+        return
     # Plain chunked queries, not `.iterator()`: on PostgreSQL that opens a
-    # server-side cursor, three round trips where a proof needs one.
-    rows = ArchiveRecord.objects.order_by("seq").values_list("seq", "record_hash")
+    # server-side cursor, three round trips where one will do.
+    rows = rows.order_by("seq")
     while True:
         chunk = list(rows.filter(seq__gte=seq)[:TREE_READ_CHUNK])
         yield from chunk
@@ -176,16 +202,14 @@ def _record_appended(sender, instance: ArchiveRecord, created: bool, **kwargs) -
 
 def inclusion_proof(seq: int, tree_size: int | None = None) -> dict[str, Any]:
     """RFC 9162 inclusion proof of record #seq in the tree of `tree_size` (default: all records)."""
-    record_hash = (
-        ArchiveRecord.objects.filter(seq=seq).values_list("record_hash", flat=True).first()
-    )
+    tree, record_hash = _synced_tree(seq)
+    if record_hash is not None and seq <= tree.size:
+        if tree.leaf(seq - 1) != tlog.record_leaf_hash(record_hash):
+            # The rows changed under this process's tree: never prove a stale leaf.
+            forget_tree()
+            tree, record_hash = _synced_tree(seq)
     if record_hash is None:
         raise merkle.ProofError(f"there is no record #{seq}")
-    tree = log_tree()
-    if seq <= tree.size and tree.leaf(seq - 1) != tlog.record_leaf_hash(record_hash):
-        # The rows changed under this process's tree: never prove a stale leaf.
-        forget_tree()
-        tree = log_tree()
     size = tree.size if tree_size is None else tree_size
     proof = tree.inclusion_proof(seq - 1, size)
     return {
