@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
 
         scheduler.register("publish_scheduled", 30, "govmedia.publishing.jobs.publish_scheduled")
         scheduler.register("retry_deliveries", 60, "govmedia.publishing.tasks.retry_due_deliveries")
+        # A signed tree head at least hourly, so witnesses can tell the log is alive and unchanged.
+        scheduler.register(
+            "seal_checkpoint", 3600, "govmedia.publishing.transparency.hourly_checkpoint"
+        )

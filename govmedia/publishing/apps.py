@@ -7,4 +7,6 @@ class PublishingConfig(AppConfig):
     verbose_name = "信息发布"
 
     def ready(self) -> None:
+        # Connects the receiver that signs a checkpoint after each archive record.
+        import govmedia.publishing.transparency  # noqa: F401
         from govmedia.publishing import attachments, signal_handlers  # noqa: F401

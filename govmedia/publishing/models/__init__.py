@@ -4,6 +4,7 @@ from govmedia.publishing.models.archive import (
     ArchiveRecord,
     SealKey,
 )
+from govmedia.publishing.models.checkpoint import Checkpoint
 from govmedia.publishing.models.delivery import Delivery, DeliveryStatus
 from govmedia.publishing.models.items import (
     CatalogueIndexPage,
@@ -21,6 +22,7 @@ __all__ = [
     "ArchiveKind",
     "ArchiveRecord",
     "CatalogueIndexPage",
+    "Checkpoint",
     "ContentCheckTask",
     "Delivery",
     "DeliveryStatus",

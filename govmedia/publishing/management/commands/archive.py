@@ -1,24 +1,27 @@
 from __future__ import annotations
 
 import getpass
+import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from tqdm import tqdm
 
-from govmedia.publishing import archive, db_guards, keyring
+from govmedia.publishing import archive, db_guards, keyring, seal, transparency
 from govmedia.publishing.models import ArchiveRecord, SealKey
 
 
 class Command(BaseCommand):
     help = (
-        "The sealed archive. `verify` checks the whole hash chain and every Ed25519 signature "
-        "against the public keyring, then that every live revision and every withdrawal has "
-        "its record; it names what fails and exits 1 on any problem. It never needs the "
-        "private key. `public-key` prints the current seal public key (PEM); `keys` lists the "
-        "keyring; `rotate-key --reason TEXT` retires the current key and puts a new one in "
-        "service (audited; old records still verify)."
+        "The sealed archive. `verify` checks the whole hash chain, every Ed25519 signature "
+        "against the public keyring, the Merkle tree against every stored checkpoint and, with "
+        "--checkpoint FILE, against a checkpoint saved earlier by anyone; then that every live "
+        "revision and every withdrawal has its record. It names what fails and exits 1 on any "
+        "problem, and never needs the private key. `public-key` prints the current seal public "
+        "key (PEM); `keys` lists the keyring; `rotate-key --reason TEXT` retires the current key "
+        "and puts a new one in service (audited; old records still verify)."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +30,22 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="rotate-key: why the key is replaced")
         parser.add_argument(
             "--by", default="", help="rotate-key: who rotates (default: the operating-system user)"
+        )
+        parser.add_argument(
+            "--checkpoint",
+            type=Path,
+            action="append",
+            help="verify: a checkpoint JSON saved earlier (/seal/checkpoints/…): the archive must "
+            "extend it; may be given several times",
+        )
+        parser.add_argument(
+            "--public-key",
+            type=Path,
+            help="verify: PEM public key to check --checkpoint's signature with, kept by the "
+            "witness (default: the archive's own keyring)",
+        )
+        parser.add_argument(
+            "--workers", type=int, default=None, help="verify: processes for the signature pass"
         )
 
     def handle(self, *args, action: str, quiet: bool, reason: str, by: str, **options):
@@ -38,7 +57,7 @@ class Command(BaseCommand):
             elif action == "rotate-key":
                 self._rotate(reason, by or getpass.getuser())
             else:
-                self._verify(quiet)
+                self._verify(quiet, options)
         except keyring.SealKeyError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -64,30 +83,60 @@ class Command(BaseCommand):
             "Back up the new key file; the retired one was kept beside it with a .retired-<id> suffix."
         )
 
-    def _verify(self, quiet: bool) -> None:
+    def _verify(self, quiet: bool, options) -> None:
+        witnesses, witness_keys = self._witnesses(options["checkpoint"], options["public_key"])
         total = ArchiveRecord.objects.count()
         bar = tqdm(
             total=total, unit="record", disable=quiet or not sys.stderr.isatty(), file=sys.stderr
         )
         with bar:
-            count, failure = archive.verify_archive(progress=bar.update)
+            report = transparency.verify_log(
+                witnesses=witnesses,
+                witness_keys=witness_keys,
+                workers=options["workers"],
+                progress=bar.update,
+            )
         missing = archive.missing_records()
         if not db_guards.installed(connection):
             self.stderr.write(
                 "WARNING: the append-only triggers on the archive table are missing; "
                 "run `govmedia setup` to put them back"
             )
-        if failure is not None:
-            self.stderr.write(f"FAILED at record #{failure.seq}: {failure.reason}")
+        if not report.ok:
+            problems = report.sorted_problems()
+            first = report.first_bad_seq
+            if first is not None:
+                self.stderr.write(f"FAILED at record #{first}: {problems[0].reason}")
+            for problem in problems[1 if first is not None else 0 :]:
+                where = f"#{problem.seq}: " if problem.seq is not None else ""
+                self.stderr.write(f"FAILED: {where}{problem.reason}")
+            until = f" from #{first} on" if first is not None else ""
             self.stderr.write(
-                f"{count} record(s) read; the archive cannot be trusted from #{failure.seq} on."
+                f"{report.records} record(s) read; the archive cannot be trusted{until}."
             )
         for problem in missing:
             self.stderr.write(f"MISSING: {problem}")
-        if failure is not None or missing:
+        if not report.ok or missing:
             raise CommandError("archive verification failed", returncode=1)
+        against = f" and {len(witnesses)} given checkpoint(s)" if witnesses else ""
         self.stdout.write(
-            f"OK: {count} record(s) verified; chain intact, all signatures valid "
-            f"({len(archive.public_keys())} key(s) in the keyring); "
+            f"OK: {report.records} record(s) verified; chain intact, all signatures valid "
+            f"({len(archive.public_keys())} key(s) in the keyring), "
+            f"Merkle tree consistent with {report.checkpoints} stored checkpoint(s){against} "
+            f"(tree size {report.tree_size}, root {report.root_hash}); "
             "every live revision and withdrawal has its record."
         )
+
+    def _witnesses(self, paths: list[Path] | None, key_path: Path | None):
+        witnesses = []
+        for path in paths or []:
+            try:
+                witnesses.append(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError) as error:
+                raise CommandError(
+                    f"cannot read checkpoint {path}: {error}", returncode=2
+                ) from None
+        if key_path is None:
+            return witnesses, None
+        key = seal.load_public_key_pem(key_path.read_bytes())
+        return witnesses, {seal.key_id(key): key}
