@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
 
         scheduler.register("publish_scheduled", 30, "govmedia.publishing.jobs.publish_scheduled")
         scheduler.register("retry_deliveries", 60, "govmedia.publishing.tasks.retry_due_deliveries")
+        scheduler.register("recover_tasks", 60, "govmedia.core.workers.recover_stale_tasks")
+        scheduler.register("reconcile_archive", 300, "govmedia.publishing.reconcile.reconcile")

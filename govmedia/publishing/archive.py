@@ -94,14 +94,47 @@ def record_as_mapping(record: ArchiveRecord) -> dict[str, Any]:
     }
 
 
+def lock_appends() -> None:
+    """Serialise appends until the end of the transaction.
+
+    On PostgreSQL an advisory lock; SQLite transactions here are IMMEDIATE,
+    so the database's own write lock already serialises them.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK_ID])
+
+
+def live_revision_record(item) -> ArchiveRecord | None:
+    """The record sealing `item`'s live revision as its current publication, if there is one.
+
+    That is the item's latest record, when it is a publication or correction of
+    that very revision: a revision published again after a withdrawal needs a
+    record of its own.
+    """
+    last = ArchiveRecord.objects.filter(page_id=item.pk).order_by("-seq").first()
+    if last is None or last.kind == ArchiveKind.WITHDRAWAL:
+        return None
+    if item.live_revision_id is None or last.payload.get("revision_id") != item.live_revision_id:
+        return None
+    return last
+
+
 @transaction.atomic
 def append_record(
     item, kind: str, *, note: str = "", actor: str = "", payload: dict | None = None
 ) -> ArchiveRecord:
-    """Append one sealed record for `item`. Never updates an existing record."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK_ID])
+    """Append one sealed record for `item`. Never updates an existing record.
+
+    Sealing a publication is idempotent: if the live revision is already
+    sealed (an overlapping scheduled run, a repair racing a late commit), the
+    existing record is returned, checked under the append lock.
+    """
+    lock_appends()
+    if kind != ArchiveKind.WITHDRAWAL:
+        existing = live_revision_record(item)
+        if existing is not None:
+            return existing
     last = ArchiveRecord.objects.order_by("-seq").only("seq", "record_hash").first()
     payload = payload if payload is not None else item_payload(item)
     # Microseconds are dropped so the ISO text survives every database unchanged.

@@ -26,6 +26,15 @@ def register_log_actions(actions):
         def format_message(self, log_entry):
             return f"更正发布，说明：{log_entry.data.get('reason', '')}"
 
+    @actions.register_action("govmedia.reconcile")
+    class Reconcile(LogFormatter):
+        label = "建档补记"
+
+        def format_message(self, log_entry):
+            if log_entry.data.get("repaired") == "withdrawal":
+                return "后台核对发现下线未建档，已补记撤稿档案"
+            return "后台核对发现已发布未建档，已补记档案、渠道发布和检索"
+
     @actions.register_action("govmedia.published_late")
     class PublishedLate(LogFormatter):
         label = "逾期发布"

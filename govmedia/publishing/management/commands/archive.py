@@ -13,14 +13,21 @@ class Command(BaseCommand):
     help = (
         "The sealed archive. `verify` checks the whole hash chain and every Ed25519 signature, "
         "prints the first record that fails and exits 1 on any tampering; "
-        "`public-key` prints the seal's public key (PEM)."
+        "`public-key` prints the seal's public key (PEM); "
+        "`reconcile` seals live items and withdrawals that have no record (after a crash)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify", "public-key"])
+        parser.add_argument("action", choices=["verify", "public-key", "reconcile"])
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args, action: str, quiet: bool, **options):
+        if action == "reconcile":
+            # Seal what a killed process left unsealed; the worker also runs it periodically.
+            from govmedia.publishing.reconcile import reconcile
+
+            self.stdout.write(f"OK: {reconcile()}.")
+            return
         if action == "public-key":
             self.stdout.write(archive.public_key_pem())
             return
