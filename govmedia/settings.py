@@ -196,6 +196,11 @@ GOVMEDIA_SEAL_KEY_FILE = Path(env_str("GOVMEDIA_SEAL_KEY_FILE", str(DATA_DIR / "
 GOVMEDIA_INDEX_SERIAL_WIDTH = env_int("GOVMEDIA_INDEX_SERIAL_WIDTH", 5)
 # How often the worker's scheduler runs periodic jobs (seconds).
 GOVMEDIA_SCHEDULER_INTERVAL = env_int("GOVMEDIA_SCHEDULER_INTERVAL", 30)
+# Per-job interval overrides in seconds, e.g. "reconcile_archive=3600,publish_scheduled=10".
+GOVMEDIA_JOB_INTERVALS = {
+    name.strip(): int(seconds)
+    for name, _, seconds in (part.partition("=") for part in env_list("GOVMEDIA_JOB_INTERVALS"))
+}
 # Channel publishing: attempts before a delivery is marked failed for a person to retry.
 GOVMEDIA_PUBLISH_MAX_ATTEMPTS = env_int("GOVMEDIA_PUBLISH_MAX_ATTEMPTS", 5)
 # Workers write a heartbeat this often (seconds); work claimed by a worker whose

@@ -36,6 +36,9 @@ JOBS: dict[str, Job] = {}
 
 
 def register(name: str, every_seconds: int, func: str) -> None:
+    from django.conf import settings
+
+    every_seconds = settings.GOVMEDIA_JOB_INTERVALS.get(name, every_seconds)
     JOBS[name] = Job(name, timedelta(seconds=every_seconds), func)
 
 

@@ -27,6 +27,7 @@ from django.db import close_old_connections, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
 
 from govmedia.core.models import WorkerProcess
 
@@ -39,7 +40,11 @@ worker_starting = Signal()
 # Task paths that may simply run again after their worker died mid-run: each
 # is idempotent on its own (a conditional claim, a replace-all write).
 # Modules add their own; anything else is marked failed for a person to see.
-REQUEUE_SAFE: set[str] = set()
+REQUEUE_SAFE: set[str] = {
+    # Wagtail's own tasks recompute an index entry from the current row.
+    "wagtail.tasks.update_reference_index_task",
+    "modelsearch.tasks.insert_or_update_object_task",
+}
 
 _current: dict[str, str] = {}
 
@@ -179,7 +184,12 @@ def recover_stale_tasks() -> int:
             recovered += 1
             if row.task_path in REQUEUE_SAFE:
                 args = row.args_kwargs
-                row.task.enqueue(*args["args"], **args["kwargs"])
+                # Due now (its original time has passed), so without `run_after`,
+                # which not every backend accepts.
+                task = import_string(row.task_path).using(
+                    priority=row.priority, queue_name=row.queue_name, backend=row.backend_name
+                )
+                task.enqueue(*args["args"], **args["kwargs"])
         logger.warning(
             "task %s (%s) was left running by dead worker %s: marked failed%s",
             row.pk,
