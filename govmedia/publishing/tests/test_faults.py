@@ -133,7 +133,7 @@ def _kill_loop(env: dict[str, str], logs: Path, rng: random.Random) -> int:
         ]
         # And a withdrawal, killed as well.
         withdraw = ("-m", "govmedia.publishing.tests.fault_script", "withdraw", "1")
-        victims.append(Victim(env, logs / f"{round_no}-w.log", rng, *withdraw, within=(0.0, 4.0)))
+        victims.append(Victim(env, logs / f"{round_no}-w.log", rng, *withdraw, within=(0.5, 8.0)))
         while victims:
             now = time.monotonic()
             for victim in list(victims):
@@ -179,4 +179,5 @@ def test_every_publication_withdrawal_and_delivery_happens_exactly_once_under_si
     print(report["stats"])
     assert report["problems"] == [], report
     stats = report["stats"]
-    assert stats["live"] > 0 and stats["withdrawals"] > 0
+    assert stats["live"] > 0, stats
+    assert stats["withdrawals"] > 0, stats
