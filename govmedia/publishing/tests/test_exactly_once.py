@@ -298,7 +298,7 @@ def test_a_task_row_of_a_live_worker_stays_running(people):
 
 
 # The worker closes and reopens its connection between tasks, as in production.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_recovers_dead_workers_tasks_when_it_starts(people, settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}

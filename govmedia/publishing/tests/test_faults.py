@@ -93,7 +93,7 @@ class Victim:
         log: Path,
         rng: random.Random,
         *args: str,
-        within: tuple[float, float] = (0.2, 2.5),
+        within: tuple[float, float] = (0.5, 6.0),
     ):
         self.log = log
         self.handle = log.open("w")
@@ -133,7 +133,7 @@ def _kill_loop(env: dict[str, str], logs: Path, rng: random.Random) -> int:
         ]
         # And a withdrawal, killed as well.
         withdraw = ("-m", "govmedia.publishing.tests.fault_script", "withdraw", "1")
-        victims.append(Victim(env, logs / f"{round_no}-w.log", rng, *withdraw, within=(0.5, 8.0)))
+        victims.append(Victim(env, logs / f"{round_no}-w.log", rng, *withdraw, within=(1.0, 8.0)))
         while victims:
             now = time.monotonic()
             for victim in list(victims):
