@@ -207,8 +207,23 @@ GOVMEDIA_SEAL_VERIFY_MAX_MB = env_int("GOVMEDIA_SEAL_VERIFY_MAX_MB", 50)
 GOVMEDIA_INDEX_SERIAL_WIDTH = env_int("GOVMEDIA_INDEX_SERIAL_WIDTH", 5)
 # How often the worker's scheduler runs periodic jobs (seconds).
 GOVMEDIA_SCHEDULER_INTERVAL = env_int("GOVMEDIA_SCHEDULER_INTERVAL", 30)
+# Per-job interval overrides in seconds, e.g. "reconcile_archive=3600,publish_scheduled=10".
+GOVMEDIA_JOB_INTERVALS = {
+    name.strip(): int(seconds)
+    for name, _, seconds in (part.partition("=") for part in env_list("GOVMEDIA_JOB_INTERVALS"))
+}
 # Channel publishing: attempts before a delivery is marked failed for a person to retry.
 GOVMEDIA_PUBLISH_MAX_ATTEMPTS = env_int("GOVMEDIA_PUBLISH_MAX_ATTEMPTS", 5)
+# Workers write a heartbeat this often (seconds); work claimed by a worker whose
+# heartbeat is older than the lease is taken over by another.
+GOVMEDIA_WORKER_HEARTBEAT = env_int("GOVMEDIA_WORKER_HEARTBEAT", 5)
+GOVMEDIA_WORKER_LEASE = env_int("GOVMEDIA_WORKER_LEASE", 30)
+# Work claimed by a process that keeps no heartbeat (a web process running a
+# task inline) is taken over after this many seconds.
+GOVMEDIA_UNTRACKED_LEASE = env_int("GOVMEDIA_UNTRACKED_LEASE", 300)
+# Extra channel publishers (dotted paths of Publisher classes), for plug-in
+# channels and the fault-injection test.
+GOVMEDIA_EXTRA_PUBLISHERS = env_list("GOVMEDIA_EXTRA_PUBLISHERS")
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
 # host, mails are written as files to <data dir>/mail so none is lost.

@@ -15,3 +15,5 @@ class CoreConfig(AppConfig):
         scheduler.register(
             "seal_checkpoint", 3600, "govmedia.publishing.transparency.hourly_checkpoint"
         )
+        scheduler.register("recover_tasks", 60, "govmedia.core.workers.recover_stale_tasks")
+        scheduler.register("reconcile_archive", 300, "govmedia.publishing.reconcile.reconcile")

@@ -53,3 +53,25 @@ class KeptForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.path} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerProcess(models.Model):
+    """A running `govmedia worker`, known by the heartbeat it keeps writing.
+
+    Work claimed by a worker (a task row, a delivery) names the worker; when
+    its heartbeat stops, or its process is gone from this host, the work is
+    recovered at once instead of after a long fixed timeout.
+    """
+
+    worker_id = models.CharField(_("进程标识"), max_length=64, unique=True)
+    hostname = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"))
+    heartbeat_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("后台进程")
+        verbose_name_plural = _("后台进程")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from govmedia.core import workers
 from govmedia.core.models import PeriodicJob
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,9 @@ JOBS: dict[str, Job] = {}
 
 
 def register(name: str, every_seconds: int, func: str) -> None:
+    from django.conf import settings
+
+    every_seconds = settings.GOVMEDIA_JOB_INTERVALS.get(name, every_seconds)
     JOBS[name] = Job(name, timedelta(seconds=every_seconds), func)
 
 
@@ -68,6 +72,11 @@ def run_job_now(name: str) -> None:
 @task()
 def run_periodic_job(name: str) -> None:
     run_job_now(name)
+
+
+# Every job is idempotent (a claim or a replace-all write), so one cut short
+# by a dead worker simply runs again.
+workers.REQUEUE_SAFE.add(run_periodic_job.module_path)
 
 
 def tick() -> list[str]:

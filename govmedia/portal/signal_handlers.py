@@ -27,6 +27,17 @@ def item_unpublished(sender, instance, **kwargs) -> None:
         unindex_item(instance.pk)
 
 
+def warm_segmenter(sender, **kwargs) -> None:
+    # Loading jieba's dictionary takes a second or more: done when a worker
+    # starts, not inside the first publication's transaction.
+    from govmedia.portal.textsearch import tokenizer
+
+    tokenizer()
+
+
 def connect() -> None:
+    from govmedia.core.workers import worker_starting
+
+    worker_starting.connect(warm_segmenter, dispatch_uid="govmedia-portal-warm-segmenter")
     page_published.connect(item_published, dispatch_uid="govmedia-portal-index-published")
     page_unpublished.connect(item_unpublished, dispatch_uid="govmedia-portal-unindex-unpublished")

@@ -96,7 +96,14 @@ def do_withdraw_item(user, item: ItemPage, reason: str) -> None:
 
 
 def on_item_published(item: ItemPage, revision, user=None) -> None:
-    """公开 → 建档: runs inside Wagtail's publish transaction for every ItemPage publication."""
+    """公开 → 建档: runs inside Wagtail's publish transaction for every ItemPage publication.
+
+    Also the repair path of `reconcile`: a revision already sealed is left
+    alone, so running it twice for one publication adds nothing.
+    """
+    archive.lock_appends()
+    if archive.live_revision_record(item) is not None:
+        return
     if item.publish_date is None:
         item.publish_date = timezone.localdate(item.first_published_at or timezone.now())
         ItemPage.objects.filter(pk=item.pk).update(publish_date=item.publish_date)

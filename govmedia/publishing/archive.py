@@ -102,6 +102,31 @@ def record_as_mapping(record: ArchiveRecord) -> dict[str, Any]:
     }
 
 
+def lock_appends() -> None:
+    """Serialise appends until the end of the transaction.
+
+    On PostgreSQL an advisory lock; SQLite transactions here are IMMEDIATE,
+    so the database's own write lock already serialises them.
+    """
+    # One lock for appends and key rotations alike (keyring.APPEND_LOCK_ID).
+    keyring.lock_archive()
+
+
+def live_revision_record(item) -> ArchiveRecord | None:
+    """The record sealing `item`'s live revision as its current publication, if there is one.
+
+    That is the item's latest record, when it is a publication or correction of
+    that very revision: a revision published again after a withdrawal needs a
+    record of its own.
+    """
+    last = ArchiveRecord.objects.filter(page_id=item.pk).order_by("-seq").first()
+    if last is None or last.kind == ArchiveKind.WITHDRAWAL:
+        return None
+    if item.live_revision_id is None or last.payload.get("revision_id") != item.live_revision_id:
+        return None
+    return last
+
+
 @transaction.atomic
 def append_record(
     item, kind: str, *, note: str = "", actor: str = "", payload: dict | None = None
@@ -109,9 +134,16 @@ def append_record(
     """Append one sealed record for `item`. Never updates an existing record.
 
     Raises `SealKeyError` when this machine cannot seal (no usable private key),
-    so the publication around it rolls back.
+    so the publication around it rolls back. Sealing a publication is
+    idempotent: if the live revision is already sealed (an overlapping
+    scheduled run, a repair racing a late commit), the existing record is
+    returned, checked under the append lock.
     """
-    keyring.lock_archive()
+    lock_appends()
+    if kind != ArchiveKind.WITHDRAWAL:
+        existing = live_revision_record(item)
+        if existing is not None:
+            return existing
     key = private_key()
     last = ArchiveRecord.objects.order_by("-seq").only("seq", "record_hash").first()
     payload = payload if payload is not None else item_payload(item)

@@ -72,3 +72,18 @@ def connect_page_signals() -> None:
 
 
 connect_page_signals()
+
+
+def _worker_starting(sender, **kwargs) -> None:
+    from govmedia.publishing.tasks import recover_deliveries
+
+    recover_deliveries()
+
+
+def connect_worker_signals() -> None:
+    from govmedia.core.workers import worker_starting
+
+    worker_starting.connect(_worker_starting, dispatch_uid="govmedia-recover-deliveries")
+
+
+connect_worker_signals()

@@ -3,75 +3,118 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from govmedia.core import workers
+from govmedia.core.workers import current_worker_id
 from govmedia.publishing.models import Delivery, DeliveryStatus
-from govmedia.publishing.publishers import PublishError, get_publisher
+from govmedia.publishing.publishers import PUBLISHERS, PublishError, Receipt, get_publisher
 
 logger = logging.getLogger(__name__)
 
 
-def _claim(delivery_id: int) -> bool:
-    # A conditional UPDATE claims the row, so two workers never send the same delivery.
-    return bool(
-        Delivery.objects.filter(
-            pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
-        ).update(status=DeliveryStatus.SENDING, updated_at=timezone.now())
+# Shown on a delivery whose sender died mid-send on a channel that cannot be asked.
+UNCONFIRMED = (
+    "发送过程中后台进程中断，无法向该渠道确认是否已发出：请到渠道核对，未发出的请手动重发。"
+)
+
+
+def _claim(delivery_id: int) -> int | None:
+    """Claim the row for this process; returns the attempts made before, or None if not claimed.
+
+    A conditional UPDATE, so two workers never send the same delivery. The
+    attempt is counted in the claim itself: a sender killed mid-send leaves a
+    row that says a send may have happened, so the next sender asks first.
+    """
+    row = Delivery.objects.filter(
+        pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+    ).values_list("attempts", flat=True)
+    before = row.first()
+    if before is None:
+        return None
+    claimed = Delivery.objects.filter(
+        pk=delivery_id,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+        attempts=before,
+    ).update(
+        status=DeliveryStatus.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_by=current_worker_id(),
+        updated_at=timezone.now(),
+    )
+    return before if claimed else None
+
+
+def _finish(delivery: Delivery, **fields) -> str:
+    # Conditional on our claim: a sender that was presumed dead and taken
+    # over must not overwrite the outcome of the one that took over.
+    Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=current_worker_id()
+    ).update(claimed_by="", updated_at=timezone.now(), **fields)
+    return fields["status"]
+
+
+def _sent(delivery: Delivery, receipt: Receipt) -> str:
+    return _finish(
+        delivery,
+        status=DeliveryStatus.SENT,
+        last_error="",
+        next_attempt_at=None,
+        external_id=receipt.external_id or delivery.external_id,
+        external_url=receipt.external_url or delivery.external_url,
+    )
+
+
+def _failed(delivery: Delivery, error: str) -> str:
+    backoff = timedelta(minutes=2 ** min(delivery.attempts, 8))
+    exhausted = delivery.attempts >= settings.GOVMEDIA_PUBLISH_MAX_ATTEMPTS
+    logger.warning(
+        "delivery %s to %s failed (attempt %s): %s",
+        delivery.pk,
+        delivery.publisher,
+        delivery.attempts,
+        error,
+    )
+    return _finish(
+        delivery,
+        status=DeliveryStatus.FAILED,
+        last_error=error,
+        next_attempt_at=None if exhausted else timezone.now() + backoff,
     )
 
 
 def run_delivery(delivery_id: int) -> str:
     """Send one delivery; returns its final status."""
-    if not _claim(delivery_id):
+    before = _claim(delivery_id)
+    if before is None:
         return Delivery.objects.get(pk=delivery_id).status
     delivery = Delivery.objects.select_related("page").get(pk=delivery_id)
     item = delivery.page.specific
-    if delivery.revision_id and item.live_revision_id != delivery.revision_id:
-        # A later correction or a withdrawal overtook this version: sending it now would be wrong.
-        delivery.status = DeliveryStatus.RETRACTED
-        delivery.last_error = "该版本已被更正或撤稿取代，不再发送。"
-        delivery.save(update_fields=["status", "last_error", "updated_at"])
-        return delivery.status
-    delivery.attempts += 1
     try:
-        receipt = get_publisher(delivery.publisher).publish(delivery, item)
+        publisher = get_publisher(delivery.publisher)
+        if before and publisher.supports_lookup:
+            # An earlier attempt may have gone out before its sender died or
+            # timed out: the channel's own answer decides, never a second send.
+            receipt = publisher.lookup(delivery, item)
+            if receipt is not None:
+                return _sent(delivery, receipt)
+        if delivery.revision_id and item.live_revision_id != delivery.revision_id:
+            # A later correction or a withdrawal overtook this version: sending it now would be wrong.
+            return _finish(
+                delivery,
+                status=DeliveryStatus.RETRACTED,
+                last_error="该版本已被更正或撤稿取代，不再发送。",
+            )
+        receipt = publisher.publish(delivery, item)
     except PublishError as exc:
-        delivery.status = DeliveryStatus.FAILED
-        delivery.last_error = str(exc)
-        backoff = timedelta(minutes=2 ** min(delivery.attempts, 8))
-        exhausted = delivery.attempts >= settings.GOVMEDIA_PUBLISH_MAX_ATTEMPTS
-        delivery.next_attempt_at = None if exhausted else timezone.now() + backoff
-        logger.warning(
-            "delivery %s to %s failed (attempt %s): %s",
-            delivery.pk,
-            delivery.publisher,
-            delivery.attempts,
-            exc,
-        )
-    else:
-        delivery.status = DeliveryStatus.SENT
-        delivery.last_error = ""
-        delivery.next_attempt_at = None
-        delivery.external_id = receipt.external_id or delivery.external_id
-        delivery.external_url = receipt.external_url or delivery.external_url
-    delivery.save(
-        update_fields=[
-            "status",
-            "attempts",
-            "last_error",
-            "next_attempt_at",
-            "external_id",
-            "external_url",
-            "updated_at",
-        ]
-    )
-    return delivery.status
+        return _failed(delivery, str(exc))
+    return _sent(delivery, receipt)
 
 
 @task()
@@ -79,26 +122,68 @@ def deliver(delivery_id: int) -> str:
     return run_delivery(delivery_id)
 
 
+# Sending twice is prevented by the claim and the lookup, so a deliver task cut
+# short by a dead worker may run again.
+workers.REQUEUE_SAFE.add(deliver.module_path)
+
+
 def enqueue_delivery(delivery_id: int) -> None:
     transaction.on_commit(lambda: deliver.enqueue(delivery_id))
 
 
+def recover_deliveries() -> int:
+    """Take back deliveries whose sender died; returns how many were enqueued again.
+
+    A SENDING row whose worker is gone is resumed at once on a channel that
+    answers `lookup` (the next attempt asks before sending); on any other it
+    is left FAILED for a person, who can see on the channel whether it went
+    out. A PENDING row older than the lease lost its task (the process died
+    between commit and enqueue) or waits in a long queue; enqueuing it again
+    is harmless because sending starts with a claim.
+    """
+    sending = list(
+        Delivery.objects.filter(status=DeliveryStatus.SENDING).values_list(
+            "pk", "claimed_by", "updated_at", "publisher"
+        )
+    )
+    claimed_at: dict[str, datetime] = {}
+    for _pk, worker_id, updated_at, _publisher in sending:
+        claimed_at[worker_id] = max(updated_at, claimed_at.get(worker_id, updated_at))
+    gone = workers.abandoned({row[1] for row in sending}, claimed_at)
+    resumed: list[int] = []
+    for pk, worker_id, _updated_at, publisher in sending:
+        if worker_id not in gone:
+            continue
+        answers = publisher in PUBLISHERS and PUBLISHERS[publisher].supports_lookup
+        taken = Delivery.objects.filter(
+            pk=pk, status=DeliveryStatus.SENDING, claimed_by=worker_id
+        ).update(
+            status=DeliveryStatus.FAILED,
+            claimed_by="",
+            last_error="后台进程中断，将先向渠道确认后继续。" if answers else UNCONFIRMED,
+            next_attempt_at=timezone.now() if answers else None,
+            updated_at=timezone.now(),
+        )
+        if taken and answers:
+            resumed.append(pk)
+        logger.warning("delivery %s was left sending by dead worker %s", pk, worker_id)
+    lease = timedelta(seconds=settings.GOVMEDIA_WORKER_LEASE)
+    stuck = Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, created_at__lt=timezone.now() - lease
+    ).values_list("pk", flat=True)
+    resumed += list(stuck[:500])
+    for pk in resumed:
+        deliver.enqueue(pk)
+    return len(resumed)
+
+
 def retry_due_deliveries() -> int:
-    """Periodic: re-enqueue failed deliveries whose back-off has passed."""
+    """Periodic: re-enqueue failed deliveries whose back-off has passed, and those a dead worker left."""
     due = Delivery.objects.filter(status=DeliveryStatus.FAILED, next_attempt_at__lte=timezone.now())
     ids = list(due.values_list("pk", flat=True)[:200])
     for pk in ids:
         deliver.enqueue(pk)
-    # A worker that died mid-send leaves SENDING rows; after 10 minutes they are retried.
-    stale = Delivery.objects.filter(
-        Q(status=DeliveryStatus.SENDING) & Q(updated_at__lt=timezone.now() - timedelta(minutes=10))
-    )
-    stale.update(
-        status=DeliveryStatus.FAILED,
-        last_error="工作进程中断，将自动重试。",
-        next_attempt_at=timezone.now(),
-    )
-    return len(ids)
+    return len(ids) + recover_deliveries()
 
 
 def scan_published_item(page_id: int) -> int:
@@ -117,3 +202,6 @@ def scan_published_item(page_id: int) -> int:
 @task()
 def scan_published(page_id: int) -> int:
     return scan_published_item(page_id)
+
+
+workers.REQUEUE_SAFE.add(scan_published.module_path)

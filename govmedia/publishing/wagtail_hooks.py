@@ -44,6 +44,15 @@ def register_log_actions(actions):
                 f"理由：{data.get('reason', '')}（操作人：{data.get('by', '')}）"
             )
 
+    @actions.register_action("govmedia.reconcile")
+    class Reconcile(LogFormatter):
+        label = "建档补记"
+
+        def format_message(self, log_entry):
+            if log_entry.data.get("repaired") == "withdrawal":
+                return "后台核对发现下线未建档，已补记撤稿档案"
+            return "后台核对发现已发布未建档，已补记档案、渠道发布和检索"
+
     @actions.register_action("govmedia.published_late")
     class PublishedLate(LogFormatter):
         label = "逾期发布"

@@ -18,6 +18,21 @@ PUBLISHERS: dict[str, type[Publisher]] = {
 PUBLISHER_FOR_CHANNEL_KIND: dict[str, str] = {}
 
 
+def _register_extra_publishers() -> None:
+    """Publishers named in GOVMEDIA_EXTRA_PUBLISHERS (plug-in channels, the fault test)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    for path in getattr(settings, "GOVMEDIA_EXTRA_PUBLISHERS", []):
+        publisher: type[Publisher] = import_string(path)
+        PUBLISHERS[publisher.name] = publisher
+        for kind in publisher.channel_kinds:
+            PUBLISHER_FOR_CHANNEL_KIND[kind] = publisher.name
+
+
+_register_extra_publishers()
+
+
 def get_publisher(name: str) -> Publisher:
     try:
         return PUBLISHERS[name]()

@@ -16,9 +16,25 @@ class Receipt:
 class Publisher:
     name = ""
     label = ""
+    # Whether `lookup` can tell if a delivery already went out. Only such a
+    # channel is sent to again after a sender died mid-send; for any other a
+    # person checks the channel and resends by hand, since twice is worse
+    # than late.
+    supports_lookup = False
+    # Channel kinds (orgs.ChannelKind) this publisher serves, for publishers
+    # registered through GOVMEDIA_EXTRA_PUBLISHERS.
+    channel_kinds: tuple[str, ...] = ()
 
     def publish(self, delivery, item) -> Receipt:  # pragma: no cover - interface
         raise NotImplementedError
 
     def retract(self, delivery, item) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def lookup(self, delivery, item) -> Receipt | None:
+        """Ask the channel whether `delivery` went out: its receipt if so, None if not.
+
+        Only called when `supports_lookup`; raises `PublishError` when the
+        channel cannot be asked right now (the delivery is then retried later).
+        """
         raise NotImplementedError

@@ -6,14 +6,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from govmedia.core import scheduler
+from govmedia.core import scheduler, workers
 
 
 class Command(BaseCommand):
     help = (
         "Run the background worker: executes queued tasks and, every GOVMEDIA_SCHEDULER_INTERVAL "
         "seconds, enqueues the periodic jobs that are due (scheduled publishing, channel retries, ...). "
-        "Several workers may run at once; each periodic job still runs once per interval."
+        "Several workers may run at once; each periodic job still runs once per interval. "
+        "On start it takes back the work of workers that died (tasks left running, deliveries "
+        "left sending)."
     )
 
     def add_arguments(self, parser):
@@ -25,12 +27,30 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_scheduler: bool, once: bool, **options):
+        stop = threading.Event()
+        worker_id = workers.register(stop)
+        try:
+            # Before any new task: what a killed predecessor held is failed or re-enqueued.
+            workers.recover_stale_tasks()
+            workers.worker_starting.send(sender=self.__class__, worker_id=worker_id)
+            self._run(worker_id, stop, no_scheduler=no_scheduler, once=once)
+        finally:
+            stop.set()
+            workers.unregister(worker_id)
+
+    def _run(self, worker_id: str, stop: threading.Event, *, no_scheduler: bool, once: bool):
+        database = settings.TASKS_BACKEND != "rq"
         if once:
             if not no_scheduler:
                 scheduler.tick()
-            call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+            call_command(
+                "db_worker",
+                batch=True,
+                no_startup_delay=True,
+                reload=False,
+                worker_id=worker_id,
+            )
             return
-        stop = threading.Event()
         if not no_scheduler:
             thread = threading.Thread(
                 target=scheduler.run_forever,
@@ -42,10 +62,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"scheduler: {', '.join(sorted(scheduler.JOBS))} every {settings.GOVMEDIA_SCHEDULER_INTERVAL}s"
             )
-        try:
-            if settings.TASKS_BACKEND == "rq":
-                call_command("rqworker", "default")
-            else:
-                call_command("db_worker", reload=False, interval=1)
-        finally:
-            stop.set()
+        self.stdout.write(f"worker {worker_id} ready", ending="\n")
+        self.stdout.flush()
+        if database:
+            call_command("db_worker", reload=False, interval=1, worker_id=worker_id)
+        else:
+            call_command("rqworker", "default")

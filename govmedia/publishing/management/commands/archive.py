@@ -21,11 +21,12 @@ class Command(BaseCommand):
         "revision and every withdrawal has its record. It names what fails and exits 1 on any "
         "problem, and never needs the private key. `public-key` prints the current seal public "
         "key (PEM); `keys` lists the keyring; `rotate-key --reason TEXT` retires the current key "
-        "and puts a new one in service (audited; old records still verify)."
+        "and puts a new one in service (audited; old records still verify); `reconcile` seals "
+        "live items and withdrawals that have no record (after a crash; the worker also runs it)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify", "public-key", "keys", "rotate-key"])
+        parser.add_argument("action", choices=["verify", "public-key", "keys", "rotate-key", "reconcile"])
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument("--reason", default="", help="rotate-key: why the key is replaced")
         parser.add_argument(
@@ -52,6 +53,11 @@ class Command(BaseCommand):
         try:
             if action == "public-key":
                 self.stdout.write(archive.public_key_pem())
+            elif action == "reconcile":
+                # Seal what a killed process left unsealed; the worker also runs it periodically.
+                from govmedia.publishing.reconcile import reconcile
+
+                self.stdout.write(f"OK: {reconcile()}.")
             elif action == "keys":
                 self._list_keys()
             elif action == "rotate-key":
