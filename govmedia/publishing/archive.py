@@ -140,7 +140,8 @@ def append_record(
     returned, checked under the append lock.
     """
     lock_appends()
-    if kind != ArchiveKind.WITHDRAWAL:
+    if kind != ArchiveKind.WITHDRAWAL and payload is None:
+        # Only the item's own live state is deduplicated; an explicit payload is deliberate.
         existing = live_revision_record(item)
         if existing is not None:
             return existing
