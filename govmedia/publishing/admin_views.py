@@ -22,6 +22,9 @@ class WithdrawForm(forms.Form):
 
 def withdraw(request, page_id: int):
     item = get_object_or_404(ItemPage, pk=page_id)
+    # Refused before anything of the item (its title) is shown.
+    if not item.permissions_for_user(request.user).may_withdraw():
+        raise PermissionDenied
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -36,14 +39,24 @@ def withdraw(request, page_id: int):
     return TemplateResponse(request, "publishing/admin/withdraw.html", {"item": item, "form": form})
 
 
+def preview(request, page_id: int):
+    """The latest text as the public would see it, for whoever may see the item in the admin.
+
+    Wagtail's own previews ask for the right to edit (or to act on the review
+    step); a supervisor, who inspects but never edits, previews here.
+    """
+    item = get_object_or_404(ItemPage, pk=page_id)
+    if not item.permissions_for_user(request.user).can_preview():
+        raise PermissionDenied
+    draft = item.get_latest_revision_as_object()
+    return draft.make_preview_request(request, draft.default_preview_mode)
+
+
 def item_record(request, page_id: int):
     """The publication record of one item: archive entries and channel deliveries."""
     item = get_object_or_404(ItemPage, pk=page_id)
-    if not item.permissions_for_user(request.user).can_edit() and not request.user.is_superuser:
-        from govmedia.orgs.permissions import is_supervisor
-
-        if not is_supervisor(request.user):
-            raise PermissionDenied
+    if not item.permissions_for_user(request.user).can_view():
+        raise PermissionDenied
     if request.method == "POST" and request.POST.get("retry"):
         from govmedia.publishing.models import DeliveryStatus
         from govmedia.publishing.tasks import enqueue_delivery

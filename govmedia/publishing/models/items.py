@@ -132,6 +132,11 @@ class DepartmentIndexPage(Page):
 
         return catalogue(request, self.get_parent().specific, department=self.department)
 
+    def permissions_for_user(self, user):
+        from govmedia.publishing.permissions import DepartmentPermissionTester
+
+        return DepartmentPermissionTester(user, self)
+
 
 class ItemPage(Page):
     """One piece of government information, with the metadata of the 公开目录."""
@@ -222,6 +227,12 @@ class ItemPage(Page):
         verbose_name = _("政府信息")
         verbose_name_plural = _("政府信息")
 
+    def permissions_for_user(self, user):
+        # Wagtail's extension point: every admin view and page action asks this tester.
+        from govmedia.publishing.permissions import ItemPermissionTester
+
+        return ItemPermissionTester(user, self)
+
     @property
     def issuing_body_display(self) -> str:
         return self.issuing_body or self.department.name
@@ -282,7 +293,11 @@ class ItemPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["attachments"] = [a for a in self.attachments.all() if a.document_id]
         context["interpretations"] = self.interpretations.live().specific()
-        context["interprets_live"] = self.interprets.live().specific() if self.pk else []
+        try:
+            context["interprets_live"] = self.interprets.live().specific() if self.pk else []
+        except AttributeError:
+            # A preview's item is built from a revision: its relation is a FakeQuerySet, without `live()`.
+            context["interprets_live"] = [p for p in self.interprets.all() if p.live]
         return context
 
 
