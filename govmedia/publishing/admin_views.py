@@ -12,6 +12,14 @@ from govmedia.publishing import actions
 from govmedia.publishing.models import ArchiveRecord, Delivery, ItemPage
 
 
+def forbidden(request, message: str) -> TemplateResponse:
+    # A plain 403 that names nothing of the item. (Raising PermissionDenied in the
+    # admin would redirect home with Wagtail's generic message instead.)
+    return TemplateResponse(
+        request, "publishing/admin/forbidden.html", {"message": message}, status=403
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="撤稿理由",
@@ -24,7 +32,7 @@ def withdraw(request, page_id: int):
     item = get_object_or_404(ItemPage, pk=page_id)
     # Refused before anything of the item (its title) is shown.
     if not item.permissions_for_user(request.user).may_withdraw():
-        raise PermissionDenied
+        return forbidden(request, "撤稿由本机构分管领导或监管员进行，您没有撤下这条信息的权限。")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,7 +55,7 @@ def preview(request, page_id: int):
     """
     item = get_object_or_404(ItemPage, pk=page_id)
     if not item.permissions_for_user(request.user).can_preview():
-        raise PermissionDenied
+        return forbidden(request, "您没有查看这条信息的权限。")
     draft = item.get_latest_revision_as_object()
     return draft.make_preview_request(request, draft.default_preview_mode)
 
@@ -56,7 +64,7 @@ def item_record(request, page_id: int):
     """The publication record of one item: archive entries and channel deliveries."""
     item = get_object_or_404(ItemPage, pk=page_id)
     if not item.permissions_for_user(request.user).can_view():
-        raise PermissionDenied
+        return forbidden(request, "您没有查看这条信息的权限。")
     if request.method == "POST" and request.POST.get("retry"):
         from govmedia.publishing.models import DeliveryStatus
         from govmedia.publishing.tasks import enqueue_delivery

@@ -68,8 +68,11 @@ class WithdrawItemsBulkAction(_PerItem, UnpublishBulkAction):
     template_name = "publishing/admin/bulk_withdraw.html"
 
     def get_execution_context(self) -> dict:
+        # Not Wagtail's unpublish context: an item has no descendants to include.
+        self.failures = []
         return {
-            **super().get_execution_context(),
+            "user": self.request.user,
+            "failures": self.failures,
             "reason": self.cleaned_form.cleaned_data["reason"],
         }
 
