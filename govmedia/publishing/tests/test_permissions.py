@@ -179,9 +179,6 @@ def test_a_reviewer_who_wrote_part_of_the_text_never_approves_it_even_if_the_edi
     response = _workflow_action(_as(client, people, "reviewer"), item, "approve", **REVIEW_APPROVAL)
     assert _refused(response)
     assert _task_name(item) == "ReviewTask"
-    # Nor is the item in that reviewer's queue any more.
-    home = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert item.title not in home or "审核人改写" not in home
 
 
 @pytest.mark.parametrize("role", EVERYONE)
