@@ -2,7 +2,8 @@
 
 `make_people()` builds two departments of 示例市 and one person per role:
 the editor, reviewer and approver of 示例市教育局, the editor of 示例市交通运输局,
-and a supervisor of the whole city. Everyone's password is `PASSWORD`.
+a supervisor of the whole city and an administrator (管理员, a superuser
+through that role). Everyone's password is `PASSWORD`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class People:
     approver: object
     other_editor: object
     supervisor: object
+    admin: object
 
 
 def make_user(username: str, full_name: str, department: Department, *roles: str):
@@ -67,4 +69,5 @@ def make_people() -> People:
         approver=make_user("approver", "张领导", education, Role.APPROVER),
         other_editor=make_user("other_editor", "赵编辑", transport, Role.EDITOR),
         supervisor=make_user("supervisor", "陈监管", city, Role.SUPERVISOR),
+        admin=make_user("admin", "周管理", city, Role.ADMIN),
     )

@@ -12,11 +12,10 @@ import threading
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.actions.delete_page import DeletePageAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 
-from govmedia.orgs.models import Role
-from govmedia.orgs.permissions import has_role, is_supervisor
 from govmedia.publishing import archive
 from govmedia.publishing.models import ArchiveKind, Delivery, ItemPage
 from govmedia.publishing.publishers import PUBLISHER_FOR_CHANNEL_KIND
@@ -34,7 +33,7 @@ def _actor(user) -> str:
 
 def do_submit_item(user, item: ItemPage) -> None:
     """提议: the editor submits the latest draft into the review workflow."""
-    if not (user.is_superuser or has_role(user, item.department_id, Role.EDITOR)):
+    if not item.permissions_for_user(user).may_submit():
         raise PermissionDenied("只有本机构的编辑可以提交本机构的信息。")
     workflow = item.get_workflow()
     if workflow is None:
@@ -77,11 +76,7 @@ def do_withdraw_item(user, item: ItemPage, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise ValidationError("撤稿必须说明理由。")
-    if not (
-        user.is_superuser
-        or is_supervisor(user)
-        or has_role(user, item.department_id, Role.APPROVER)
-    ):
+    if not item.permissions_for_user(user).may_withdraw():
         raise PermissionDenied("只有本机构分管领导或监管员可以撤稿。")
     if not item.live:
         raise ValidationError("该信息当前未发布，无需撤稿。")
@@ -93,6 +88,18 @@ def do_withdraw_item(user, item: ItemPage, reason: str) -> None:
         finally:
             _withdrawal.reason = None
         log(instance=item, action="govmedia.withdraw", user=user, data={"reason": reason})
+
+
+def do_delete_item(user, item: ItemPage) -> None:
+    """Delete a draft that was never published; what was public is withdrawn (撤稿), never deleted.
+
+    Wagtail's delete action asks the item's permission tester and writes the
+    audit entry (`wagtail.delete`, kept after the page is gone).
+    """
+    permissions = item.permissions_for_user(user)
+    if not permissions.can_delete():
+        raise PermissionDenied(permissions.deletion_refusal())
+    DeletePageAction(item, user=user).execute(skip_permission_checks=True)
 
 
 def on_item_published(item: ItemPage, revision, user=None) -> None:

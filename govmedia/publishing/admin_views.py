@@ -13,6 +13,14 @@ from govmedia.publishing.keyring import SealKeyError
 from govmedia.publishing.models import ArchiveRecord, Delivery, ItemPage
 
 
+def forbidden(request, message: str) -> TemplateResponse:
+    # A plain 403 that names nothing of the item. (Raising PermissionDenied in the
+    # admin would redirect home with Wagtail's generic message instead.)
+    return TemplateResponse(
+        request, "publishing/admin/forbidden.html", {"message": message}, status=403
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="撤稿理由",
@@ -23,6 +31,9 @@ class WithdrawForm(forms.Form):
 
 def withdraw(request, page_id: int):
     item = get_object_or_404(ItemPage, pk=page_id)
+    # Refused before anything of the item (its title) is shown.
+    if not item.permissions_for_user(request.user).may_withdraw():
+        return forbidden(request, "撤稿由本机构分管领导或监管员进行，您没有撤下这条信息的权限。")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,14 +51,24 @@ def withdraw(request, page_id: int):
     return TemplateResponse(request, "publishing/admin/withdraw.html", {"item": item, "form": form})
 
 
+def preview(request, page_id: int):
+    """The latest text as the public would see it, for whoever may see the item in the admin.
+
+    Wagtail's own previews ask for the right to edit (or to act on the review
+    step); a supervisor, who inspects but never edits, previews here.
+    """
+    item = get_object_or_404(ItemPage, pk=page_id)
+    if not item.permissions_for_user(request.user).can_preview():
+        return forbidden(request, "您没有查看这条信息的权限。")
+    draft = item.get_latest_revision_as_object()
+    return draft.make_preview_request(request, draft.default_preview_mode)
+
+
 def item_record(request, page_id: int):
     """The publication record of one item: archive entries and channel deliveries."""
     item = get_object_or_404(ItemPage, pk=page_id)
-    if not item.permissions_for_user(request.user).can_edit() and not request.user.is_superuser:
-        from govmedia.orgs.permissions import is_supervisor
-
-        if not is_supervisor(request.user):
-            raise PermissionDenied
+    if not item.permissions_for_user(request.user).can_view():
+        return forbidden(request, "您没有查看这条信息的权限。")
     if request.method == "POST" and request.POST.get("retry"):
         from govmedia.publishing.models import DeliveryStatus
         from govmedia.publishing.tasks import enqueue_delivery

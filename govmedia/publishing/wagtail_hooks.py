@@ -7,6 +7,7 @@ from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 
 from govmedia.publishing import admin_views
+from govmedia.publishing.bulk_actions import DeleteDraftsBulkAction, WithdrawItemsBulkAction
 from govmedia.publishing.models import ItemPage
 
 
@@ -71,7 +72,14 @@ def urls():
             admin_views.sign_off_refused,
             name="publishing_sign_off_refused",
         ),
+        path("items/<int:page_id>/preview/", admin_views.preview, name="publishing_preview"),
     ]
+
+
+# Registered after Wagtail's own (order 0), under the same action types, so that
+# these replace its bulk unpublish and delete in the page listing.
+hooks.register("register_bulk_action", WithdrawItemsBulkAction, order=100)
+hooks.register("register_bulk_action", DeleteDraftsBulkAction, order=100)
 
 
 @hooks.register("before_unpublish_page")
@@ -85,13 +93,21 @@ def withdraw_items_with_a_reason(request, page):
 def _item_buttons(page, user, next_url=None):
     if page.specific_class is not ItemPage:
         return
+    permissions = page.permissions_for_user(user)
+    if permissions.can_preview():
+        yield Button(
+            "预览",
+            reverse("publishing_preview", args=[page.pk]),
+            priority=44,
+            icon_name="view",
+        )
     yield Button(
         "发布与档案",
         reverse("publishing_item_record", args=[page.pk]),
         priority=45,
         icon_name="doc-full",
     )
-    if page.live:
+    if permissions.can_withdraw():
         yield Button(
             "撤稿", reverse("publishing_withdraw", args=[page.pk]), priority=46, icon_name="cross"
         )
