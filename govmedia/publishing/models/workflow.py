@@ -229,10 +229,12 @@ class ApprovalTask(DepartmentRoleTask):
             from govmedia.publishing.panels import review_notes
 
             notes = review_notes(_item(obj))
-            must_read = bool(notes and notes.overridden)
+            if notes and notes.overridden:
+                # One 签发, in the dialog (its comment is optional).
+                return [("reject", _("退回修改"), True), ("approve", _("签发"), True)]
             return [
                 ("reject", _("退回修改"), True),
-                ("approve", _("签发"), must_read),
+                ("approve", _("签发"), False),
                 ("approve", _("签发并附意见"), True),
             ]
         return []
