@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
 
         scheduler.register("publish_scheduled", 30, "govmedia.publishing.jobs.publish_scheduled")
         scheduler.register("retry_deliveries", 60, "govmedia.publishing.tasks.retry_due_deliveries")
+        scheduler.register(
+            "retry_retractions", 60, "govmedia.publishing.tasks.retry_due_retractions"
+        )

@@ -1,5 +1,5 @@
 from govmedia.publishing.models.archive import ArchiveKind, ArchiveRecord
-from govmedia.publishing.models.delivery import Delivery, DeliveryStatus
+from govmedia.publishing.models.delivery import Delivery, DeliveryStatus, RetractStatus
 from govmedia.publishing.models.items import (
     CatalogueIndexPage,
     DepartmentIndexPage,
@@ -9,6 +9,8 @@ from govmedia.publishing.models.items import (
     ItemPage,
     Validity,
 )
+from govmedia.publishing.models.todo import ChannelTodo, TodoKind, TodoStatus
+from govmedia.publishing.models.withdrawal import FORM_CATEGORIES, Withdrawal, WithdrawalCategory
 from govmedia.publishing.models.workflow import ApprovalTask, ContentCheckTask, ReviewTask
 
 __all__ = [
@@ -16,14 +18,21 @@ __all__ = [
     "ArchiveKind",
     "ArchiveRecord",
     "CatalogueIndexPage",
+    "ChannelTodo",
     "ContentCheckTask",
     "Delivery",
     "DeliveryStatus",
     "DepartmentIndexPage",
     "DisclosureCategory",
+    "FORM_CATEGORIES",
     "IndexCounter",
     "ItemAttachment",
     "ItemPage",
+    "RetractStatus",
     "ReviewTask",
+    "TodoKind",
+    "TodoStatus",
     "Validity",
+    "Withdrawal",
+    "WithdrawalCategory",
 ]

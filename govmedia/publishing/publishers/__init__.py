@@ -18,6 +18,11 @@ PUBLISHERS: dict[str, type[Publisher]] = {
 PUBLISHER_FOR_CHANNEL_KIND: dict[str, str] = {}
 
 
+def needs_manual_posting(channel) -> bool:
+    """Whether an item chosen for `channel` must be posted there by a person."""
+    return channel.kind not in PUBLISHER_FOR_CHANNEL_KIND
+
+
 def get_publisher(name: str) -> Publisher:
     try:
         return PUBLISHERS[name]()
@@ -32,4 +37,5 @@ __all__ = [
     "PublishError",
     "Receipt",
     "get_publisher",
+    "needs_manual_posting",
 ]
