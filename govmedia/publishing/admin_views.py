@@ -120,6 +120,8 @@ def _handle_channel_post(request, item: ItemPage) -> None:
                 external_url=post.get("external_url", ""),
                 note=post.get("note", ""),
             )
-            messages.success(request, f"已记录：{todo.channel} {todo.get_kind_display()}已处理。")
+            messages.success(
+                request, f"已记录：{todo.channel}的“{todo.get_kind_display()}”事项已完成。"
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
