@@ -18,6 +18,7 @@ from govmedia.publishing.models import (
     TodoStatus,
 )
 from govmedia.publishing.publishers.base import Publisher, PublishError, Receipt
+from govmedia.publishing.tasks import retry_due_retractions
 from govmedia.publishing.tests.factories import draft_item
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +308,20 @@ def test_it_refuses_channel_work_to_another_departments_editor(people, client, w
     assert response.status_code in (302, 403) and response.get("Location", "/admin/") == "/admin/"
     todo.refresh_from_db()
     assert todo.status == TodoStatus.OPEN
+
+
+def test_it_retracts_a_delivery_that_was_still_being_sent_when_the_item_was_withdrawn(
+    people, wechat, fake_wechat, publish_to, withdraw
+):
+    item = publish_to(wechat)
+    delivery = Delivery.objects.get(page_id=item.pk, channel=wechat)
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENDING)
+
+    withdraw(item)
+    # The sender finishes after the withdrawal looked at the channels.
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT)
+    retry_due_retractions()  # the worker's periodic job; tasks run inline in tests
+
+    delivery.refresh_from_db()
+    assert delivery.retract_status == RetractStatus.DONE
+    assert fake_wechat.retracted == [delivery.external_id]
