@@ -82,7 +82,9 @@ def test_it_seals_one_withdrawal_when_the_form_is_submitted_twice(people, client
     connection.vendor != "postgresql",
     reason="SQLite's test database cannot serve two request threads at once",
 )
-@pytest.mark.django_db(transaction=True)
+# A live second connection needs committed data; serialized rollback puts back
+# what the migrations created (the page tree's root, the categories) for later tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_seals_one_withdrawal_for_two_concurrent_submits(people):
     item = published_item(people)
     start = threading.Barrier(2)
