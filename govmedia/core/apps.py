@@ -17,3 +17,6 @@ class CoreConfig(AppConfig):
         )
         scheduler.register("recover_tasks", 60, "govmedia.core.workers.recover_stale_tasks")
         scheduler.register("reconcile_archive", 300, "govmedia.publishing.reconcile.reconcile")
+        scheduler.register(
+            "retry_retractions", 60, "govmedia.publishing.tasks.retry_due_retractions"
+        )

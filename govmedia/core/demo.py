@@ -566,4 +566,6 @@ def _advance(actions, item, stage: str, editor, reviewer, approver, users) -> No
         actions.do_submit_item(editor, item)
         _review(actions, item, reviewer, approver)
     elif stage == "withdrawn":
-        actions.do_withdraw_item(approver, item, "该通知内容已被新文件替代，予以撤回。")
+        actions.do_withdraw_item(
+            approver, item, "该通知内容已被新文件替代，予以撤回。", category="policy"
+        )

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
-from wagtail.url_routing import RouteResult
 
 HOME_LATEST_ITEMS = 10
 # /xxgk/<department code>/<year>-<serial>/: the path of every item below the home page.
@@ -40,9 +38,8 @@ class HomePage(Page):
                 .first()
             )
             if item is not None:
-                if not item.live:
-                    raise Http404
-                return RouteResult(item)
+                # The item decides: live, withdrawn (410 page) or not public (404).
+                return item.route(request, [])
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):

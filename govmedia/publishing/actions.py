@@ -7,9 +7,8 @@ item's history timeline) and enqueues follow-up work on commit.
 
 from __future__ import annotations
 
-import threading
-
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from wagtail.actions.delete_page import DeletePageAction
@@ -17,12 +16,26 @@ from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
 
 from govmedia.publishing import archive
-from govmedia.publishing.models import ArchiveKind, Delivery, ItemPage
+from govmedia.publishing.models import (
+    FORM_CATEGORIES,
+    ArchiveKind,
+    ArchiveRecord,
+    ChannelTodo,
+    Delivery,
+    DeliveryStatus,
+    ItemPage,
+    RetractStatus,
+    TodoKind,
+    TodoStatus,
+    Withdrawal,
+    WithdrawalCategory,
+)
 from govmedia.publishing.publishers import PUBLISHER_FOR_CHANNEL_KIND
-from govmedia.publishing.tasks import enqueue_delivery, scan_published
+from govmedia.publishing.tasks import enqueue_delivery, enqueue_retraction, scan_published
 
-# Reason given for the unpublish that is under way in this thread, if any.
-_withdrawal = threading.local()
+
+class AlreadyWithdrawn(ValidationError):
+    """The item is not live (any more): a repeated or late withdrawal, answered with a message."""
 
 
 def _actor(user) -> str:
@@ -71,23 +84,209 @@ def do_workflow_action(user, item: ItemPage, action: str, **data) -> None:
         task.on_action(state, user, action, **data)
 
 
-def do_withdraw_item(user, item: ItemPage, reason: str) -> None:
-    """撤稿: take a published item off every channel, with a stated reason kept in the archive."""
+def do_withdraw_item(
+    user, item: ItemPage, reason: str, *, category: str = WithdrawalCategory.OTHER
+) -> Withdrawal:
+    """撤稿: take a published item off every channel, with a stated reason kept in the archive.
+
+    The withdrawal seals its own archive record with the person who withdrew,
+    before Wagtail's unpublish runs, so the unpublish signal finds the
+    withdrawal already filed and adds nothing. The item row is locked and its
+    state read again inside the transaction: of two submits of the same
+    withdrawal, the second is refused with a message and seals nothing.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError("撤稿必须说明理由。")
+    if category not in dict(FORM_CATEGORIES):
+        raise ValidationError("请选择撤稿类别。")
     if not item.permissions_for_user(user).may_withdraw():
         raise PermissionDenied("只有本机构分管领导或监管员可以撤稿。")
-    if not item.live:
-        raise ValidationError("该信息当前未发布，无需撤稿。")
     with transaction.atomic():
-        _withdrawal.reason = reason
+        item = ItemPage.objects.select_for_update().get(pk=item.pk)
+        if not item.live:
+            raise AlreadyWithdrawn(_not_live_message(item))
+        label = WithdrawalCategory(category).label
+        record = archive.append_record(
+            item, ArchiveKind.WITHDRAWAL, note=f"【{label}】{reason}", actor=_actor(user)
+        )
+        # The permission was checked above: withdrawal is the approver's, not Wagtail's publisher's.
+        UnpublishPageAction(item, user=user).execute(skip_permission_checks=True)
+        withdrawal = Withdrawal.objects.create(
+            page=item,
+            record=record,
+            category=category,
+            reason=reason,
+            withdrawn_by=user,
+            withdrawn_at=record.sealed_at,
+        )
+        log(
+            instance=item,
+            action="govmedia.withdraw",
+            user=user,
+            data={"reason": reason, "category": category},
+        )
+        _retract_everywhere(item, user)
+    return withdrawal
+
+
+def _not_live_message(item: ItemPage) -> str:
+    last = Withdrawal.objects.filter(page_id=item.pk).select_related("withdrawn_by").first()
+    if last is None:
+        return "该信息当前未发布，无需撤稿。"
+    when = timezone.localtime(last.withdrawn_at).strftime("%Y-%m-%d %H:%M")
+    who = _actor(last.withdrawn_by)
+    return f"该信息已于 {when} 由 {who} 撤稿，无需再次撤稿。"
+
+
+def _retract_everywhere(item: ItemPage, user=None) -> None:
+    """After a withdrawal: take the item back from every channel it went to, or ask a person to."""
+    now = timezone.now()
+    # Not sent yet: never send it now.
+    Delivery.objects.filter(
+        page_id=item.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+    ).update(
+        status=DeliveryStatus.RETRACTED,
+        last_error="信息已撤稿，不再发送。",
+        next_attempt_at=None,
+        updated_at=now,
+    )
+    # Sent: each publisher retracts it, as a task of its own. A delivery still
+    # being sent is picked up by `retry_due_retractions` once it is sent.
+    sent = Delivery.objects.filter(page_id=item.pk, status=DeliveryStatus.SENT, retract_status="")
+    ids = list(sent.values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(retract_status=RetractStatus.PENDING, updated_at=now)
+    for pk in ids:
+        enqueue_retraction(pk)
+    # Channels posted by hand: a post never made is no longer wanted; a post
+    # made must be taken down by hand too.
+    for todo in ChannelTodo.objects.filter(page_id=item.pk, kind=TodoKind.PUBLISH).exclude(
+        status=TodoStatus.CANCELLED
+    ):
+        if todo.status == TodoStatus.OPEN:
+            todo.status = TodoStatus.CANCELLED
+            todo.done_at, todo.done_by = now, user
+            todo.note = "信息已撤稿，无需再发布。"
+            todo.save(update_fields=["status", "done_at", "done_by", "note"])
+        else:
+            ChannelTodo.objects.get_or_create(
+                key=f"retract:todo:{todo.pk}",
+                defaults={
+                    "page_id": item.pk,
+                    "channel_id": todo.channel_id,
+                    "kind": TodoKind.RETRACT,
+                    "revision_id": todo.revision_id,
+                    "detail": "本信息曾由人工发布到该渠道，已撤稿，请到该渠道手工删除或隐藏。",
+                    "external_url": todo.external_url,
+                },
+            )
+
+
+def _may_handle_channels(user, item: ItemPage) -> bool:
+    return item.permissions_for_user(user).may_handle_channels()
+
+
+def do_resend_delivery(user, delivery: Delivery) -> None:
+    """重新发送: send a failed delivery again now, audited on its item."""
+    item = delivery.page.specific
+    if not _may_handle_channels(user, item):
+        raise PermissionDenied("您不能处理该信息的渠道发布。")
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.status != DeliveryStatus.FAILED:
+            raise ValidationError(
+                f"该渠道的发送状态为“{delivery.get_status_display()}”，只有发送失败的记录可以重新发送。"
+            )
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        log(
+            instance=item,
+            action="govmedia.delivery_resend",
+            user=user,
+            data={
+                "delivery": delivery.pk,
+                "channel": _channel_label(delivery),
+                "attempts": delivery.attempts,
+                "last_error": delivery.last_error,
+            },
+        )
+        enqueue_delivery(delivery.pk)
+
+
+def do_resend_retraction(user, delivery: Delivery) -> None:
+    """重新撤回: retract a delivery whose retraction failed again now, audited on its item."""
+    item = delivery.page.specific
+    if not _may_handle_channels(user, item):
+        raise PermissionDenied("您不能处理该信息的渠道发布。")
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.retract_status != RetractStatus.FAILED:
+            raise ValidationError("只有撤回失败的记录可以重新撤回。")
+        Delivery.objects.filter(pk=delivery.pk).update(retract_next_attempt_at=timezone.now())
+        log(
+            instance=item,
+            action="govmedia.retract_resend",
+            user=user,
+            data={
+                "delivery": delivery.pk,
+                "channel": _channel_label(delivery),
+                "attempts": delivery.retract_attempts,
+                "last_error": delivery.retract_error,
+            },
+        )
+        enqueue_retraction(delivery.pk)
+
+
+def do_complete_channel_todo(
+    user, todo: ChannelTodo, *, external_url: str = "", note: str = ""
+) -> None:
+    """Mark a channel's manual posting or removal done: who and when are kept and audited.
+
+    A manual posting needs the post's address, so anyone can find what went out.
+    """
+    item = todo.page.specific
+    if not _may_handle_channels(user, item):
+        raise PermissionDenied("您不能处理该信息的渠道发布。")
+    external_url = external_url.strip()
+    if todo.kind == TodoKind.PUBLISH:
+        if not external_url:
+            raise ValidationError("请填写人工发布后本信息在该渠道的地址。")
         try:
-            # The permission was checked above: withdrawal is the approver's, not Wagtail's publisher's.
-            UnpublishPageAction(item, user=user).execute(skip_permission_checks=True)
-        finally:
-            _withdrawal.reason = None
-        log(instance=item, action="govmedia.withdraw", user=user, data={"reason": reason})
+            URLValidator(schemes=["http", "https"])(external_url)
+        except ValidationError as exc:
+            raise ValidationError("渠道内地址应为以 http:// 或 https:// 开头的网址。") from exc
+    with transaction.atomic():
+        todo = ChannelTodo.objects.select_for_update().select_related("channel").get(pk=todo.pk)
+        if todo.status != TodoStatus.OPEN:
+            when = timezone.localtime(todo.done_at).strftime("%Y-%m-%d %H:%M")
+            raise ValidationError(
+                f"该事项已于 {when} 由 {_actor(todo.done_by)} 处理（{todo.get_status_display()}）。"
+            )
+        todo.status = TodoStatus.DONE
+        todo.done_at, todo.done_by = timezone.now(), user
+        todo.note = note.strip()
+        if todo.kind == TodoKind.PUBLISH:
+            todo.external_url = external_url
+        todo.save(update_fields=["status", "done_at", "done_by", "note", "external_url"])
+        if todo.kind == TodoKind.RETRACT and todo.delivery_id:
+            Delivery.objects.filter(pk=todo.delivery_id).update(
+                retract_status=RetractStatus.DONE, retracted_at=todo.done_at
+            )
+        log(
+            instance=item,
+            action="govmedia.channel_todo_done",
+            user=user,
+            data={
+                "todo": todo.pk,
+                "kind": todo.kind,
+                "channel": str(todo.channel),
+                "url": todo.external_url,
+                "note": todo.note,
+            },
+        )
+
+
+def _channel_label(delivery: Delivery) -> str:
+    return str(delivery.channel) if delivery.channel_id else "门户网站"
 
 
 def do_delete_item(user, item: ItemPage) -> None:
@@ -141,10 +340,13 @@ def on_item_published(item: ItemPage, revision, user=None) -> None:
 def _create_deliveries(item: ItemPage, revision) -> None:
     revision_id = revision.pk if revision is not None else item.live_revision_id
     targets: list[tuple[str, object | None]] = [("portal", None)]
+    manual = []
     for channel in item.channels.all():
         publisher = PUBLISHER_FOR_CHANNEL_KIND.get(channel.kind)
         if publisher:
             targets.append((publisher, channel))
+        else:
+            manual.append(channel)
     for publisher, channel in targets:
         key = f"{item.pk}:{revision_id}:{publisher}:{channel.pk if channel else 0}"
         delivery, created = Delivery.objects.get_or_create(
@@ -158,10 +360,74 @@ def _create_deliveries(item: ItemPage, revision) -> None:
         )
         if created:
             enqueue_delivery(delivery.pk)
+    _create_manual_postings(item, revision_id, manual)
 
 
-def on_item_unpublished(item: ItemPage, user=None) -> None:
-    reason = (
-        getattr(_withdrawal, "reason", None) or "到期或由管理员下线（未经撤稿操作，未说明理由）"
+def _create_manual_postings(item: ItemPage, revision_id, channels) -> None:
+    """A chosen channel without a publisher is a person's to-do, never silently skipped."""
+    if not channels:
+        return
+    # A version not yet posted by hand is overtaken by this one: post this one instead.
+    ChannelTodo.objects.filter(
+        page_id=item.pk, kind=TodoKind.PUBLISH, status=TodoStatus.OPEN
+    ).exclude(revision_id=revision_id).update(
+        status=TodoStatus.CANCELLED, done_at=timezone.now(), note="已被更正后的版本取代。"
     )
-    archive.append_record(item, ArchiveKind.WITHDRAWAL, note=reason, actor=_actor(user))
+    correction = ArchiveRecord.objects.filter(page_id=item.pk, kind=ArchiveKind.CORRECTION).exists()
+    detail = (
+        "本信息已更正：该渠道没有自动发布接口，请在该渠道人工发布更正后的内容，并填写发布地址。"
+        if correction
+        else "该渠道没有自动发布接口，请在该渠道人工发布本信息，并填写发布地址。"
+    )
+    for channel in channels:
+        ChannelTodo.objects.get_or_create(
+            key=f"publish:{item.pk}:{revision_id}:{channel.pk}",
+            defaults={
+                "page_id": item.pk,
+                "channel": channel,
+                "kind": TodoKind.PUBLISH,
+                "revision_id": revision_id,
+                "detail": detail,
+            },
+        )
+
+
+def on_item_unpublished(item: ItemPage) -> None:
+    """Every other way off the public (expiry, Wagtail's own unpublish) still files a withdrawal.
+
+    Runs on Wagtail's page_unpublished signal. A withdrawal through
+    `do_withdraw_item` has sealed its record already; anything else gets one
+    with an honest system reason, and the channels are retracted all the same.
+    """
+    with transaction.atomic():
+        item = ItemPage.objects.select_for_update().get(pk=item.pk)
+        last = ArchiveRecord.objects.filter(page_id=item.pk).order_by("-seq").first()
+        if last is None or last.kind == ArchiveKind.WITHDRAWAL:
+            # Never published, or already filed as withdrawn.
+            return
+        if item.expired:
+            category = WithdrawalCategory.EXPIRED
+            until = item.expire_at and timezone.localtime(item.expire_at).strftime("%Y-%m-%d %H:%M")
+            reason = f"到期自动下线（公开期限至 {until}），未经撤稿操作。"
+        else:
+            category = WithdrawalCategory.SYSTEM
+            reason = "未经撤稿操作而下线，无人说明理由。"
+        label = WithdrawalCategory(category).label
+        record = archive.append_record(
+            item, ArchiveKind.WITHDRAWAL, note=f"【{label}】{reason}", actor=_actor(None)
+        )
+        Withdrawal.objects.create(
+            page=item,
+            record=record,
+            category=category,
+            reason=reason,
+            withdrawn_by=None,
+            withdrawn_at=record.sealed_at,
+        )
+        log(
+            instance=item,
+            action="govmedia.withdraw",
+            user=None,
+            data={"reason": reason, "category": category},
+        )
+        _retract_everywhere(item)

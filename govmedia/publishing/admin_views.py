@@ -10,7 +10,14 @@ from django.template.response import TemplateResponse
 
 from govmedia.publishing import actions
 from govmedia.publishing.keyring import SealKeyError
-from govmedia.publishing.models import ArchiveRecord, Delivery, ItemPage
+from govmedia.publishing.models import (
+    FORM_CATEGORIES,
+    ArchiveRecord,
+    ChannelTodo,
+    Delivery,
+    ItemPage,
+    TodoStatus,
+)
 
 
 def forbidden(request, message: str) -> TemplateResponse:
@@ -22,10 +29,17 @@ def forbidden(request, message: str) -> TemplateResponse:
 
 
 class WithdrawForm(forms.Form):
+    category = forms.ChoiceField(
+        label="撤稿类别",
+        choices=FORM_CATEGORIES,
+        widget=forms.RadioSelect,
+        help_text="类别会显示在本信息原网址的撤稿说明页上，供公众了解撤稿原因。",
+        error_messages={"required": "请选择撤稿类别。"},
+    )
     reason = forms.CharField(
         label="撤稿理由",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="理由将存入档案并在审计记录中保留，撤稿后公众不能再访问本信息。",
+        help_text="理由将存入档案并在审计记录中保留，不在公开页面显示；撤稿后公众不能再访问本信息。",
     )
 
 
@@ -37,17 +51,29 @@ def withdraw(request, page_id: int):
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_withdraw_item(request.user, item, form.cleaned_data["reason"])
+            actions.do_withdraw_item(
+                request.user,
+                item,
+                form.cleaned_data["reason"],
+                category=form.cleaned_data["category"],
+            )
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or "您没有撤稿权限。")
+        except actions.AlreadyWithdrawn as exc:
+            # A second submit of the same withdrawal: say what happened, show the record.
+            messages.warning(request, exc.messages[0])
+            return redirect("publishing_item_record", item.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
         except SealKeyError as exc:
             # The withdrawal record cannot be sealed: nothing was withdrawn.
             form.add_error(None, f"未能撤稿：{exc.user_message}")
         else:
-            messages.success(request, f"“{item.title}”已撤稿，撤稿记录已存档。")
-            return redirect("wagtailadmin_pages:edit", item.pk)
+            messages.success(
+                request,
+                f"“{item.title}”已撤稿，撤稿记录已存档；各渠道的撤回进度见“发布与档案”。",
+            )
+            return redirect("publishing_item_record", item.pk)
     return TemplateResponse(request, "publishing/admin/withdraw.html", {"item": item, "form": form})
 
 
@@ -64,20 +90,21 @@ def preview(request, page_id: int):
     return draft.make_preview_request(request, draft.default_preview_mode)
 
 
-def item_record(request, page_id: int):
-    """The publication record of one item: archive entries and channel deliveries."""
+def _item_for_channel_work(request, page_id: int):
+    """The item, or a 403 page naming nothing of it for whoever may not see it."""
     item = get_object_or_404(ItemPage, pk=page_id)
     if not item.permissions_for_user(request.user).can_view():
-        return forbidden(request, "您没有查看这条信息的权限。")
-    if request.method == "POST" and request.POST.get("retry"):
-        from govmedia.publishing.models import DeliveryStatus
-        from govmedia.publishing.tasks import enqueue_delivery
+        return None, forbidden(request, "您没有查看这条信息的权限。")
+    return item, None
 
-        delivery = get_object_or_404(
-            Delivery, pk=request.POST["retry"], page_id=item.pk, status=DeliveryStatus.FAILED
-        )
-        enqueue_delivery(delivery.pk)
-        messages.info(request, "已安排重新发送。")
+
+def item_record(request, page_id: int):
+    """The publication record of one item: archive entries, channel deliveries and manual to-dos."""
+    item, refusal = _item_for_channel_work(request, page_id)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        _handle_channel_post(request, item)
         return redirect("publishing_item_record", item.pk)
     return TemplateResponse(
         request,
@@ -88,6 +115,15 @@ def item_record(request, page_id: int):
             "deliveries": Delivery.objects.filter(page_id=item.pk)
             .select_related("channel")
             .order_by("-created_at"),
+            # Open to-dos first: they are what the page is opened for.
+            "todos": sorted(
+                ChannelTodo.objects.filter(page_id=item.pk)
+                .select_related("channel", "done_by")
+                .order_by("-created_at"),
+                key=lambda todo: todo.status != TodoStatus.OPEN,
+            ),
+            "open_status": TodoStatus.OPEN,
+            "withdrawal": item.withdrawals.select_related("withdrawn_by").first(),
         },
     )
 
@@ -104,3 +140,32 @@ def sign_off_refused(request, page_id: int):
     else:
         messages.warning(request, "刚才的签发未能完成，电子印章现已可用，请重新签发。")
     return redirect("wagtailadmin_pages:edit", item.pk)
+
+
+def _handle_channel_post(request, item: ItemPage) -> None:
+    """One of the record page's buttons: resend, retract again, or close a manual to-do."""
+    post = request.POST
+    try:
+        if post.get("retry"):
+            delivery = get_object_or_404(Delivery, pk=post["retry"], page_id=item.pk)
+            actions.do_resend_delivery(request.user, delivery)
+            messages.info(request, "已安排重新发送。")
+        elif post.get("retract"):
+            delivery = get_object_or_404(Delivery, pk=post["retract"], page_id=item.pk)
+            actions.do_resend_retraction(request.user, delivery)
+            messages.info(request, "已安排重新撤回。")
+        elif post.get("todo"):
+            todo = get_object_or_404(ChannelTodo, pk=post["todo"], page_id=item.pk)
+            actions.do_complete_channel_todo(
+                request.user,
+                todo,
+                external_url=post.get("external_url", ""),
+                note=post.get("note", ""),
+            )
+            messages.success(
+                request, f"已记录：{todo.channel}的“{todo.get_kind_display()}”事项已完成。"
+            )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "您不能处理该信息的渠道发布。")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))

@@ -12,7 +12,14 @@ from wagtail.models import Revision
 
 from govmedia.core.models import PeriodicJob
 from govmedia.orgs.permissions import department_ids, is_supervisor
-from govmedia.publishing.models import Delivery, DeliveryStatus, ItemPage
+from govmedia.publishing.models import (
+    ChannelTodo,
+    Delivery,
+    DeliveryStatus,
+    ItemPage,
+    RetractStatus,
+    TodoStatus,
+)
 
 
 def overdue_scheduled(now=None):
@@ -35,15 +42,32 @@ def worker_seems_down(now=None) -> bool:
     return last is None or last < now - timedelta(minutes=5)
 
 
-def visible_failed_deliveries(user):
-    """Failed deliveries of the user's departments; supervisors and administrators see all."""
-    failed = Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related("page", "channel")
+def _visible(queryset, user):
+    """Rows about items of the user's departments; supervisors and administrators see all."""
     if user is None or is_supervisor(user):
-        return failed
+        return queryset
     item_ids = ItemPage.objects.filter(department_id__in=department_ids(user)).values_list(
         "pk", flat=True
     )
-    return failed.filter(page_id__in=item_ids)
+    return queryset.filter(page_id__in=item_ids)
+
+
+def visible_failed_deliveries(user):
+    failed = Delivery.objects.filter(status=DeliveryStatus.FAILED).select_related("page", "channel")
+    return _visible(failed, user)
+
+
+def visible_failed_retractions(user):
+    failed = Delivery.objects.filter(retract_status=RetractStatus.FAILED).select_related(
+        "page", "channel"
+    )
+    return _visible(failed, user)
+
+
+def visible_open_todos(user):
+    """Channel work waiting for a person: manual postings and manual retractions."""
+    todos = ChannelTodo.objects.filter(status=TodoStatus.OPEN).select_related("page", "channel")
+    return _visible(todos.order_by("created_at"), user)
 
 
 class PublishingAttentionPanel(Component):
@@ -59,5 +83,7 @@ class PublishingAttentionPanel(Component):
         return {
             "overdue": overdue,
             "failed": visible_failed_deliveries(user)[:20],
+            "failed_retractions": visible_failed_retractions(user)[:20],
+            "todos": visible_open_todos(user)[:20],
             "worker_down": worker_seems_down(),
         }

@@ -114,6 +114,10 @@ class ItemPermissionTester(PagePermissionTester):
         """Whoever works on the department, a supervisor and the administrator see the item."""
         return self._active and (bool(self.roles) or self.is_supervisor or self.user.is_superuser)
 
+    def may_handle_channels(self) -> bool:
+        """Resend a delivery, retract again, mark a manual posting done: whoever sees the item."""
+        return self.can_view()
+
     def can_preview(self) -> bool:
         return self.can_view()
 

@@ -61,7 +61,9 @@ def _unpublished(sender, instance, **kwargs) -> None:
     if _is_item(instance):
         from govmedia.publishing.actions import on_item_unpublished
 
-        on_item_unpublished(instance, user=kwargs.get("user"))
+        # Wagtail's signal does not say who unpublished: a withdrawal by a
+        # person has filed itself by now; what is left here is the system's.
+        on_item_unpublished(instance)
 
 
 def connect_page_signals() -> None:

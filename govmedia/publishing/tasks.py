@@ -13,7 +13,7 @@ from django_tasks import task
 
 from govmedia.core import workers
 from govmedia.core.workers import current_worker_id
-from govmedia.publishing.models import Delivery, DeliveryStatus
+from govmedia.publishing.models import Delivery, DeliveryStatus, RetractStatus
 from govmedia.publishing.publishers import PUBLISHERS, PublishError, Receipt, get_publisher
 
 logger = logging.getLogger(__name__)
@@ -205,3 +205,143 @@ def scan_published(page_id: int) -> int:
 
 
 workers.REQUEUE_SAFE.add(scan_published.module_path)
+
+
+# Retraction after a withdrawal (撤稿): each sent delivery is taken back by its
+# publisher, as its own task, retried with back-off and shown on the item; a
+# channel that cannot retract, or that kept failing, becomes a person's to-do.
+
+
+def _claim_retraction(delivery_id: int) -> bool:
+    # The same conditional-UPDATE claim as sending: two workers never retract one delivery twice.
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery_id, retract_status__in=[RetractStatus.PENDING, RetractStatus.FAILED]
+        ).update(retract_status=RetractStatus.RETRACTING, updated_at=timezone.now())
+    )
+
+
+def _hand_over_retraction(delivery: Delivery, detail: str) -> None:
+    from govmedia.publishing.models import ChannelTodo, TodoKind
+
+    delivery.retract_status = RetractStatus.MANUAL
+    delivery.retract_next_attempt_at = None
+    if delivery.channel_id is None:
+        # The portal is ours: there is nobody else to ask, the error stays visible.
+        delivery.retract_status = RetractStatus.FAILED
+        return
+    ChannelTodo.objects.get_or_create(
+        key=f"retract:delivery:{delivery.pk}",
+        defaults={
+            "page_id": delivery.page_id,
+            "channel_id": delivery.channel_id,
+            "kind": TodoKind.RETRACT,
+            "revision_id": delivery.revision_id,
+            "delivery": delivery,
+            "detail": detail,
+            "external_url": delivery.external_url,
+        },
+    )
+
+
+def run_retraction(delivery_id: int) -> str:
+    """Take one sent delivery back off its channel; returns its retraction status."""
+    if not _claim_retraction(delivery_id):
+        return Delivery.objects.get(pk=delivery_id).retract_status
+    delivery = Delivery.objects.select_related("page").get(pk=delivery_id)
+    item = delivery.page.specific
+    publisher = None
+    try:
+        publisher = get_publisher(delivery.publisher)
+    except PublishError as exc:
+        delivery.retract_error = str(exc)
+    with transaction.atomic():
+        if publisher is None or not publisher.can_retract:
+            delivery.retract_error = delivery.retract_error or "该渠道接口不支持撤回。"
+            _hand_over_retraction(
+                delivery, "该渠道不能自动撤回，请到该渠道手工删除或隐藏本条信息。"
+            )
+        else:
+            delivery.retract_attempts += 1
+            try:
+                publisher.retract(delivery, item)
+            except PublishError as exc:
+                delivery.retract_error = str(exc)
+                exhausted = delivery.retract_attempts >= settings.GOVMEDIA_PUBLISH_MAX_ATTEMPTS
+                if exhausted:
+                    _hand_over_retraction(
+                        delivery, f"自动撤回 {delivery.retract_attempts} 次均失败：{exc}"
+                    )
+                else:
+                    delivery.retract_status = RetractStatus.FAILED
+                    backoff = timedelta(minutes=2 ** min(delivery.retract_attempts, 8))
+                    delivery.retract_next_attempt_at = timezone.now() + backoff
+                logger.warning(
+                    "retraction of delivery %s from %s failed (attempt %s): %s",
+                    delivery.pk,
+                    delivery.publisher,
+                    delivery.retract_attempts,
+                    exc,
+                )
+            else:
+                delivery.retract_status = RetractStatus.DONE
+                delivery.retract_error = ""
+                delivery.retract_next_attempt_at = None
+                delivery.retracted_at = timezone.now()
+        delivery.save(
+            update_fields=[
+                "retract_status",
+                "retract_attempts",
+                "retract_error",
+                "retract_next_attempt_at",
+                "retracted_at",
+                "updated_at",
+            ]
+        )
+    return delivery.retract_status
+
+
+@task()
+def retract(delivery_id: int) -> str:
+    return run_retraction(delivery_id)
+
+
+def enqueue_retraction(delivery_id: int) -> None:
+    transaction.on_commit(lambda: retract.enqueue(delivery_id))
+
+
+def retry_due_retractions() -> int:
+    """Periodic: retract what is due again, and what a withdrawal has not reached yet.
+
+    A delivery that was still being sent when its item was withdrawn becomes
+    "sent" after the withdrawal looked at it; it is caught here, because a
+    sent delivery of an item that is not live must always be taken back.
+    """
+    now = timezone.now()
+    missed = Delivery.objects.filter(
+        status=DeliveryStatus.SENT, retract_status="", page__live=False
+    )
+    missed_ids = list(missed.values_list("pk", flat=True)[:200])
+    Delivery.objects.filter(pk__in=missed_ids).update(
+        retract_status=RetractStatus.PENDING, updated_at=now
+    )
+    Delivery.objects.filter(
+        retract_status=RetractStatus.RETRACTING, updated_at__lt=now - timedelta(minutes=10)
+    ).update(
+        retract_status=RetractStatus.FAILED,
+        retract_error="工作进程中断，将自动重试。",
+        retract_next_attempt_at=now,
+    )
+    # A pending retraction older than a few minutes lost its task (a queue
+    # cleared, a crash before the enqueue); fresh ones are on their way.
+    due = Delivery.objects.filter(
+        Q(retract_status=RetractStatus.PENDING, updated_at__lt=now - timedelta(minutes=2))
+        | Q(retract_status=RetractStatus.FAILED, retract_next_attempt_at__lte=now)
+    )
+    ids = missed_ids + list(due.values_list("pk", flat=True)[:200])
+    for pk in ids:
+        retract.enqueue(pk)
+    return len(ids)
+
+
+workers.REQUEUE_SAFE.add(retract.module_path)

@@ -8,7 +8,7 @@ from wagtail.log_actions import LogFormatter
 
 from govmedia.publishing import admin_views
 from govmedia.publishing.bulk_actions import DeleteDraftsBulkAction, WithdrawItemsBulkAction
-from govmedia.publishing.models import ItemPage
+from govmedia.publishing.models import ItemPage, WithdrawalCategory
 
 
 @hooks.register("register_log_actions")
@@ -18,7 +18,37 @@ def register_log_actions(actions):
         label = "撤稿"
 
         def format_message(self, log_entry):
-            return f"撤稿，理由：{log_entry.data.get('reason', '')}"
+            category = log_entry.data.get("category")
+            label = WithdrawalCategory(category).label if category else ""
+            prefix = f"撤稿（{label}）" if label else "撤稿"
+            return f"{prefix}，理由：{log_entry.data.get('reason', '')}"
+
+    @actions.register_action("govmedia.delivery_resend")
+    class DeliveryResend(LogFormatter):
+        label = "渠道重新发送"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"重新发送到{data.get('channel', '')}（此前尝试 {data.get('attempts', '?')} 次，最近错误：{data.get('last_error') or '无'}）"
+
+    @actions.register_action("govmedia.retract_resend")
+    class RetractResend(LogFormatter):
+        label = "渠道重新撤回"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"重新从{data.get('channel', '')}撤回（此前尝试 {data.get('attempts', '?')} 次，最近错误：{data.get('last_error') or '无'}）"
+
+    @actions.register_action("govmedia.channel_todo_done")
+    class ChannelTodoDone(LogFormatter):
+        label = "渠道人工处理"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            what = "已人工发布" if data.get("kind") == "publish" else "已人工撤回"
+            url = f"，地址：{data['url']}" if data.get("url") else ""
+            note = f"，说明：{data['note']}" if data.get("note") else ""
+            return f"{data.get('channel', '')}{what}{url}{note}"
 
     @actions.register_action("govmedia.correct")
     class Correct(LogFormatter):

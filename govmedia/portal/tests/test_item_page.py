@@ -77,12 +77,24 @@ def test_it_serves_an_item_page_in_a_bounded_number_of_queries(
     assert response.status_code == 200
 
 
-def test_it_answers_404_for_an_unpublished_item(client, people):
+def test_it_answers_410_with_an_honest_system_reason_for_an_item_unpublished_without_withdrawal(
+    client, people
+):
     item = publish_item(people)
     url = item.url
     item.unpublish()
 
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+
+    assert response.status_code == 410
+    assert "系统下线" in response.text
+
+
+def test_it_answers_404_for_a_draft_that_was_never_published(client, people):
+    item = publish_item(people, publish=False)
+    code = people.education.code_compact.lower()
+
+    assert client.get(f"/xxgk/{code}/{item.slug}/").status_code == 404
 
 
 def test_it_answers_404_for_an_unknown_item_path(client, people):

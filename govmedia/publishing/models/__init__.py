@@ -5,7 +5,7 @@ from govmedia.publishing.models.archive import (
     SealKey,
 )
 from govmedia.publishing.models.checkpoint import Checkpoint
-from govmedia.publishing.models.delivery import Delivery, DeliveryStatus
+from govmedia.publishing.models.delivery import Delivery, DeliveryStatus, RetractStatus
 from govmedia.publishing.models.items import (
     CatalogueIndexPage,
     DepartmentIndexPage,
@@ -15,6 +15,8 @@ from govmedia.publishing.models.items import (
     ItemPage,
     Validity,
 )
+from govmedia.publishing.models.todo import ChannelTodo, TodoKind, TodoStatus
+from govmedia.publishing.models.withdrawal import FORM_CATEGORIES, Withdrawal, WithdrawalCategory
 from govmedia.publishing.models.workflow import ApprovalTask, ContentCheckTask, ReviewTask
 
 __all__ = [
@@ -22,17 +24,24 @@ __all__ = [
     "ArchiveKind",
     "ArchiveRecord",
     "CatalogueIndexPage",
+    "ChannelTodo",
     "Checkpoint",
     "ContentCheckTask",
     "Delivery",
     "DeliveryStatus",
     "DepartmentIndexPage",
     "DisclosureCategory",
+    "FORM_CATEGORIES",
     "IndexCounter",
     "ItemAttachment",
     "ItemPage",
     "PAYLOAD_VERSION",
+    "RetractStatus",
     "ReviewTask",
     "SealKey",
+    "TodoKind",
+    "TodoStatus",
     "Validity",
+    "Withdrawal",
+    "WithdrawalCategory",
 ]

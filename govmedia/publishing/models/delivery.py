@@ -14,6 +14,16 @@ class DeliveryStatus(models.TextChoices):
     RETRACTED = "retracted", _("已撤回")
 
 
+class RetractStatus(models.TextChoices):
+    """Where taking a sent delivery back off its channel stands, after a withdrawal."""
+
+    PENDING = "pending", _("待撤回")
+    RETRACTING = "retracting", _("撤回中")
+    DONE = "done", _("已撤回")
+    FAILED = "failed", _("撤回失败")
+    MANUAL = "manual", _("需人工撤回")
+
+
 class Delivery(models.Model):
     page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="deliveries"
@@ -40,6 +50,15 @@ class Delivery(models.Model):
     # The worker (core.WorkerProcess.worker_id) sending it while SENDING: when
     # that worker's heartbeat stops, the send is resumed by asking the channel.
     claimed_by = models.CharField(_("发送进程"), max_length=64, blank=True)
+    # Retraction after a withdrawal: its own status, so a sent delivery stays
+    # "sent" in the history while its removal is retried and shown.
+    retract_status = models.CharField(
+        _("撤回状态"), max_length=20, choices=RetractStatus.choices, blank=True, default=""
+    )
+    retract_attempts = models.PositiveIntegerField(_("撤回尝试次数"), default=0)
+    retract_error = models.TextField(_("撤回错误"), blank=True)
+    retract_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

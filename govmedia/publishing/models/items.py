@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -19,6 +20,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from govmedia.publishing.forms import ItemPageForm
 from govmedia.publishing.panels import CheckReportPanel
@@ -288,6 +290,39 @@ class ItemPage(Page):
             self.index_number = format_index_number(self.department.code_compact, year, serial)
             self.slug = f"{year}-{serial:0{settings.GOVMEDIA_INDEX_SERIAL_WIDTH}d}"
         return super().save(*args, **kwargs)
+
+    def route(self, request, path_components):
+        # A withdrawn item's permanent address explains itself (HTTP 410)
+        # instead of answering a bare 404; drafts never published still 404.
+        if not path_components and not self.live and self.last_withdrawal_record() is not None:
+            return RouteResult(self, kwargs={"withdrawn": True})
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, **kwargs):
+        if kwargs.pop("withdrawn", False) and not self.live:
+            return self.serve_withdrawn(request)
+        return super().serve(request, *args, **kwargs)
+
+    def last_withdrawal_record(self):
+        """The sealed withdrawal record when the item's latest record is one, else None."""
+        from govmedia.publishing.models.archive import ArchiveKind, ArchiveRecord
+
+        last = ArchiveRecord.objects.filter(page_id=self.pk).order_by("-seq").first()
+        return last if last is not None and last.kind == ArchiveKind.WITHDRAWAL else None
+
+    def serve_withdrawn(self, request):
+        """The 410 page: when and in which category it was withdrawn, never the text or the reason."""
+        from govmedia.publishing.models.withdrawal import Withdrawal
+
+        record = self.last_withdrawal_record()
+        withdrawal = Withdrawal.objects.filter(record=record).first()
+        context = {
+            "page": self,
+            "record": record,
+            "withdrawn_at": withdrawal.withdrawn_at if withdrawal else record.sealed_at,
+            "category": withdrawal.get_category_display() if withdrawal else _("未分类"),
+        }
+        return TemplateResponse(request, "portal/withdrawn.html", context, status=410)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

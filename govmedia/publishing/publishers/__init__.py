@@ -33,6 +33,11 @@ def _register_extra_publishers() -> None:
 _register_extra_publishers()
 
 
+def needs_manual_posting(channel) -> bool:
+    """Whether an item chosen for `channel` must be posted there by a person."""
+    return channel.kind not in PUBLISHER_FOR_CHANNEL_KIND
+
+
 def get_publisher(name: str) -> Publisher:
     try:
         return PUBLISHERS[name]()
@@ -47,4 +52,5 @@ __all__ = [
     "PublishError",
     "Receipt",
     "get_publisher",
+    "needs_manual_posting",
 ]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 
 class PublishError(Exception):
-    """A delivery failed; the message is shown to editors and the delivery retried."""
+    """A delivery or retraction failed; the message is shown to editors and the work retried."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class Publisher:
     # Channel kinds (orgs.ChannelKind) this publisher serves, for publishers
     # registered through GOVMEDIA_EXTRA_PUBLISHERS.
     channel_kinds: tuple[str, ...] = ()
+    # A channel whose interface cannot delete a post (or a publisher that does
+    # not implement it yet) gets a to-do for a person after a withdrawal.
+    can_retract = True
 
     def publish(self, delivery, item) -> Receipt:  # pragma: no cover - interface
         raise NotImplementedError

@@ -147,8 +147,9 @@ def test_it_withdraws_only_with_a_reason_and_archives_the_withdrawal(people, cli
     item.refresh_from_db()
     assert not item.live
     last = ArchiveRecord.objects.filter(page_id=item.pk).order_by("-seq").first()
-    assert last.kind == ArchiveKind.WITHDRAWAL and last.note == "内容已被新文件替代。"
-    assert client.get(item.url_path.replace("/home-portal", "")).status_code == 404
+    assert last.kind == ArchiveKind.WITHDRAWAL and last.note == "【其他】内容已被新文件替代。"
+    assert last.actor == "张领导"
+    assert client.get(item.url_path.replace("/home-portal", "")).status_code == 410
 
 
 def test_it_numbers_items_per_department_and_year_without_gaps(people):

@@ -26,7 +26,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify", "public-key", "keys", "rotate-key", "reconcile"])
+        parser.add_argument(
+            "action", choices=["verify", "public-key", "keys", "rotate-key", "reconcile"]
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument("--reason", default="", help="rotate-key: why the key is replaced")
         parser.add_argument(
