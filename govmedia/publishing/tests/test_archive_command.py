@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from govmedia.publishing import actions, db_guards
-from govmedia.publishing.models import ArchiveKind, ArchiveRecord
+from govmedia.publishing.models import ArchiveKind, ArchiveRecord, Withdrawal
 from govmedia.publishing.tests.factories import published_item
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,10 @@ def test_it_names_a_withdrawn_item_without_its_withdrawal_record(people, capsys)
     call_command("archive", "verify", "--quiet")
     capsys.readouterr()
 
+    # The intruder removes the withdrawal's row too, so no foreign key points at the record.
+    _as_an_intruder(
+        f"DELETE FROM {Withdrawal._meta.db_table} WHERE record_id = %s", [withdrawal.pk]
+    )
     _as_an_intruder(f"DELETE FROM {ArchiveRecord._meta.db_table} WHERE id = %s", [withdrawal.pk])
     err = _verify_fails(capsys)
     assert f"MISSING: {item.index_number}" in err and "no withdrawal record" in err

@@ -195,7 +195,8 @@ def test_withdrawal_without_the_key_is_refused_and_the_item_stays_live(
     _no_key_file(settings, tmp_path)
     client.login(username=people.approver.username, password=PASSWORD)
     response = client.post(
-        reverse("publishing_withdraw", args=[item.pk]), {"reason": "含有个人信息"}
+        reverse("publishing_withdraw", args=[item.pk]),
+        {"reason": "含有个人信息", "category": "privacy"},
     )
     assert "未能撤稿" in response.content.decode()
     assert ItemPage.objects.get(pk=item.pk).live
