@@ -5,8 +5,20 @@ import threading
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from govmedia.core import scheduler
+
+
+class _DbWorker(DbWorkerCommand):
+    """django-tasks-db's worker, with its log levels left to settings.LOGGING.
+
+    Its own `configure_logging` sets INFO at the default verbosity, one line per
+    task, which buried `govmedia run`'s start-up summary within seconds.
+    """
+
+    def configure_logging(self, verbosity: int) -> None:
+        pass
 
 
 class Command(BaseCommand):
@@ -28,7 +40,7 @@ class Command(BaseCommand):
         if once:
             if not no_scheduler:
                 scheduler.tick()
-            call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+            call_command(_DbWorker(), batch=True, no_startup_delay=True, reload=False)
             return
         stop = threading.Event()
         if not no_scheduler:
@@ -39,13 +51,14 @@ class Command(BaseCommand):
                 daemon=True,
             )
             thread.start()
-            self.stdout.write(
-                f"scheduler: {', '.join(sorted(scheduler.JOBS))} every {settings.GOVMEDIA_SCHEDULER_INTERVAL}s"
-            )
+            if options["verbosity"] > 0:
+                self.stdout.write(
+                    f"scheduler: {', '.join(sorted(scheduler.JOBS))} every {settings.GOVMEDIA_SCHEDULER_INTERVAL}s"
+                )
         try:
             if settings.TASKS_BACKEND == "rq":
                 call_command("rqworker", "default")
             else:
-                call_command("db_worker", reload=False, interval=1)
+                call_command(_DbWorker(), reload=False, interval=1)
         finally:
             stop.set()
