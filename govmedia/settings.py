@@ -201,7 +201,7 @@ GOVMEDIA_PUBLISH_MAX_ATTEMPTS = env_int("GOVMEDIA_PUBLISH_MAX_ATTEMPTS", 5)
 # Scheduled backups by the worker (docs/backup.md): off with 0 hours, because
 # the archive holds the seal's private key and its place must be chosen on purpose.
 GOVMEDIA_BACKUP_INTERVAL_HOURS = env_int("GOVMEDIA_BACKUP_INTERVAL_HOURS", 0)
-GOVMEDIA_BACKUP_DIR = Path(env_str("GOVMEDIA_BACKUP_DIR", str(DATA_DIR / "backups")))
+GOVMEDIA_BACKUP_DIR = Path(env_str("GOVMEDIA_BACKUP_DIR") or str(DATA_DIR / "backups"))
 GOVMEDIA_BACKUP_KEEP = env_int("GOVMEDIA_BACKUP_KEEP", 7)
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
@@ -222,9 +222,8 @@ else:
 _LOG_LEVEL = env_str("GOVMEDIA_LOG_LEVEL", "INFO")
 # Task and worker logs: WARNING unless GOVMEDIA_TASK_LOG_LEVEL says otherwise;
 # they follow GOVMEDIA_LOG_LEVEL only when it asks for more detail (DEBUG) or less (ERROR).
-_TASK_LOG_LEVEL = env_str(
-    "GOVMEDIA_TASK_LOG_LEVEL",
-    _LOG_LEVEL if _LOG_LEVEL.upper() in {"DEBUG", "ERROR", "CRITICAL"} else "WARNING",
+_TASK_LOG_LEVEL = env_str("GOVMEDIA_TASK_LOG_LEVEL") or (
+    _LOG_LEVEL if _LOG_LEVEL.upper() in {"DEBUG", "ERROR", "CRITICAL"} else "WARNING"
 )
 LOGGING = {
     "version": 1,
