@@ -238,13 +238,21 @@ def backup_name(now: datetime | None = None) -> str:
     return f"{NAME_PREFIX}{local:%Y%m%d-%H%M%S}{NAME_SUFFIX}"
 
 
-def create_backup(output_dir: Path, *, quiet: bool = True) -> Path:
-    """Write one dated backup archive into `output_dir` and return its path."""
+@dataclass
+class Backup:
+    path: Path
+    manifest: dict[str, Any]
+
+
+def create_backup(output_dir: Path, *, quiet: bool = True) -> Backup:
+    """Write one dated backup archive into `output_dir`."""
     from govmedia import __version__
 
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / backup_name()
+    if target.exists():
+        raise BackupError(f"{target} already exists; backups are named by the second")
     with tempfile.TemporaryDirectory(prefix=".govmedia-backup-", dir=output_dir) as tmp:
         staging = Path(tmp)
         database_member, counts, database = _dump_database(staging, quiet)
@@ -299,7 +307,7 @@ def create_backup(output_dir: Path, *, quiet: bool = True) -> Path:
                 bar.update(1)
         os.chmod(partial, 0o600)  # it holds the seal's private key
         os.replace(partial, target)
-    return target
+    return Backup(target, manifest)
 
 
 def prune_backups(directory: Path, keep: int) -> list[Path]:
@@ -314,9 +322,9 @@ def prune_backups(directory: Path, keep: int) -> list[Path]:
 def periodic_backup() -> str:
     """The worker's scheduled backup; its outcome is the `backup` PeriodicJob row."""
     directory = Path(settings.GOVMEDIA_BACKUP_DIR)
-    path = create_backup(directory)
+    made = create_backup(directory)
     removed = prune_backups(directory, settings.GOVMEDIA_BACKUP_KEEP)
-    return f"{path} written, {len(removed)} old backup(s) removed"
+    return f"{made.path} written, {len(removed)} old backup(s) removed"
 
 
 # -- restoring ---------------------------------------------------------------
@@ -325,9 +333,11 @@ def periodic_backup() -> str:
 def read_manifest(archive: Path) -> dict[str, Any]:
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            member = tar.extractfile(MANIFEST)
+            # The manifest is written first, so reading it does not decompress the media.
+            first = tar.next()
+            member = tar.extractfile(first) if first and first.name == MANIFEST else None
             if member is None:
-                raise KeyError(MANIFEST)
+                raise KeyError(f"{MANIFEST} is not its first member")
             manifest = json.load(member)
     except (OSError, tarfile.TarError, KeyError, json.JSONDecodeError) as exc:
         raise BackupError(f"{archive} is not a govmedia backup: {exc}") from exc

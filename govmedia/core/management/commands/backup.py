@@ -35,10 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args, output: Path | None, keep: int | None, quiet: bool, **options):
         directory = output or Path(settings.GOVMEDIA_BACKUP_DIR)
         try:
-            path = backup.create_backup(directory, quiet=quiet)
+            made = backup.create_backup(directory, quiet=quiet)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
-        manifest = backup.read_manifest(path)
+        path, manifest = made.path, made.manifest
         counts = manifest["counts"]
         self.stdout.write(
             f"backup written: {path} ({path.stat().st_size / 1e6:.1f} MB; "
