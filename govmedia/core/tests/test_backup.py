@@ -170,6 +170,7 @@ def test_it_restores_onto_a_fresh_installation_that_verifies_and_serves_the_same
     assert "restore verification FAILED" in done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_includes_the_newest_archive_record_still_in_the_wal(people, tmp_path):
     if connection.vendor != "sqlite":
