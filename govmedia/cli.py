@@ -23,12 +23,17 @@ Operate a govmedia installation (政务新媒体运营与监管平台).
 Main commands:
   setup [--demo]        create or upgrade the database, the site and the seal key;
                         --demo also loads the 示例市 demo data into an empty database
-  run [--port N]        serve the web site and run the background worker together
+  run [--port N]        serve the web site and run the background worker together;
+                        Ctrl+C or SIGTERM stops both
   worker                run background tasks and the periodic scheduler only
   archive verify        check every sealed archive record and that every publication
                         and withdrawal has one; exit 1 on any problem
   archive rotate-key --reason TEXT
                         retire the seal key and put a new one in service (audited)
+  backup [-o DIR]       write one dated archive: database, media, seal key, secret key
+  restore FILE [--force]
+                        restore a backup onto an empty installation, then verify it;
+                        exit 1 when it does not match the backup
   check [PATH ...]      run the content-check engine over files or standard input
   import-orgs / export-orgs KIND FILE
                         .xlsx import and export of departments, people, channels

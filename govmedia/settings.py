@@ -224,6 +224,11 @@ GOVMEDIA_UNTRACKED_LEASE = env_int("GOVMEDIA_UNTRACKED_LEASE", 300)
 # Extra channel publishers (dotted paths of Publisher classes), for plug-in
 # channels and the fault-injection test.
 GOVMEDIA_EXTRA_PUBLISHERS = env_list("GOVMEDIA_EXTRA_PUBLISHERS")
+# Scheduled backups by the worker (docs/backup.md): off with 0 hours, because
+# the archive holds the seal's private key and its place must be chosen on purpose.
+GOVMEDIA_BACKUP_INTERVAL_HOURS = env_int("GOVMEDIA_BACKUP_INTERVAL_HOURS", 0)
+GOVMEDIA_BACKUP_DIR = Path(env_str("GOVMEDIA_BACKUP_DIR") or str(DATA_DIR / "backups"))
+GOVMEDIA_BACKUP_KEEP = env_int("GOVMEDIA_BACKUP_KEEP", 7)
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
 # host, mails are written as files to <data dir>/mail so none is lost.
@@ -240,16 +245,26 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 
+_LOG_LEVEL = env_str("GOVMEDIA_LOG_LEVEL", "INFO")
+# Task and worker logs: WARNING unless GOVMEDIA_TASK_LOG_LEVEL says otherwise;
+# they follow GOVMEDIA_LOG_LEVEL only when it asks for more detail (DEBUG) or less (ERROR).
+_TASK_LOG_LEVEL = env_str("GOVMEDIA_TASK_LOG_LEVEL") or (
+    _LOG_LEVEL if _LOG_LEVEL.upper() in {"DEBUG", "ERROR", "CRITICAL"} else "WARNING"
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("GOVMEDIA_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "jieba": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
+        # One line per task run (thousands a minute) would bury `govmedia run`'s
+        # address and log-ins; the task results are in the database.
+        "django_tasks": {"level": _TASK_LOG_LEVEL},
+        "django_tasks_db": {"level": _TASK_LOG_LEVEL},
+        "govmedia.core.scheduler": {"level": _TASK_LOG_LEVEL},
         # Wagtail logs every page save at INFO; the audit trail is in the database.
         "wagtail": {"level": env_str("GOVMEDIA_WAGTAIL_LOG_LEVEL", "WARNING")},
         # "Task queue depth" warnings only mean all threads were busy for a moment.

@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "平台"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from govmedia.core import scheduler
 
         scheduler.register("publish_scheduled", 30, "govmedia.publishing.jobs.publish_scheduled")
@@ -20,3 +22,9 @@ class CoreConfig(AppConfig):
         scheduler.register(
             "retry_retractions", 60, "govmedia.publishing.tasks.retry_due_retractions"
         )
+        if settings.GOVMEDIA_BACKUP_INTERVAL_HOURS > 0:
+            scheduler.register(
+                "backup",
+                settings.GOVMEDIA_BACKUP_INTERVAL_HOURS * 3600,
+                "govmedia.core.backup.periodic_backup",
+            )

@@ -22,7 +22,16 @@ def test_it_explains_a_port_already_in_use():
 def test_it_lists_the_main_commands_in_its_help(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("setup", "run", "worker", "archive verify", "check", "import-orgs"):
+    for command in (
+        "setup",
+        "run",
+        "worker",
+        "archive verify",
+        "backup",
+        "restore",
+        "check",
+        "import-orgs",
+    ):
         assert command in out
 
 

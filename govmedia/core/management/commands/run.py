@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = (
         "Serve the web site (waitress, a pure-Python WSGI server) and run one background worker "
-        "beside it, until Ctrl+C. For several web processes and workers see README 'Running at scale'."
+        "beside it, until Ctrl+C or SIGTERM, which stop both. Task logs are quiet (WARNING) unless "
+        "GOVMEDIA_TASK_LOG_LEVEL says otherwise. For several web processes and workers see README 'Running at scale'."
     )
 
     def add_arguments(self, parser):
@@ -26,8 +27,6 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
         import socket
 
-        from waitress import serve
-
         from govmedia.wsgi import application
 
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
@@ -39,33 +38,79 @@ class Command(BaseCommand):
                     "Choose another port with --port or GOVMEDIA_PORT."
                 ) from exc
 
-        worker = None
-        if not no_worker:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "govmedia.cli", "worker"], env=os.environ.copy()
+        from waitress import create_server
+
+        # SIGTERM (systemd, docker stop, kill) must stop the worker too, not only
+        # Ctrl+C: both leave through the `finally` below.
+        previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        worker: subprocess.Popen | None = None
+        server = None
+        try:
+            if not no_worker:
+                worker = subprocess.Popen(
+                    [sys.executable, "-m", "govmedia.cli", "worker", "--verbosity", "0"],
+                    env=os.environ.copy(),
+                    preexec_fn=_die_with_parent,
+                )
+            server = create_server(
+                application, host=host, port=port, threads=threads, ident="govmedia"
             )
+            # Printed last, once the port is bound and the worker started, so
+            # nothing scrolls it away; task logs are quiet by default (settings.LOGGING).
+            self._print_summary(host, port, worker)
+            server.run()
+        except _Stop:
+            pass
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if server is not None:
+                server.close()
+            if worker is not None:
+                _stop_worker(worker)
+
+    def _print_summary(self, host: str, port: int, worker: subprocess.Popen | None) -> None:
+        from govmedia.core.demo import DEMO_LOGINS, demo_loaded
+
         address = f"http://{host}:{port}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"govmedia is running at {address}/"))
         self.stdout.write(f"  portal:  {address}/")
         self.stdout.write(f"  admin:   {address}/admin/")
         self.stdout.write(f"  data:    {settings.DATA_DIR}")
-        from govmedia.core.demo import DEMO_LOGINS, demo_loaded
-
+        self.stdout.write(
+            f"  worker:  pid {worker.pid}" if worker else "  worker:  none (--no-worker)"
+        )
         if demo_loaded():
             self.stdout.write(f"  demo log-ins (password for all: {DEMO_LOGINS['password']}):")
             for username, role in DEMO_LOGINS["people"]:
                 self.stdout.write(f"    {username:<14} {role}")
         self.stdout.write("Press Ctrl+C to stop.\n")
-        sys.stdout.flush()
-        try:
-            serve(application, host=host, port=port, threads=threads, ident="govmedia")
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        self.stdout.flush()
+
+
+class _Stop(Exception):
+    """Raised by the SIGTERM/SIGINT handler to leave the server loop."""
+
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _Stop(signum)
+
+
+def _die_with_parent() -> None:
+    """In the worker before exec: on Linux, get SIGTERM if `run` itself is killed (even -9)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

@@ -5,8 +5,20 @@ import threading
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from govmedia.core import scheduler, workers
+
+
+class _DbWorker(DbWorkerCommand):
+    """django-tasks-db's worker, with its log levels left to settings.LOGGING.
+
+    Its own `configure_logging` sets INFO at the default verbosity, one line per
+    task, which buried `govmedia run`'s start-up summary within seconds.
+    """
+
+    def configure_logging(self, verbosity: int) -> None:
+        pass
 
 
 class Command(BaseCommand):
@@ -33,18 +45,20 @@ class Command(BaseCommand):
             # Before any new task: what a killed predecessor held is failed or re-enqueued.
             workers.recover_stale_tasks()
             workers.worker_starting.send(sender=self.__class__, worker_id=worker_id)
-            self._run(worker_id, stop, no_scheduler=no_scheduler, once=once)
+            self._run(worker_id, stop, no_scheduler=no_scheduler, once=once, **options)
         finally:
             stop.set()
             workers.unregister(worker_id)
 
-    def _run(self, worker_id: str, stop: threading.Event, *, no_scheduler: bool, once: bool):
+    def _run(
+        self, worker_id: str, stop: threading.Event, *, no_scheduler: bool, once: bool, **options
+    ):
         database = settings.TASKS_BACKEND != "rq"
         if once:
             if not no_scheduler:
                 scheduler.tick()
             call_command(
-                "db_worker",
+                _DbWorker(),
                 batch=True,
                 no_startup_delay=True,
                 reload=False,
@@ -59,12 +73,14 @@ class Command(BaseCommand):
                 daemon=True,
             )
             thread.start()
-            self.stdout.write(
-                f"scheduler: {', '.join(sorted(scheduler.JOBS))} every {settings.GOVMEDIA_SCHEDULER_INTERVAL}s"
-            )
-        self.stdout.write(f"worker {worker_id} ready", ending="\n")
-        self.stdout.flush()
+            if options["verbosity"] > 0:
+                self.stdout.write(
+                    f"scheduler: {', '.join(sorted(scheduler.JOBS))} every {settings.GOVMEDIA_SCHEDULER_INTERVAL}s"
+                )
+        if options["verbosity"] > 0:
+            self.stdout.write(f"worker {worker_id} ready", ending="\n")
+            self.stdout.flush()
         if database:
-            call_command("db_worker", reload=False, interval=1, worker_id=worker_id)
+            call_command(_DbWorker(), reload=False, interval=1, worker_id=worker_id)
         else:
             call_command("rqworker", "default")
