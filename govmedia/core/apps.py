@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "平台"
 
     def ready(self) -> None:
+        import govmedia.core.checks  # noqa: F401 - system checks register on import
         from govmedia.core import scheduler
 
         scheduler.register("publish_scheduled", 30, "govmedia.publishing.jobs.publish_scheduled")

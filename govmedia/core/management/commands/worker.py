@@ -9,6 +9,24 @@ from django.core.management.base import BaseCommand
 from govmedia.core import scheduler
 
 
+def run_rq_worker(*, burst: bool, verbosity: int = 1) -> None:
+    """RQ's worker (from django_rq, installed with TASKS_BACKEND=rq) on the tasks' queues.
+
+    django-tasks-rq's Job class is what turns a queued job back into a django-tasks
+    Task; RQ's own would not know how to call one. With its scheduler, deferred
+    tasks run too (one worker at a time holds RQ's scheduler lock).
+    """
+    call_command(
+        "rqworker",
+        *settings.TASKS["default"].get("QUEUES", ["default"]),
+        job_class="django_tasks_rq.Job",
+        with_scheduler=True,
+        burst=burst,
+        # RQ logs every job at verbosity 1; `govmedia worker -v 0` keeps only warnings.
+        verbosity=verbosity,
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Run the background worker: executes queued tasks and, every GOVMEDIA_SCHEDULER_INTERVAL "
@@ -28,7 +46,10 @@ class Command(BaseCommand):
         if once:
             if not no_scheduler:
                 scheduler.tick()
-            call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
+            if settings.TASKS_BACKEND == "rq":
+                run_rq_worker(burst=True, verbosity=options["verbosity"])
+            else:
+                call_command("db_worker", batch=True, no_startup_delay=True, reload=False)
             return
         stop = threading.Event()
         if not no_scheduler:
@@ -44,7 +65,7 @@ class Command(BaseCommand):
             )
         try:
             if settings.TASKS_BACKEND == "rq":
-                call_command("rqworker", "default")
+                run_rq_worker(burst=False, verbosity=options["verbosity"])
             else:
                 call_command("db_worker", reload=False, interval=1)
         finally:
