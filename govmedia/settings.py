@@ -186,16 +186,36 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "govmedia.publishing.workflow_finish.publish_approved"
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
+# Background tasks: `database` (django-tasks-db, the default), `rq` (Redis, for
+# several worker machines; needs REDIS_URL), `immediate` (inline, tests only).
+# A dotted path to a backend class is accepted for experiments (bench/).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+REDIS_URL = env_str("REDIS_URL", "")
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "rq": "django_tasks_rq.RQBackend",
 }
-TASKS = {
-    "default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND), "QUEUES": ["default"]}
+# An unknown name gets a backend that refuses work, so `govmedia system-check`
+# reports it as govmedia.E111 instead of django-tasks failing with a traceback.
+_tasks_backend_path = _TASK_BACKENDS.get(
+    TASKS_BACKEND,
+    TASKS_BACKEND if "." in TASKS_BACKEND else "govmedia.core.checks.UnknownTasksBackend",
+)
+TASKS = {"default": {"BACKEND": _tasks_backend_path, "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    # django_rq provides the `rqworker` command that `govmedia worker` runs and
+    # the queue connections django-tasks-rq enqueues through.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+RQ_QUEUES = {
+    # Without REDIS_URL the placeholder host fails by its name (system-check says E102).
+    # RQ stops a job after DEFAULT_TIMEOUT seconds; its own 180 s could cut off the
+    # link check of an item with many slow links, so allow 30 minutes.
+    "default": {
+        "URL": REDIS_URL or "redis://redis-url-not-set.invalid:6379/0",
+        "DEFAULT_TIMEOUT": 1800,
+    },
 }
-REDIS_URL = env_str("REDIS_URL", "")
 
 # The government's electronic seal (Ed25519). Made by the first `govmedia setup`
 # or by `govmedia archive rotate-key`, never by anything else; machines that

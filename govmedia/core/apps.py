@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "平台"
 
     def ready(self) -> None:
+        import govmedia.core.checks  # noqa: F401 - system checks register on import
         from django.conf import settings
 
         from govmedia.core import scheduler

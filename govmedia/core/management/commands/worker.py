@@ -21,6 +21,24 @@ class _DbWorker(DbWorkerCommand):
         pass
 
 
+def run_rq_worker(*, burst: bool, verbosity: int = 1) -> None:
+    """RQ's worker (from django_rq, installed with TASKS_BACKEND=rq) on the tasks' queues.
+
+    django-tasks-rq's Job class is what turns a queued job back into a django-tasks
+    Task; RQ's own would not know how to call one. With its scheduler, deferred
+    tasks run too (one worker at a time holds RQ's scheduler lock).
+    """
+    call_command(
+        "rqworker",
+        *settings.TASKS["default"].get("QUEUES", ["default"]),
+        job_class="django_tasks_rq.Job",
+        with_scheduler=True,
+        burst=burst,
+        # RQ logs every job at verbosity 1; `govmedia worker -v 0` keeps only warnings.
+        verbosity=verbosity,
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Run the background worker: executes queued tasks and, every GOVMEDIA_SCHEDULER_INTERVAL "
@@ -57,13 +75,16 @@ class Command(BaseCommand):
         if once:
             if not no_scheduler:
                 scheduler.tick()
-            call_command(
-                _DbWorker(),
-                batch=True,
-                no_startup_delay=True,
-                reload=False,
-                worker_id=worker_id,
-            )
+            if settings.TASKS_BACKEND == "rq":
+                run_rq_worker(burst=True, verbosity=options["verbosity"])
+            else:
+                call_command(
+                    _DbWorker(),
+                    batch=True,
+                    no_startup_delay=True,
+                    reload=False,
+                    worker_id=worker_id,
+                )
             return
         if not no_scheduler:
             thread = threading.Thread(
@@ -83,4 +104,4 @@ class Command(BaseCommand):
         if database:
             call_command(_DbWorker(), reload=False, interval=1, worker_id=worker_id)
         else:
-            call_command("rqworker", "default")
+            run_rq_worker(burst=False, verbosity=options["verbosity"])
