@@ -7,9 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "平台"
 
     def ready(self) -> None:
-        import govmedia.core.checks  # noqa: F401 - system checks register on import
         from django.conf import settings
 
+        import govmedia.core.checks  # noqa: F401 - system checks register on import
         from govmedia.core import scheduler
 
         scheduler.register("publish_scheduled", 30, "govmedia.publishing.jobs.publish_scheduled")
