@@ -66,3 +66,33 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(autouse=True)
+def _postgres_sequences_follow_restored_rows(request):
+    """On PostgreSQL, move every id sequence past the rows a transactional test starts with.
+
+    Serialized rollback puts the migrations' rows back with their ids, and the
+    flush between transactional tests does not reset sequences: without this
+    the next insert reuses id 1 ("duplicate key value violates unique
+    constraint wagtailcore_page_pkey").
+    """
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional or connection.vendor != "postgresql":
+        return
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("_django_db_helper")
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

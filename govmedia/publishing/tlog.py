@@ -20,7 +20,9 @@ Verifying the log is split in two passes so that each can run at full speed:
   columns of each row;
 - the **seal pass** (`check_records`): each record's payload digest, header
   digest and Ed25519 signature (`seal.record_problem`, the same per-record
-  check as the public verify page), independent of order, so it is spread
+  check as the public verify page) and, given the keyring's validity periods,
+  that its key was in service when it was sealed (`seal.key_period_problem`),
+  independent of order, so it is spread
   over a process pool in batches when there is more than one core; stored
   checkpoints' signatures go through the same pool (`bad_signatures`).
 """
@@ -207,10 +209,21 @@ class ChainWalker:
 # --- each record's seal, in parallel --------------------------------------------
 
 
+def _record_problem(
+    record: Mapping[str, Any],
+    public_keys: Mapping[str, Ed25519PublicKey],
+    periods: seal.KeyPeriods | None,
+) -> str | None:
+    reason = seal.record_problem(record, public_keys)
+    if reason is None and periods is not None:
+        reason = seal.key_period_problem(record, periods)
+    return reason
+
+
 def _check_record_batch(records: Sequence[Mapping[str, Any]]) -> list[tuple[int, str]]:
     bad = []
     for record in records:
-        reason = seal.record_problem(record, _worker_keys)
+        reason = _record_problem(record, _worker_keys, _worker_periods)
         if reason is not None:
             bad.append((int(record["seq"]), reason))
     return bad
@@ -222,8 +235,14 @@ def check_records(
     pool: ProcessPoolExecutor | None = None,
     *,
     workers: int = 1,
+    periods: seal.KeyPeriods | None = None,
 ) -> list[Problem]:
     """`seal.record_problem` (content digests and signature) for every record, in seq order.
+
+    With `periods` (key id -> validity period, see `seal.key_period_problem`)
+    each record must also have been sealed while its key was in service; a
+    pool checks against the periods it was opened with (`open_pool`), which
+    must be the same.
 
     With a `pool` (see `open_pool`), batches go to it as they are read, so
     reading the database and checking overlap; at most two batches per worker
@@ -232,7 +251,7 @@ def check_records(
     bad: list[tuple[int, str]] = []
     if pool is None:
         for record in records:
-            reason = seal.record_problem(record, public_keys)
+            reason = _record_problem(record, public_keys, periods)
             if reason is not None:
                 bad.append((int(record["seq"]), reason))
     else:
@@ -258,9 +277,16 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def open_pool(
-    workers: int | None, public_keys: Mapping[str, Ed25519PublicKey], work: int
+    workers: int | None,
+    public_keys: Mapping[str, Ed25519PublicKey],
+    work: int,
+    periods: seal.KeyPeriods | None = None,
 ) -> ProcessPoolExecutor | None:
-    """A process pool for `work` checks, or None when one process will do (one core, little work)."""
+    """A process pool for `work` checks, or None when one process will do (one core, little work).
+
+    Its workers check records against `public_keys` and, when given, the
+    keys' validity `periods` (as `check_records` does without a pool).
+    """
     workers = default_workers() if workers is None else workers
     if workers <= 1 or work < PARALLEL_THRESHOLD:
         return None
@@ -270,7 +296,7 @@ def open_pool(
         max_workers=workers,
         mp_context=get_context("spawn"),
         initializer=_init_worker,
-        initargs=(raw_public_keys(public_keys),),
+        initargs=(raw_public_keys(public_keys), dict(periods) if periods is not None else None),
     )
 
 
@@ -281,6 +307,7 @@ def open_pool(
 SignedRow = tuple[int, str, bytes, bytes]
 
 _worker_keys: dict[str, Ed25519PublicKey] = {}
+_worker_periods: dict[str, Any] | None = None
 
 
 def raw_public_keys(public_keys: Mapping[str, Ed25519PublicKey]) -> dict[str, bytes]:
@@ -290,9 +317,10 @@ def raw_public_keys(public_keys: Mapping[str, Ed25519PublicKey]) -> dict[str, by
     }
 
 
-def _init_worker(raw_keys: dict[str, bytes]) -> None:
-    global _worker_keys
+def _init_worker(raw_keys: dict[str, bytes], periods: dict[str, Any] | None = None) -> None:
+    global _worker_keys, _worker_periods
     _worker_keys = {kid: Ed25519PublicKey.from_public_bytes(raw) for kid, raw in raw_keys.items()}
+    _worker_periods = periods
 
 
 def _check_batch(rows: Sequence[SignedRow]) -> list[tuple[int, str]]:

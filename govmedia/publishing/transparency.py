@@ -33,7 +33,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
-from govmedia.publishing import archive, merkle, tlog
+from govmedia.publishing import archive, keyring, merkle, seal, tlog
 from govmedia.publishing.models import ArchiveRecord, Checkpoint
 
 logger = logging.getLogger(__name__)
@@ -296,6 +296,7 @@ def verify_log(
     record (exactly, when they kept one before and one after it).
     """
     keys = archive.public_keys()
+    periods = keyring.key_periods()
     report = LogReport()
     started = time.perf_counter()
     walker = tlog.ChainWalker()
@@ -312,9 +313,9 @@ def verify_log(
     stored = [c.as_signed() for c in Checkpoint.objects.order_by("tree_size", "made_at", "pk")]
     report.checkpoints = len(stored)
     workers = tlog.default_workers() if workers is None else workers
-    pool = tlog.open_pool(workers, keys, tree.size + len(stored))
+    pool = tlog.open_pool(workers, keys, tree.size + len(stored), periods)
     try:
-        _check_seals(report, keys, pool, workers, progress)
+        _check_seals(report, keys, periods, pool, workers, progress)
         _check_checkpoint_signatures(report, stored, keys, pool, workers)
     finally:
         if pool is not None:
@@ -333,6 +334,7 @@ def verify_log(
 def _check_seals(
     report: LogReport,
     keys: Mapping[str, Ed25519PublicKey],
+    periods: seal.KeyPeriods,
     pool: ProcessPoolExecutor | None,
     workers: int,
     progress: Callable[[int], None] | None,
@@ -345,7 +347,9 @@ def _check_seals(
                 progress(1)
             yield record
 
-    report.problems.extend(tlog.check_records(counted(), keys, pool, workers=workers))
+    report.problems.extend(
+        tlog.check_records(counted(), keys, pool, workers=workers, periods=periods)
+    )
     report.timings["seals"] = time.perf_counter() - started
 
 

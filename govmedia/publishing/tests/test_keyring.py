@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -201,3 +202,40 @@ def test_withdrawal_without_the_key_is_refused_and_the_item_stays_live(
     assert "未能撤稿" in response.content.decode()
     assert ItemPage.objects.get(pk=item.pk).live
     assert ArchiveRecord.objects.filter(page_id=item.pk).count() == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-process", "process-pool"])
+def test_log_verification_reports_a_record_sealed_with_a_retired_key_after_its_retirement(
+    people, own_key_file, monkeypatch, capsys, workers
+):
+    from govmedia.publishing import seal, tlog, transparency
+    from govmedia.publishing.tests import tampering
+
+    old_key = seal.load_private_key(own_key_file)
+    published_item(people, title="轮换前发布的通知")
+    call_command("archive", "rotate-key", "--reason", "密钥疑似泄露")
+    published_item(people, title="轮换后发布的通知")
+    retired = SealKey.objects.get(key_id=seal.key_id(old_key.public_key()))
+    assert retired.retired_at is not None
+
+    # Whoever kept the leaked retired key re-signs the newer record with it,
+    # dated after the retirement: the signature verifies against the keyring,
+    # but not the key's period.
+    tampering.sql(
+        f"UPDATE {tampering.RECORDS} SET sealed_at = %s WHERE seq = 2",
+        [retired.retired_at + timedelta(days=1)],
+    )
+    forged = tampering.rehash(tampering.row(2), tampering.row(1)["record_hash"], old_key)
+    tampering.write(2, forged)
+    assert seal.record_problem(tampering.row(2), keyring.public_keys()) is None
+
+    monkeypatch.setattr(tlog, "PARALLEL_THRESHOLD", 0)
+    report = transparency.verify_log(workers=workers)
+    assert report.first_bad_seq == 2
+    assert any(p.seq == 2 and "outside the validity period" in p.reason for p in report.problems), (
+        report.problems
+    )
+
+    with pytest.raises(CommandError):
+        call_command("archive", "verify", "--quiet")
+    assert "outside the validity period" in capsys.readouterr().err

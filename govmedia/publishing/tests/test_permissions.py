@@ -289,13 +289,14 @@ def test_only_the_approver_or_a_supervisor_withdraws(people, client, role):
     url = reverse("publishing_withdraw", args=[item.pk])
     client = _as(client, people, role)
     page = client.get(url)
-    response = client.post(url, {"reason": "内容已被新文件替代。"})
+    response = client.post(url, {"reason": "内容已被新文件替代。", "category": "duplicate"})
     withdrawals = ArchiveRecord.objects.filter(page_id=item.pk, kind=ArchiveKind.WITHDRAWAL)
     if role in WITHDRAWERS:
         assert page.status_code == 200
         assert response.status_code == 302
         assert not _fresh(item).live
-        assert withdrawals.get().note == "内容已被新文件替代。"
+        # The sealed note starts with the reason's category.
+        assert withdrawals.get().note == "【重复发布】内容已被新文件替代。"
     else:
         # Refused before the form, and without naming the item.
         assert page.status_code == 403 and response.status_code == 403
@@ -463,7 +464,8 @@ def test_bulk_unpublish_asks_the_reason_once_and_withdraws_each_item_with_it(peo
     for item in (first, second):
         assert not _fresh(item).live
         withdrawal = ArchiveRecord.objects.get(page_id=item.pk, kind=ArchiveKind.WITHDRAWAL)
-        assert withdrawal.note == "两份通知已合并重发。"
+        # The bulk form asks no category: the sealed note is filed under 其他.
+        assert withdrawal.note == "【其他】两份通知已合并重发。"
         assert PageLogEntry.objects.filter(page_id=item.pk, action="govmedia.withdraw").exists()
 
 

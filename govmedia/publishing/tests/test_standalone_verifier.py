@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.publishing import archive, seal, tlog
-from govmedia.publishing.models import ArchiveKind
+from govmedia.publishing import actions, archive, seal, tlog
+from govmedia.publishing.models import ArchiveKind, ItemPage, WithdrawalCategory
 from govmedia.publishing.tests import tampering
 from govmedia.publishing.tests.factories import published_item
 
@@ -19,9 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def portal(people, settings, tmp_path, django_capture_on_commit_callbacks, client):
+def portal(people, tmp_path, django_capture_on_commit_callbacks, client):
     """An item with three records; the verifier, the key and the first checkpoint downloaded."""
-    tampering.use_new_key_file(settings, tmp_path / "seal.pem")
     with django_capture_on_commit_callbacks(execute=True):
         item = published_item(people)
     downloads = tmp_path / "downloads"
@@ -31,7 +30,13 @@ def portal(people, settings, tmp_path, django_capture_on_commit_callbacks, clien
     save(client, "/seal/checkpoints/latest.json", downloads / "checkpoint-1.json")
     for note in ("更正发文字号", "更正附件"):
         with django_capture_on_commit_callbacks(execute=True):
-            archive.append_record(item, ArchiveKind.CORRECTION, note=note, actor="王编辑")
+            archive.append_record(
+                item,
+                ArchiveKind.CORRECTION,
+                note=note,
+                actor="王编辑",
+                payload=archive.item_payload(item),
+            )
     save(client, f"/seal/records/{item.index_number}.json", downloads / "records.json")
     save(client, "/seal/checkpoints/latest.json", downloads / "checkpoint-3.json")
     save(client, "/seal/proofs/inclusion/2.json", downloads / "inclusion-2.json")
@@ -77,6 +82,40 @@ def test_it_reports_a_changed_text_in_a_downloaded_record(portal):
     result = run(portal, "record", "records.json", "--seq", "2")
     assert result.returncode == 1
     assert "核验失败" in result.stdout and "record #2" in result.stdout
+
+
+def test_it_checks_the_header_and_signature_of_a_withdrawn_items_public_records(
+    portal, people, client, django_capture_on_commit_callbacks
+):
+    item = ItemPage.objects.get(
+        index_number=json.loads((portal / "records.json").read_text())["records"][0]["index_number"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_withdraw_item(
+            people.approver, item, "含有公民身份证号码", category=WithdrawalCategory.PRIVACY
+        )
+    save(client, f"/seal/records/{item.index_number}.json", portal / "withdrawn.json")
+    save(client, "/seal/checkpoints/latest.json", portal / "checkpoint-4.json")
+    save(client, "/seal/proofs/inclusion/2.json?tree_size=4", portal / "inclusion-2-of-4.json")
+    records = json.loads((portal / "withdrawn.json").read_text())["records"]
+    assert [r["seq"] for r in records] == [1, 2, 3, 4]
+    assert all(r["payload_withheld"] and "body" not in r["payload"] for r in records)
+
+    for args in (
+        ["record", "withdrawn.json"],
+        ["inclusion", "withdrawn.json", "inclusion-2-of-4.json", "checkpoint-4.json"],
+    ):
+        result = run(portal, *args)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+        assert "核验通过" in result.stdout and "只核验了记录头哈希和签名" in result.stdout
+        assert "content digest could not be recomputed" in result.stdout
+
+    # The header (with the payload digest in it) is still sealed: a change shows.
+    records[1]["note"] = "改过的说明"
+    (portal / "withdrawn.json").write_text(json.dumps({"records": records}, ensure_ascii=False))
+    result = run(portal, "record", "withdrawn.json", "--seq", "2")
+    assert result.returncode == 1
+    assert "record #2: the header does not match its sealed hash" in result.stdout
 
 
 def test_it_reports_a_forged_checkpoint(portal):

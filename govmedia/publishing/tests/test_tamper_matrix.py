@@ -15,7 +15,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from govmedia.publishing import archive
+from govmedia.publishing import archive, keyring, seal
 from govmedia.publishing.models import ArchiveKind, ArchiveRecord, Checkpoint
 from govmedia.publishing.tests import tampering
 from govmedia.publishing.tests.factories import published_item
@@ -28,8 +28,13 @@ RECORDS = 5
 
 @pytest.fixture
 def seal_key(settings, tmp_path):
-    key = tampering.use_new_key_file(settings, tmp_path / "seal.pem")
-    yield key
+    """The keyring's current key, in a file of this test's own (the intruder can read it)."""
+    path = tmp_path / "seal.pem"
+    path.write_bytes(keyring.key_file().read_bytes())
+    path.chmod(0o600)
+    settings.GOVMEDIA_SEAL_KEY_FILE = path
+    tampering.clear_key_cache()
+    yield seal.load_private_key(path)
     tampering.clear_key_cache()
 
 
@@ -40,7 +45,14 @@ def log(people, seal_key, django_capture_on_commit_callbacks, client, tmp_path):
         item = published_item(people)
     for n in range(2, RECORDS + 1):
         with django_capture_on_commit_callbacks(execute=True):
-            archive.append_record(item, ArchiveKind.CORRECTION, note=f"第{n}次更正", actor="王编辑")
+            # An explicit payload: the item's unchanged live state alone is not sealed twice.
+            archive.append_record(
+                item,
+                ArchiveKind.CORRECTION,
+                note=f"第{n}次更正",
+                actor="王编辑",
+                payload=archive.item_payload(item),
+            )
     assert ArchiveRecord.objects.count() == RECORDS
     assert sorted(Checkpoint.objects.values_list("tree_size", flat=True)) == list(
         range(1, RECORDS + 1)

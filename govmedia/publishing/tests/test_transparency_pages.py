@@ -14,15 +14,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def three_records(people, settings, tmp_path, django_capture_on_commit_callbacks):
-    tampering.use_new_key_file(settings, tmp_path / "seal.pem")
+def three_records(people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         item = published_item(people)
     for note in ("更正发文字号", "更正附件"):
         with django_capture_on_commit_callbacks(execute=True):
-            archive.append_record(item, ArchiveKind.CORRECTION, note=note, actor="王编辑")
-    yield item
-    tampering.clear_key_cache()
+            # An explicit payload: the item's unchanged live state alone is not sealed twice.
+            archive.append_record(
+                item,
+                ArchiveKind.CORRECTION,
+                note=note,
+                actor="王编辑",
+                payload=archive.item_payload(item),
+            )
+    return item
 
 
 def test_it_signs_a_checkpoint_after_each_record_and_serves_it(three_records, client):

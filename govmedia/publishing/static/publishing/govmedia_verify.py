@@ -108,10 +108,18 @@ def check_signature(keys: dict, key_id: str, signature_hex: str, message: bytes,
 # --- records and checkpoints -----------------------------------------------------
 
 
-def check_record(record: dict, keys: dict) -> None:
+def check_record(record: dict, keys: dict) -> bool:
+    """Check one record; return whether its content was checked against its digest too.
+
+    The public records of a withdrawn item carry `payload_withheld` and omit the
+    withdrawn text and files: their digest cannot be recomputed here, so only
+    the header hash and signature (which cover `payload_sha256`) are checked.
+    Whoever holds the original text can still check it against that digest.
+    """
     what = f"record #{record.get('seq')}"
     payload = record.get("payload")
-    if payload is not None:
+    withheld = bool(record.get("payload_withheld"))
+    if payload is not None and not withheld:
         if sha256(canonical_json(payload)).hex() != record["payload_sha256"]:
             raise Bad(f"{what}: the content does not match its sealed digest")
     header = {name: record[name] for name in HEADER_FIELDS}
@@ -119,6 +127,21 @@ def check_record(record: dict, keys: dict) -> None:
     if record_hash != record["record_hash"]:
         raise Bad(f"{what}: the header does not match its sealed hash")
     check_signature(keys, record["key_id"], record["signature"], bytes.fromhex(record_hash), what)
+    return payload is not None and not withheld
+
+
+def _withheld_note(records: list) -> str:
+    withheld = [r for r in records if r.get("payload_withheld")]
+    if not withheld:
+        return ""
+    seqs = ", ".join("#" + str(r["seq"]) for r in withheld)
+    fields = ", ".join(sorted({f for r in withheld for f in r["payload_withheld"]}))
+    return (
+        f"\n注意：{seqs} 属已撤稿信息，公开记录未含撤下的内容（{fields}），"
+        "只核验了记录头哈希和签名，未能重新计算内容摘要；持有原文者可对照 payload_sha256 核验。"
+        f"\nNote: {seqs} withheld ({fields}): header hash and signature checked, "
+        "the content digest could not be recomputed."
+    )
 
 
 def check_checkpoint(checkpoint: dict, keys: dict) -> None:
@@ -212,7 +235,8 @@ def cmd_record(args, keys) -> str:
     records = _records(args.records, args.seq)
     for record in records:
         check_record(record, keys)
-    return f"档案记录完好、签名有效：{', '.join('#' + str(r['seq']) for r in records)}"
+    seqs = ", ".join("#" + str(r["seq"]) for r in records)
+    return f"档案记录完好、签名有效：{seqs}{_withheld_note(records)}"
 
 
 def cmd_inclusion(args, keys) -> str:
@@ -234,7 +258,10 @@ def cmd_inclusion(args, keys) -> str:
         path,
         bytes.fromhex(checkpoint["root_hash"]),
     )
-    return f"记录 #{record['seq']} 包含在 {checkpoint['tree_size']} 条记录的检查点（{checkpoint['timestamp']}）中"
+    return (
+        f"记录 #{record['seq']} 包含在 {checkpoint['tree_size']} 条记录的检查点"
+        f"（{checkpoint['timestamp']}）中{_withheld_note([record])}"
+    )
 
 
 def cmd_consistency(args, keys) -> str:
