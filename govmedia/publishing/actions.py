@@ -106,27 +106,34 @@ def do_withdraw_item(
         item = ItemPage.objects.select_for_update().get(pk=item.pk)
         if not item.live:
             raise AlreadyWithdrawn(_not_live_message(item))
-        label = WithdrawalCategory(category).label
-        record = archive.append_record(
-            item, ArchiveKind.WITHDRAWAL, note=f"【{label}】{reason}", actor=_actor(user)
-        )
+        # Sealed before the unpublish, so the unpublish handler finds it and adds nothing.
+        withdrawal = _seal_withdrawal(item, user, category, reason)
         # The permission was checked above: withdrawal is the approver's, not Wagtail's publisher's.
         UnpublishPageAction(item, user=user).execute(skip_permission_checks=True)
-        withdrawal = Withdrawal.objects.create(
-            page=item,
-            record=record,
-            category=category,
-            reason=reason,
-            withdrawn_by=user,
-            withdrawn_at=record.sealed_at,
-        )
-        log(
-            instance=item,
-            action="govmedia.withdraw",
-            user=user,
-            data={"reason": reason, "category": category},
-        )
-        _retract_everywhere(item, user)
+    return withdrawal
+
+
+def _seal_withdrawal(item: ItemPage, user, category: str, reason: str) -> Withdrawal:
+    """The withdrawal's archive record, its row, its audit entry and its retraction everywhere."""
+    label = WithdrawalCategory(category).label
+    record = archive.append_record(
+        item, ArchiveKind.WITHDRAWAL, note=f"【{label}】{reason}", actor=_actor(user)
+    )
+    withdrawal = Withdrawal.objects.create(
+        page=item,
+        record=record,
+        category=category,
+        reason=reason,
+        withdrawn_by=user,
+        withdrawn_at=record.sealed_at,
+    )
+    log(
+        instance=item,
+        action="govmedia.withdraw",
+        user=user,
+        data={"reason": reason, "category": category},
+    )
+    _retract_everywhere(item, user)
     return withdrawal
 
 
@@ -412,22 +419,4 @@ def on_item_unpublished(item: ItemPage) -> None:
         else:
             category = WithdrawalCategory.SYSTEM
             reason = "未经撤稿操作而下线，无人说明理由。"
-        label = WithdrawalCategory(category).label
-        record = archive.append_record(
-            item, ArchiveKind.WITHDRAWAL, note=f"【{label}】{reason}", actor=_actor(None)
-        )
-        Withdrawal.objects.create(
-            page=item,
-            record=record,
-            category=category,
-            reason=reason,
-            withdrawn_by=None,
-            withdrawn_at=record.sealed_at,
-        )
-        log(
-            instance=item,
-            action="govmedia.withdraw",
-            user=None,
-            data={"reason": reason, "category": category},
-        )
-        _retract_everywhere(item)
+        _seal_withdrawal(item, None, category, reason)
