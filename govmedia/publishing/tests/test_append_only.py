@@ -80,9 +80,6 @@ def test_it_keeps_key_material_but_lets_a_key_be_retired_once(people):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flush_erases_the_whole_installation_and_puts_the_triggers_back(people):
     published_item(people)
-    # As Django's test teardown calls it, so the tests after this one start as usual.
-    call_command(
-        "flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False
-    )
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     assert not ArchiveRecord.objects.exists() and not SealKey.objects.exists()
     assert db_guards.installed(connection)
