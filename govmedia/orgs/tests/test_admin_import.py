@@ -62,7 +62,7 @@ def test_it_refuses_an_oversized_file(admin_client, people, settings):
     response = upload(
         admin_client,
         DEPARTMENTS,
-        xlsx(DEPARTMENTS, [["新局", "", "政府部门", "", "11000000MB0000005Y", 1]]),
+        xlsx(DEPARTMENTS, [["新局", "", "政府部门", "", "11000000MB0000005G", 1]]),
     )
 
     assert response.status_code == 200
@@ -73,7 +73,7 @@ def test_it_refuses_an_oversized_file(admin_client, people, settings):
 def test_it_offers_a_template_with_the_chinese_header(admin_client):
     response = admin_client.get(reverse("orgs_import_template", args=[DEPARTMENTS]))
 
-    assert read_back(response.content)[0][:3] == ["名称", "简称", "类型"]
+    assert read_back(response.content)[0][:3] == ["名称*", "简称", "类型*"]
 
 
 def test_it_keeps_non_administrators_out_of_import(client, people):

@@ -13,8 +13,8 @@ from govmedia.orgs.importing import (
 from govmedia.orgs.models import Channel, ChannelStatus, Department, Membership, Role
 from govmedia.orgs.tests.workbooks import read_back, xlsx
 
-CITY_CODE = "11000000MB0000001X"
-SCHOOL_CODE = "11000000MB0000009A"
+CITY_CODE = "11000000MB00000014"
+SCHOOL_CODE = "11000000MB0000009W"
 
 
 def test_it_keeps_good_department_rows_and_reports_each_bad_one(db):
@@ -24,10 +24,10 @@ def test_it_keeps_good_department_rows_and_reports_each_bad_one(db):
             DEPARTMENTS,
             [
                 ["示例市人民政府", "市政府", "市级政府", "", CITY_CODE, 1],
-                ["示例市教育局", "教育局", "政府部门", "示例市人民政府", "11000000MB0000002Y", 2],
-                ["示例市无名局", "", "政府部门", "不存在的机构", "11000000MB0000003Y", 3],
+                ["示例市教育局", "教育局", "政府部门", "示例市人民政府", "11000000MB00000027", 2],
+                ["示例市无名局", "", "政府部门", "不存在的机构", "11000000MB0000003A", 3],
                 ["示例市错码局", "", "政府部门", "示例市人民政府", "12345", 4],
-                ["示例市怪类局", "", "委员会", "示例市人民政府", "11000000MB0000004Y", 5],
+                ["示例市怪类局", "", "委员会", "示例市人民政府", "11000000MB0000004D", 5],
                 ["示例市重复局", "", "政府部门", "", CITY_CODE, 6],
             ],
         ),
@@ -67,7 +67,7 @@ def test_it_resolves_a_parent_that_comes_after_its_child(db):
             DEPARTMENTS,
             [
                 ["示例市第一中学", "", "政府部门", "示例市教育局", SCHOOL_CODE, 3],
-                ["示例市教育局", "", "政府部门", CITY_CODE, "11000000MB0000002Y", 2],
+                ["示例市教育局", "", "政府部门", CITY_CODE, "11000000MB00000027", 2],
                 ["示例市人民政府", "", "市级政府", "", CITY_CODE, 1],
             ],
         ),
@@ -84,8 +84,8 @@ def test_it_reports_a_cycle_instead_of_looping(db):
         xlsx(
             DEPARTMENTS,
             [
-                ["甲局", "", "政府部门", "乙局", "11000000MB0000005Y", 1],
-                ["乙局", "", "政府部门", "甲局", "11000000MB0000006Y", 2],
+                ["甲局", "", "政府部门", "乙局", "11000000MB0000005G", 1],
+                ["乙局", "", "政府部门", "甲局", "11000000MB0000006K", 2],
             ],
         ),
     )
@@ -100,7 +100,7 @@ def test_it_reports_the_child_of_a_bad_parent_row(db):
         xlsx(
             DEPARTMENTS,
             [
-                ["子局", "", "政府部门", "坏局", "11000000MB0000005Y", 1],
+                ["子局", "", "政府部门", "坏局", "11000000MB0000005G", 1],
                 ["坏局", "", "政府部门", "", "bad", 2],
             ],
         ),
@@ -112,7 +112,7 @@ def test_it_reports_the_child_of_a_bad_parent_row(db):
 def test_it_imports_people_with_roles_and_matches_them_by_username(people):
     rows = [
         ["孙编辑", "sun", "13800000000", "示例市教育局", "编辑", "S3cure-pass-2026"],
-        ["孙编辑", "sun", "13800000000", "11000000MB00000030", "审核人", ""],
+        ["孙编辑", "sun", "13800000000", "11000000MB0000003A", "审核人", ""],
         ["钱某", "qian", "13800000001", "示例市卫生局", "编辑", ""],
         ["李某", "li", "13800000002", "示例市教育局", "主任", ""],
     ]
