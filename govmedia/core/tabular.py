@@ -76,7 +76,7 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One data row, by the caller's column names. `cells` keeps the header's order."""
+    """One data row by the caller's column names; `cells()` lists them in a given order."""
 
     number: int
     values: dict[str, str]
@@ -92,7 +92,9 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime):
-        value = value.date() if value.time() == time(0) else value
+        if value.time() != time(0):
+            return value.isoformat(sep=" ")
+        value = value.date()
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
