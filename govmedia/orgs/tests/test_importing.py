@@ -217,3 +217,56 @@ def test_it_refuses_a_workbook_without_the_required_columns(db):
         import_workbook(
             DEPARTMENTS, xlsx(DEPARTMENTS, [["甲局", "政府部门"]], headers=["名称", "类型"])
         )
+
+
+def test_it_imports_a_gb18030_csv_as_excel_saves_it_in_china(people):
+    text = (
+        "*机构,*类型,*名称,网址,账号,责任人,责任人电话,更新周期(天),状态\r\n"
+        "示例市教育局,微信公众号,示例教育·囧,,sl_edu,王编辑,010-12345678,7,在用\r\n"
+    )
+    data = io.BytesIO(text.encode("gb18030"))
+
+    report = import_workbook(CHANNELS, data, name="渠道.csv")
+
+    assert (report.created, report.errors) == (1, [])
+    channel = Channel.objects.get()
+    assert (channel.name, channel.responsible, channel.update_every_days) == (
+        "示例教育·囧",
+        "王编辑",
+        7,
+    )
+
+
+def test_it_imports_a_utf8_csv_and_reports_its_bad_rows_by_line(people):
+    text = (
+        "\ufeff姓名,用户名,电话,机构,角色,初始密码\n"
+        "孙编辑,sun,13800000000,示例市教育局,编辑,\n"
+        "钱某,qian,13800000001,示例市卫生局,编辑,\n"
+    )
+
+    report = import_workbook(PEOPLE, io.BytesIO(text.encode()), name="people.csv")
+
+    assert report.created == 1
+    assert [(e.row, e.column) for e in report.errors] == [(3, "机构")]
+    assert Membership.objects.filter(user__username="sun", role=Role.EDITOR).exists()
+
+
+def test_it_refuses_a_code_whose_check_character_is_wrong(db):
+    wrong = CITY_CODE[:-1] + ("0" if CITY_CODE[-1] != "0" else "1")
+
+    report = import_workbook(
+        DEPARTMENTS,
+        xlsx(
+            DEPARTMENTS,
+            [
+                ["示例市人民政府", "", "市级政府", "", wrong, 1],
+                ["示例市档案馆", "", "政府部门", "", "D2143569-X", 2],
+                ["示例市旧码局", "", "政府部门", "", "D2143569-1", 3],
+            ],
+        ),
+    )
+
+    assert [(e.row, e.column) for e in report.errors] == [(2, "机构代码"), (4, "机构代码")]
+    assert "校验码" in report.errors[0].message
+    assert "GB 11714" in report.errors[1].message
+    assert list(Department.objects.values_list("code", flat=True)) == ["D2143569-X"]
