@@ -78,3 +78,16 @@ def test_it_exports_a_workbook_in_the_import_format(people, tmp_path):
     rows = read_back(path.read_bytes())
     assert rows[0] == ["名称*", "简称", "类型*", "上级机构", "机构代码*", "排序"]
     assert len(rows) == 4
+
+
+def test_it_imports_a_gbk_tab_separated_file(db, tmp_path):
+    path = tmp_path / "机构.tsv"
+    path.write_bytes(
+        "名称*\t类型*\t机构代码*\n示例市人民政府\t市级政府\t11000000MB00000014\n".encode("gbk")
+    )
+    out = io.StringIO()
+
+    call_command("import_orgs", "departments", str(path), stdout=out)
+
+    assert "1 created, 0 updated, 0 rows failed" in out.getvalue()
+    assert Department.objects.get().name == "示例市人民政府"
