@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from govmedia.orgs.importing import PHONE_RE, ImportFileError, open_workbook
 from govmedia.orgs.models import Membership, Person
 
-DEFAULT_MAX_IMPORT_MB = 10
-
 
 def max_import_bytes() -> int:
-    return int(getattr(settings, "GOVMEDIA_MAX_IMPORT_MB", DEFAULT_MAX_IMPORT_MB)) * 1024 * 1024
+    return settings.GOVMEDIA_MAX_IMPORT_MB * 1024 * 1024
 
 
 class ImportForm(forms.Form):
