@@ -242,6 +242,8 @@ AXES_FAILURE_LIMIT = env_int("GOVMEDIA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("GOVMEDIA_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The cool-off counts from the lock-out: trying again while locked does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "govmedia.core.logins.locked_out_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The client's address, from X-Forwarded-For only behind our proxy (core/logins.py).
@@ -364,5 +366,7 @@ LOGGING = {
         "wagtail": {"level": env_str("GOVMEDIA_WAGTAIL_LOG_LEVEL", "WARNING")},
         # "Task queue depth" warnings only mean all threads were busy for a moment.
         "waitress.queue": {"level": "ERROR"},
+        # django-axes logs each failure with the name masked; core/logins.py logs them plainly.
+        "axes": {"level": "ERROR"},
     },
 }

@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +40,13 @@ class ThrottlingBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[override]
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            # Refused before the password was looked at: the attempt is no new
+            # failure, and the lock-out axes announces again is no new lock-out.
+            request.govmedia_login_refused = True
+            raise
 
 
 def client_address(request: HttpRequest) -> str:
@@ -91,7 +98,7 @@ def on_login_failed(
         return
     username = _username(credentials)
     address = client_address(request)
-    refused = bool(getattr(request, "axes_locked_out", False))
+    refused = bool(getattr(request, "govmedia_login_refused", False))
     if refused:
         logger.warning(
             "refused log-in for account %r from %s: locked out after failed log-ins",
@@ -113,6 +120,8 @@ def on_login_failed(
 def on_locked_out(
     sender: Any, request: Any = None, username: str = "", ip_address: str = "", **kwargs: Any
 ) -> None:
+    if request is not None and getattr(request, "govmedia_login_refused", False):
+        return
     limit, minutes = settings.AXES_FAILURE_LIMIT, cooloff_minutes()
     logger.warning(
         "locked out log-ins for account %r and address %s for %d minutes after %d failed log-ins",
