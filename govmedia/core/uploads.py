@@ -29,14 +29,18 @@ MB = 1024 * 1024
 FORM_OVERHEAD_BYTES = MB
 
 
-def admin_limit_bytes() -> int:
-    """The largest body any admin page accepts: its largest upload plus the form around it."""
-    largest_mb = max(
+def admin_upload_mb() -> int:
+    """The largest file any admin page accepts (attachment, image or import), in MB."""
+    return max(
         settings.GOVMEDIA_MAX_UPLOAD_MB,
         settings.GOVMEDIA_MAX_IMAGE_MB,
         settings.GOVMEDIA_MAX_IMPORT_MB,
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE // MB,
     )
-    return max(largest_mb * MB, settings.DATA_UPLOAD_MAX_MEMORY_SIZE) + FORM_OVERHEAD_BYTES
+
+
+def admin_limit_bytes() -> int:
+    return admin_upload_mb() * MB + FORM_OVERHEAD_BYTES
 
 
 def largest_limit_bytes() -> int:
@@ -84,10 +88,12 @@ class RequestBodyLimitMiddleware:
         own_limit = getattr(view_func, "body_limit", None)
         if own_limit is not None:
             limit = own_limit()
+            shown_mb = limit // MB
         elif request.path.startswith(reverse("wagtailadmin_home")):
-            limit = admin_limit_bytes()
+            limit, shown_mb = admin_limit_bytes(), admin_upload_mb()
         else:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            shown_mb = limit // MB
         if length <= limit:
             return None
         logger.warning(
@@ -102,6 +108,6 @@ class RequestBodyLimitMiddleware:
         return render(
             request,
             "core/too_large.html",
-            {"limit_mb": max(1, limit // MB)},
+            {"limit_mb": max(1, shown_mb)},
             status=413,
         )
