@@ -7,7 +7,7 @@ work. Identifiers, kept stable because operators search for them:
 - govmedia.E111: TASKS_BACKEND is not a backend govmedia knows;
 - govmedia.E112: TASKS_BACKEND=rq without a usable REDIS_URL;
 - govmedia.E113: TASKS_BACKEND=rq and Redis does not answer at REDIS_URL;
-- govmedia.E121: no secret key on a public site (W121 on a loopback one);
+- govmedia.E121: no secret key on a public site (W121, with --deploy, on a loopback one);
 - govmedia.E122: the seal key file exists but cannot be read or is not a key
   (publishing/keyring.py, beside the code that loads it);
 - govmedia.E123: GOVMEDIA_SITE_URL is not an http(s) address;
@@ -134,25 +134,43 @@ def _site_host() -> str | None:
     return parts.hostname
 
 
+def _missing_secret_key(
+    level: type[checks.CheckMessage], check_id: str
+) -> list[checks.CheckMessage]:
+    if not settings.GOVMEDIA_SECRET_KEY_MISSING:
+        return []
+    return [
+        level(
+            "No secret key: GOVMEDIA_SECRET_KEY is empty and there is no "
+            f"{settings.DATA_DIR / 'secret_key'}; this process uses a temporary one, so "
+            "log-ins end whenever it restarts and differ between processes.",
+            hint="Run `govmedia setup` (it generates the key file), or set GOVMEDIA_SECRET_KEY "
+            "to one long random value shared by every web process.",
+            id=check_id,
+        )
+    ]
+
+
 @checks.register()
 def check_secret_key(
     app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    if not settings.GOVMEDIA_SECRET_KEY_MISSING:
-        return []
+    """An error on a public site; on this machine (tests, CI, before setup) see W121."""
     host = _site_host()
-    message = (
-        "No secret key: GOVMEDIA_SECRET_KEY is empty and there is no "
-        f"{settings.DATA_DIR / 'secret_key'}; this process uses a temporary one, so "
-        "log-ins end whenever it restarts and differ between processes."
-    )
-    hint = (
-        "Run `govmedia setup` (it generates the key file), or set GOVMEDIA_SECRET_KEY to one "
-        "long random value shared by every web process."
-    )
+    if host is None or is_loopback_host(host):
+        return []
+    return _missing_secret_key(checks.Error, "govmedia.E121")
+
+
+@checks.register(deploy=True)
+def check_secret_key_for_deployment(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    # Only with --deploy: every test run and CI command would repeat it otherwise.
+    host = _site_host()
     if host is not None and not is_loopback_host(host):
-        return [checks.Error(message, hint=hint, id="govmedia.E121")]
-    return [checks.Warning(message, hint=hint, id="govmedia.W121")]
+        return []  # E121 said it already
+    return _missing_secret_key(checks.Warning, "govmedia.W121")
 
 
 @checks.register()

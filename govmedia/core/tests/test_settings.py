@@ -116,7 +116,7 @@ def test_importing_the_settings_creates_nothing(tmp_path):
 def test_system_check_creates_nothing_and_says_the_key_is_missing(tmp_path):
     data_dir = tmp_path / "not-yet"
     result = subprocess.run(
-        [sys.executable, "-m", "govmedia.cli", "system-check"],
+        [sys.executable, "-m", "govmedia.cli", "system-check", "--deploy"],
         cwd=ROOT,
         env={**os.environ, "GOVMEDIA_DATA_DIR": str(data_dir), "GOVMEDIA_SECRET_KEY": ""},
         capture_output=True,
