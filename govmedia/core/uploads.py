@@ -7,7 +7,7 @@ request's Content-Length with the limit of the view it is going to: a view
 may declare its own (`body_limit`), the admin gets the largest admin upload
 limit, every other public URL the limit of ordinary form fields. Django only
 ever reads Content-Length bytes, so the declared length bounds what is read;
-`govmedia run` also gives waitress a matching ceiling for bodies it buffers.
+`govmedia run` also gives waitress a ceiling for the bodies it buffers.
 """
 
 from __future__ import annotations
@@ -50,6 +50,18 @@ def largest_limit_bytes() -> int:
         settings.GOVMEDIA_SEAL_VERIFY_MAX_MB * MB + FORM_OVERHEAD_BYTES,
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
     )
+
+
+# Waitress buffers a whole body (to a temporary file) before the application
+# sees it, and refuses a larger one itself, in English. Its ceiling is well
+# above our largest limit, so that a person who picked a file somewhat too
+# large gets our Chinese page, while a body far beyond every limit is not
+# buffered at all.
+SERVER_CEILING_FACTOR = 4
+
+
+def server_ceiling_bytes() -> int:
+    return SERVER_CEILING_FACTOR * largest_limit_bytes()
 
 
 def body_limit(

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 
+ROOT = Path(__file__).resolve().parents[3]
 MB = 1024 * 1024
 BOUNDARY = "govmediaBoundary"
 
@@ -97,3 +102,56 @@ def test_a_real_client_declaring_a_huge_upload_is_answered_before_sending_it(liv
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413")
     assert "无法核验" in body.decode()
+
+
+def _raw_post(port: int, path: str, declared: int, send: int) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+                f"Content-Length: {declared}\r\nConnection: close\r\n\r\n"
+            ).encode()
+        )
+        chunk = b"0" * MB
+        for _ in range(send // MB):
+            conn.sendall(chunk)
+        answer = b""
+        while data := conn.recv(65536):
+            answer += data
+    return answer
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_govmedia_run_answers_an_oversized_verify_upload_in_chinese(tmp_path):
+    from govmedia.core.tests.test_run import _environment, _free_port
+
+    port = _free_port()
+    env = _environment(tmp_path)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "govmedia.cli", "run", "--no-worker", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        # A file somewhat above the 50 MB limit: waitress takes it, our page refuses it.
+        answer = _raw_post(port, "/seal/verify/", 60 * MB, 60 * MB)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 413"), head
+        assert "文件超过 50 MB，无法核验。" in body.decode()
+        # Far beyond every limit: waitress refuses it from the header, reading nothing.
+        huge = _raw_post(port, "/seal/verify/", 10 * 1024 * MB, 0)
+        assert huge.startswith(b"HTTP/1.1 413")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
