@@ -105,7 +105,7 @@ def test_a_real_client_declaring_a_huge_upload_is_answered_before_sending_it(liv
 
 
 def _raw_post(port: int, path: str, declared: int, send: int) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+    with socket.create_connection(("127.0.0.1", port), timeout=90) as conn:
         conn.sendall(
             (
                 f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -137,7 +137,7 @@ def test_govmedia_run_answers_an_oversized_verify_upload_in_chinese(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
