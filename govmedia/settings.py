@@ -161,7 +161,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 GOVMEDIA_MAX_UPLOAD_MB = env_int("GOVMEDIA_MAX_UPLOAD_MB", 50)
 GOVMEDIA_MAX_IMAGE_MB = env_int("GOVMEDIA_MAX_IMAGE_MB", 20)
 # Spreadsheet and word-list imports in the admin (departments, people, channels, word lists).
-GOVMEDIA_MAX_IMPORT_MB = env_int("GOVMEDIA_MAX_IMPORT_MB", 20)
+GOVMEDIA_MAX_IMPORT_MB = env_int("GOVMEDIA_MAX_IMPORT_MB", 10)
 # Largest file the public verify page (/seal/verify/) accepts, in MB; a larger
 # request is refused from its Content-Length before its body is read.
 GOVMEDIA_SEAL_VERIFY_MAX_MB = env_int("GOVMEDIA_SEAL_VERIFY_MAX_MB", 50)
