@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
         from django.conf import settings
 
         import govmedia.core.checks  # noqa: F401 - system checks register on import
-        from govmedia.core import scheduler
+        from govmedia.core import logins, scheduler
+
+        logins.connect()
 
         scheduler.register("publish_scheduled", 30, "govmedia.publishing.jobs.publish_scheduled")
         scheduler.register("retry_deliveries", 60, "govmedia.publishing.tasks.retry_due_deliveries")

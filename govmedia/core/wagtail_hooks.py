@@ -36,3 +36,31 @@ class KeptFormsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def kept_forms_panel(request, panels):
     panels.insert(0, KeptFormsPanel(request.user))
+
+
+@hooks.register("register_log_actions")
+def register_login_log_actions(actions):
+    from wagtail.log_actions import LogFormatter
+
+    from govmedia.core import logins
+
+    @actions.register_action(logins.ACTION_LOGIN_FAILED)
+    class LoginFailed(LogFormatter):
+        label = "登录失败"
+
+        def format_message(self, log_entry) -> str:
+            data = log_entry.data or {}
+            if data.get("refused"):
+                return f"登录被拒绝：账号已锁定（来自 {data.get('address') or '未知地址'}）"
+            return f"登录失败：密码错误（来自 {data.get('address') or '未知地址'}）"
+
+    @actions.register_action(logins.ACTION_LOCKED_OUT)
+    class LockedOut(LogFormatter):
+        label = "登录锁定"
+
+        def format_message(self, log_entry) -> str:
+            data = log_entry.data or {}
+            return (
+                f"连续 {data.get('failures')} 次登录失败，登录锁定 {data.get('minutes')} 分钟"
+                f"（来自 {data.get('address') or '未知地址'}）"
+            )

@@ -19,11 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from govmedia.core import tabular
 from govmedia.orgs.models import Channel, Department, Membership, Person, validate_phone
 
-DEFAULT_MAX_IMPORT_MB = 10
-
 
 def max_import_bytes() -> int:
-    return int(getattr(settings, "GOVMEDIA_MAX_IMPORT_MB", DEFAULT_MAX_IMPORT_MB)) * 1024 * 1024
+    return settings.GOVMEDIA_MAX_IMPORT_MB * 1024 * 1024
 
 
 TABLE_ERROR_MESSAGES = {

@@ -9,4 +9,6 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         # Connects the receiver that signs a checkpoint after each archive record.
         import govmedia.publishing.transparency  # noqa: F401
-        from govmedia.publishing import attachments, signal_handlers  # noqa: F401
+
+        # attachments and keyring register system checks on import.
+        from govmedia.publishing import attachments, keyring, signal_handlers  # noqa: F401

@@ -24,6 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo: bool, collectstatic: bool, **options):
         verbosity = options.get("verbosity", 1)
+        # `govmedia setup` made these before Django started (cli.py); repeated for
+        # `django-admin setup`, where the generated key serves from the next start.
+        from govmedia.core.env import prepare_data_dir
+
+        prepare_data_dir(settings.DATA_DIR)
         self.stdout.write(f"data directory: {settings.DATA_DIR}")
         try:
             connection.ensure_connection()
