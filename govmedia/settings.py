@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "govmedia.checks",
     "govmedia.publishing",
     "govmedia.portal",
+    "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.orgs.importing import CHANNELS, DEPARTMENTS
 from govmedia.orgs.models import Channel, Department
 from govmedia.orgs.tests.workbooks import read_back, refused, xlsx
