@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from govmedia.orgs.codes import uscc_check_char
 from govmedia.orgs.models import (
     Channel,
     ChannelKind,
@@ -361,8 +362,9 @@ def demo_loaded() -> bool:
 
 
 def _code(index: int) -> str:
-    # A pattern-valid 统一社会信用代码 for a fictional body (not a real registration).
-    return f"1133{index:04d}MB{index:07d}X"
+    # A 统一社会信用代码 with a correct check character for a fictional body (not a real registration).
+    body = f"1133{index:04d}MB{index:07d}"
+    return body + uscc_check_char(body)
 
 
 def _channels(department: Department, key: str) -> None:

@@ -48,16 +48,16 @@ def make_people() -> People:
     # As `govmedia setup` does: a seal key in the keyring (and its file, the first time).
     ensure_first_key(actor="test")
     city = Department.objects.create(
-        name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB0000001X"
+        name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB00000014"
     )
     education = Department.objects.create(
-        name="示例市教育局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB0000002Y"
+        name="示例市教育局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB00000027"
     )
     transport = Department.objects.create(
         name="示例市交通运输局",
         kind=DepartmentKind.DEPARTMENT,
         parent=city,
-        code="11000000MB00000030",
+        code="11000000MB0000003A",
     )
     for department in (city, education, transport):
         ensure_department_page(department)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from govmedia.orgs.models import Membership
+from govmedia.orgs.models import Department, Membership
 from govmedia.publishing import events
 
 
@@ -16,6 +16,15 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
     if kwargs.get("signal") is post_delete and instance.role == "admin":
         revoke_admin(instance.user)
     sync_user_groups(instance.user)
+
+
+@receiver(post_save, sender=Department)
+def department_saved(sender, instance: Department, created: bool, **kwargs) -> None:
+    if created or kwargs.get("raw"):
+        return
+    from govmedia.publishing.access import rename_department_access
+
+    rename_department_access(instance)
 
 
 def _is_item(instance) -> bool:
