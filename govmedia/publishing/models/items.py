@@ -126,6 +126,7 @@ class DepartmentIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("department")]
     parent_page_types = ["publishing.CatalogueIndexPage"]
     subpage_types = ["publishing.ItemPage"]
+    template = "portal/catalogue.html"
 
     class Meta:
         verbose_name = _("机构信息公开栏目")
@@ -135,10 +136,10 @@ class DepartmentIndexPage(Page):
             self.slug = self.department.code_compact.lower()
         super().full_clean(*args, **kwargs)
 
-    def serve(self, request, *args, **kwargs):
+    def get_context(self, request, *args, **kwargs):
         # A department's section is the catalogue filtered to it, at its own address.
         catalogue = self.get_parent().specific
-        return catalogue.serve(request, *args, department=self.department, **kwargs)
+        return catalogue.get_context(request, *args, department=self.department, **kwargs)
 
     def permissions_for_user(self, user):
         from govmedia.publishing.permissions import DepartmentPermissionTester
