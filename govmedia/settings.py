@@ -45,11 +45,15 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = env_str("GOVMEDIA_SITE_NAME", "示例市人民政府")
 
 INSTALLED_APPS = [
+    # The project package itself holds the commands that span every app
+    # (setup, run, export_openapi); see docs/architecture.md.
+    "govmedia",
     "govmedia.core",
     "govmedia.orgs",
     "govmedia.checks",
     "govmedia.publishing",
     "govmedia.portal",
+    "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

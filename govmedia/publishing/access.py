@@ -16,7 +16,7 @@ from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from govmedia.orgs.models import Department, Membership, Role
-from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+from govmedia.publishing.bootstrap import ensure_catalogue, ensure_department_page
 from govmedia.publishing.models import DepartmentCollection, ManagedGroup
 
 # Page permissions per role on the department's page (or, for supervisors, the catalogue).
@@ -90,7 +90,7 @@ def role_group(department: Department | None, role: str) -> Group:
                 permission=_permission("wagtaildocs", codename),
             )
     page = (
-        ensure_site()
+        ensure_catalogue()
         if department is None or role == Role.SUPERVISOR
         else ensure_department_page(department)
     )

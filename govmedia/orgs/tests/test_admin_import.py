@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.orgs.importing import CHANNELS, DEPARTMENTS
 from govmedia.orgs.models import Channel, Department
 from govmedia.orgs.tests.workbooks import read_back, refused, xlsx

@@ -40,7 +40,8 @@ def make_user(username: str, full_name: str, department: Department, *roles: str
 
 
 def make_people() -> People:
-    from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+    from govmedia.portal.bootstrap import ensure_site
+    from govmedia.publishing.bootstrap import ensure_department_page
     from govmedia.publishing.keyring import ensure_first_key
 
     ensure_site()

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 "Check DATABASE_URL (unset it to use SQLite in GOVMEDIA_DATA_DIR)."
             ) from exc
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
-        from govmedia.publishing.bootstrap import ensure_site
+        from govmedia.portal.bootstrap import ensure_site
 
         ensure_site()
         self._seal_key()

@@ -77,7 +77,7 @@ class Command(BaseCommand):
                 _stop_worker(worker)
 
     def _print_summary(self, host: str, port: int, worker: subprocess.Popen | None) -> None:
-        from govmedia.core.demo import DEMO_LOGINS, demo_loaded
+        from govmedia.devtools.demo import DEMO_LOGINS, demo_loaded
 
         address = f"http://{host}:{port}"
         self.stdout.write("")

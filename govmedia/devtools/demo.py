@@ -406,7 +406,8 @@ def _channels(department: Department, key: str) -> None:
 
 @transaction.atomic
 def load_demo(progress: Callable[[str], None] = lambda message: None) -> dict[str, int]:
-    from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+    from govmedia.portal.bootstrap import ensure_site
+    from govmedia.publishing.bootstrap import ensure_department_page
 
     ensure_site()
     departments: dict[str, Department] = {}
