@@ -217,6 +217,9 @@ def test_it_shows_the_admin_in_chinese_with_no_request_to_another_host(
     page.context.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
 
     walk.goto("/admin/login/")
+    # Our name, not Wagtail's (the word check below also finds "Wagtail" anywhere).
+    assert "政务新媒体运营与监管平台" in page.title()
+    assert settings.WAGTAIL_SITE_NAME in page.locator("h1").inner_text()
     walk.shoot(shots, "login")
 
     # The editor: every menu entry, then the pages reached by working.
