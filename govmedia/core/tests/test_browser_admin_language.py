@@ -34,6 +34,8 @@ ALLOWED_WORDS = {
     "csv",
     "tsv",
     "txt",
+    "UTF",  # text encodings the import pages accept (UTF-8, GBK)
+    "GBK",
     "RSS",  # feed formats, named so on the portal's feed links
     "Atom",
 }
