@@ -141,12 +141,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "zh-hans"
-WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# --- Admin and portal language, branding, no outside requests (docs/admin.md) ---
+# One language: without LANGUAGES, LocaleMiddleware would serve the log-in page
+# and the portal in English to a browser that asks for English.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Our own translations of what Wagtail's zh-hans catalogue lacks, and of our own
+# strings; LOCALE_PATHS wins over the apps' catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One time zone: the account page then shows no list of 600 zone names.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# No avatar service: Gravatar would receive a hash of every staff address on
+# every page and fails on an intranet. Wagtail then shows its built-in avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call to Wagtail's release feed and no "what's new in Wagtail" banner.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILADMIN_USER_LOGIN_FORM = "govmedia.core.forms.LoginForm"
+# --- end of admin language and branding ---
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -256,7 +274,6 @@ AXES_CLIENT_IP_CALLABLE = "govmedia.core.logins.client_address"
 AXES_VERBOSE = False
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "govmedia.publishing.workflow_finish.publish_approved"
 WAGTAILADMIN_COMMENTS_ENABLED = True
