@@ -195,52 +195,79 @@ def _may_handle_channels(user, item: ItemPage) -> bool:
 
 def do_resend_delivery(user, delivery: Delivery) -> None:
     """重新发送: send a failed delivery again now, audited on its item."""
-    item = delivery.page.specific
-    if not _may_handle_channels(user, item):
-        raise PermissionDenied("您不能处理该信息的渠道发布。")
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if delivery.status != DeliveryStatus.FAILED:
-            raise ValidationError(
-                f"该渠道的发送状态为“{delivery.get_status_display()}”，只有发送失败的记录可以重新发送。"
-            )
-        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-        log(
-            instance=item,
-            action="govmedia.delivery_resend",
-            user=user,
-            data={
-                "delivery": delivery.pk,
-                "channel": _channel_label(delivery),
-                "attempts": delivery.attempts,
-                "last_error": delivery.last_error,
-            },
+
+    def refusal(locked: Delivery) -> str | None:
+        if locked.status == DeliveryStatus.FAILED:
+            return None
+        return (
+            f"该渠道的发送状态为“{locked.get_status_display()}”，只有发送失败的记录可以重新发送。"
         )
-        enqueue_delivery(delivery.pk)
+
+    _resend(
+        user,
+        delivery,
+        refusal=refusal,
+        due_field="next_attempt_at",
+        action="govmedia.delivery_resend",
+        attempts_field="attempts",
+        error_field="last_error",
+        enqueue=enqueue_delivery,
+    )
 
 
 def do_resend_retraction(user, delivery: Delivery) -> None:
     """重新撤回: retract a delivery whose retraction failed again now, audited on its item."""
+
+    def refusal(locked: Delivery) -> str | None:
+        if locked.retract_status == RetractStatus.FAILED:
+            return None
+        return "只有撤回失败的记录可以重新撤回。"
+
+    _resend(
+        user,
+        delivery,
+        refusal=refusal,
+        due_field="retract_next_attempt_at",
+        action="govmedia.retract_resend",
+        attempts_field="retract_attempts",
+        error_field="retract_error",
+        enqueue=enqueue_retraction,
+    )
+
+
+def _resend(
+    user,
+    delivery: Delivery,
+    *,
+    refusal,
+    due_field: str,
+    action: str,
+    attempts_field: str,
+    error_field: str,
+    enqueue,
+) -> None:
+    """Make a failed delivery or retraction due now under a row lock, audit it, queue it."""
     item = delivery.page.specific
     if not _may_handle_channels(user, item):
         raise PermissionDenied("您不能处理该信息的渠道发布。")
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        if delivery.retract_status != RetractStatus.FAILED:
-            raise ValidationError("只有撤回失败的记录可以重新撤回。")
-        Delivery.objects.filter(pk=delivery.pk).update(retract_next_attempt_at=timezone.now())
+        message = refusal(delivery)
+        if message is not None:
+            raise ValidationError(message)
+        Delivery.objects.filter(pk=delivery.pk).update(**{due_field: timezone.now()})
         log(
             instance=item,
-            action="govmedia.retract_resend",
+            action=action,
             user=user,
             data={
                 "delivery": delivery.pk,
                 "channel": _channel_label(delivery),
-                "attempts": delivery.retract_attempts,
-                "last_error": delivery.retract_error,
+                "attempts": getattr(delivery, attempts_field),
+                "last_error": getattr(delivery, error_field),
             },
         )
-        enqueue_retraction(delivery.pk)
+        enqueue(delivery.pk)
 
 
 def do_complete_channel_todo(

@@ -11,6 +11,12 @@ from govmedia.publishing.bulk_actions import DeleteDraftsBulkAction, WithdrawIte
 from govmedia.publishing.models import ItemPage, WithdrawalCategory
 
 
+def _resend_message(verb: str, data: dict, *, then: str = "") -> str:
+    attempts = data.get("attempts", "?")
+    error = data.get("last_error") or "无"
+    return f"{verb}{data.get('channel', '')}{then}（此前尝试 {attempts} 次，最近错误：{error}）"
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     @actions.register_action("govmedia.withdraw")
@@ -28,16 +34,14 @@ def register_log_actions(actions):
         label = "渠道重新发送"
 
         def format_message(self, log_entry):
-            data = log_entry.data
-            return f"重新发送到{data.get('channel', '')}（此前尝试 {data.get('attempts', '?')} 次，最近错误：{data.get('last_error') or '无'}）"
+            return _resend_message("重新发送到", log_entry.data)
 
     @actions.register_action("govmedia.retract_resend")
     class RetractResend(LogFormatter):
         label = "渠道重新撤回"
 
         def format_message(self, log_entry):
-            data = log_entry.data
-            return f"重新从{data.get('channel', '')}撤回（此前尝试 {data.get('attempts', '?')} 次，最近错误：{data.get('last_error') or '无'}）"
+            return _resend_message("重新从", log_entry.data, then="撤回")
 
     @actions.register_action("govmedia.channel_todo_done")
     class ChannelTodoDone(LogFormatter):
