@@ -29,6 +29,8 @@ import pytest
 # A path setting with a variable of its own (GOVMEDIA_SEAL_KEY_FILE,
 # GOVMEDIA_BACKUP_DIR, ...) follows GOVMEDIA_DATA_DIR when the variable is unset.
 PATH_VARIABLE_ENDINGS = ("_DIR", "_FILE", "_ROOT", "_PATH")
+# Where the browser tests leave screenshots for a reader: the tests' output, kept.
+KEPT_VARIABLES = {"GOVMEDIA_SCREENSHOT_DIR"}
 # The developer's database files may change under a running `govmedia run`;
 # the tests never open them (their database is pytest-django's own).
 DATABASE_FILES = ("govmedia.sqlite3", "govmedia.sqlite3-wal", "govmedia.sqlite3-shm")
@@ -96,7 +98,11 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     early_config.stash[_var_before] = snapshot(checkout_var(early_config))
     data_dir = Path(tempfile.mkdtemp(prefix="govmedia-test-")).resolve()
     for name in list(os.environ):
-        if name.startswith("GOVMEDIA_") and name.endswith(PATH_VARIABLE_ENDINGS):
+        if (
+            name.startswith("GOVMEDIA_")
+            and name.endswith(PATH_VARIABLE_ENDINGS)
+            and name not in KEPT_VARIABLES
+        ):
             del os.environ[name]
     os.environ["GOVMEDIA_DATA_DIR"] = str(data_dir)
     # The checks CLI caches its lists under XDG_CACHE_HOME (~/.cache) unless told otherwise.

@@ -62,14 +62,21 @@ def test_it_fails_a_run_whose_tests_write_into_the_checkouts_var(tmp_path):
     (tmp_path / "test_writes.py").write_text(
         textwrap.dedent(
             """
+            import os
             from pathlib import Path
 
+            from django.conf import settings
             from django.core.files.base import ContentFile
             from django.core.files.storage import default_storage
 
 
             def test_an_upload_through_the_settings():
                 default_storage.save("upload.txt", ContentFile(b"x"))
+
+
+            def test_the_seal_key_of_the_session_not_the_developers():
+                data_dir = os.environ["GOVMEDIA_DATA_DIR"]
+                assert str(settings.GOVMEDIA_SEAL_KEY_FILE).startswith(data_dir)
 
 
             def test_a_stray_write():
@@ -82,6 +89,7 @@ def test_it_fails_a_run_whose_tests_write_into_the_checkouts_var(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "GOVMEDIA_"))}
     env["PYTHONPATH"] = str(ROOT)
+    env["GOVMEDIA_SEAL_KEY_FILE"] = str(tmp_path / "developers-seal.pem")  # dropped for the run
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist"]
         + ["-p", "govmedia.devtools.pytest_plugin", "-c", "pytest.ini", "test_writes.py"],
@@ -93,7 +101,7 @@ def test_it_fails_a_run_whose_tests_write_into_the_checkouts_var(tmp_path):
     )
 
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout
     assert "the tests changed" in done.stdout
     assert "created  seal_ed25519.pem" in done.stdout
     assert "upload.txt" not in done.stdout  # saved in the session's data directory
