@@ -1,4 +1,5 @@
-"""The tests write only into their session's own data directory, never into the checkout's var/."""
+"""The tests write only into their session's own data directory, never into the checkout's var/,
+and hash passwords with the fast hasher."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def test_it_saves_uploads_in_the_sessions_data_directory():
         assert Path(default_storage.path(name)).is_relative_to(settings.DATA_DIR)
     finally:
         default_storage.delete(name)
+
+
+def test_it_hashes_passwords_with_md5_in_every_test():
+    from django.contrib.auth.hashers import get_hasher
+
+    assert get_hasher().algorithm == "md5"
 
 
 def test_it_names_files_created_changed_and_removed():
