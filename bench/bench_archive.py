@@ -69,7 +69,7 @@ def seed(count: int, checkpoint_every: int) -> None:
 
     ensure_site()
     dept = Department.objects.create(
-        name="基准测试部门", kind=DepartmentKind.DEPARTMENT, code="11990000MB0000001X"
+        name="基准测试部门", kind=DepartmentKind.DEPARTMENT, code="11990000MB0000001M"
     )
     item = ItemPage(title="基准测试信息", category=DisclosureCategory.objects.first(), body=BODY)
     ensure_department_page(dept).add_child(instance=item)

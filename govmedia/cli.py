@@ -15,6 +15,10 @@ ALIASES = {
     "demo": "load_demo",
 }
 
+# The commands that may create the data directory and the generated secret key;
+# everything else (system-check included) only reads.
+PREPARING_COMMANDS = {"setup", "run"}
+
 USAGE = """\
 usage: govmedia COMMAND [OPTIONS]
 
@@ -58,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings")
     command = ALIASES.get(argv[0], argv[0].replace("-", "_"))
+    if command in PREPARING_COMMANDS and not any(a in {"-h", "--help"} for a in argv[1:]):
+        # Before Django reads the settings, so this process already uses the new key.
+        from govmedia.core.env import data_dir, prepare_data_dir
+
+        for path in prepare_data_dir(data_dir()):
+            print(f"created {path}")
     from django.core.management import execute_from_command_line
 
     try:

@@ -6,7 +6,7 @@ import pytest
 
 @pytest.fixture
 def people(db):
-    from govmedia.core.testing import make_people
+    from govmedia.devtools.testing import make_people
 
     return make_people()
 

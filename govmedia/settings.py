@@ -6,42 +6,54 @@ SQLite in `GOVMEDIA_DATA_DIR` with nothing else installed.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
-from govmedia.core.env import env_bool, env_int, env_list, env_str
+from govmedia.core.env import (
+    data_dir,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    read_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
-DATA_DIR = Path(env_str("GOVMEDIA_DATA_DIR", str(PROJECT_DIR / "var"))).expanduser().resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Importing the settings writes nothing: `govmedia setup` and `govmedia run`
+# create the data directory and the secret key file (core/env.py).
+DATA_DIR = data_dir()
 
 DEBUG = env_bool("GOVMEDIA_DEBUG", False)
-SECRET_KEY = env_str("GOVMEDIA_SECRET_KEY", "")
-if not SECRET_KEY:
-    # A default install keeps a generated key beside its data, so sessions survive restarts.
-    _key_file = DATA_DIR / "secret_key"
-    if not _key_file.exists():
-        from django.utils.crypto import get_random_string
+SECRET_KEY = read_secret_key(DATA_DIR)
+# No key yet (before the first `govmedia setup`, in tests): a key for this
+# process only, so commands run; govmedia.W121/E121 say sessions will not last.
+GOVMEDIA_SECRET_KEY_MISSING = not SECRET_KEY
+if GOVMEDIA_SECRET_KEY_MISSING:
+    from django.utils.crypto import get_random_string
 
-        _key_file.write_text(get_random_string(64))
-        _key_file.chmod(0o600)
-    SECRET_KEY = _key_file.read_text().strip()
+    SECRET_KEY = get_random_string(64)
 
 ALLOWED_HOSTS = env_list("GOVMEDIA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("GOVMEDIA_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("GOVMEDIA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = env_str("GOVMEDIA_SITE_NAME", "示例市人民政府")
 
 INSTALLED_APPS = [
+    # The project package itself holds the commands that span every app
+    # (setup, run, export_openapi); see docs/architecture.md.
+    "govmedia",
     "govmedia.core",
     "govmedia.orgs",
     "govmedia.checks",
     "govmedia.publishing",
     "govmedia.portal",
+    "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -58,6 +70,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it.
+    "govmedia.core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "govmedia.portal.middleware.CareModeVaryMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govmedia.urls"
@@ -124,16 +141,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "zh-hans"
-WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Admin and portal language, branding, no outside requests (docs/admin.md) ---
+# One language: without LANGUAGES, LocaleMiddleware would serve the log-in page
+# and the portal in English to a browser that asks for English.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Our own translations of what Wagtail's zh-hans catalogue lacks, and of our own
+# strings; LOCALE_PATHS wins over the apps' catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One time zone: the account page then shows no list of 600 zone names.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# No avatar service: Gravatar would receive a hash of every staff address on
+# every page and fails on an intranet. Wagtail then shows its built-in avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call to Wagtail's release feed and no "what's new in Wagtail" banner.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILADMIN_USER_LOGIN_FORM = "govmedia.core.forms.LoginForm"
+# --- end of admin language and branding ---
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -143,14 +177,22 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Upload limits: a government attachment is rarely above 50 MB; larger uploads
-# get a clear error page instead of exhausting the disk.
+# --- Upload limits (docs/security.md) ----------------------------------------
+# Attachments: a government attachment is rarely above 50 MB; larger uploads
+# get a clear error instead of exhausting the disk.
 GOVMEDIA_MAX_UPLOAD_MB = env_int("GOVMEDIA_MAX_UPLOAD_MB", 50)
-# Spreadsheet imports (departments, people, channels, word lists).
+GOVMEDIA_MAX_IMAGE_MB = env_int("GOVMEDIA_MAX_IMAGE_MB", 20)
+# Spreadsheet and word-list imports in the admin (departments, people, channels, word lists).
 GOVMEDIA_MAX_IMPORT_MB = env_int("GOVMEDIA_MAX_IMPORT_MB", 10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest file the public verify page (/seal/verify/) accepts, in MB; a larger
+# request is refused from its Content-Length before its body is read.
+GOVMEDIA_SEAL_VERIFY_MAX_MB = env_int("GOVMEDIA_SEAL_VERIFY_MAX_MB", 50)
+# Form fields other than files (a page's body, its blocks) in one request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GOVMEDIA_MAX_FORM_MB", 10) * 1024 * 1024
+# An uploaded file larger than this is spooled to a temporary file, not kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("GOVMEDIA_UPLOAD_MEMORY_MB", 5) * 1024 * 1024
 WAGTAILDOCS_MAX_UPLOAD_SIZE = GOVMEDIA_MAX_UPLOAD_MB * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = GOVMEDIA_MAX_IMAGE_MB * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
     "doc",
@@ -165,7 +207,6 @@ WAGTAILDOCS_EXTENSIONS = [
     "jpg",
     "png",
 ]
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Attachments are served only through Wagtail's serve view, where the
 # `before_serve_document` hook applies the download rule
 # (publishing/attachments.py); a storage URL would skip it.
@@ -176,12 +217,63 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "govmedia.publishing.attachments.AttachmentDocu
 SESSION_COOKIE_AGE = env_int("GOVMEDIA_SESSION_HOURS", 8) * 3600
 # A session lasts GOVMEDIA_SESSION_HOURS after the last request, not after log-in.
 SESSION_SAVE_EVERY_REQUEST = True
-SESSION_COOKIE_SECURE = env_bool("GOVMEDIA_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGIN_URL = "wagtailadmin_login"
 
+# --- HTTPS and the reverse proxy (docs/deployment.md, docs/security.md) -------
+# Defaults are safe on a laptop and behind a proxy alike: cookies are marked
+# secure when the site is served over HTTPS; the redirect and HSTS are opt-in
+# because the first loops behind a proxy that is not declared and the second
+# binds browsers to HTTPS for as long as it says.
+_SITE_IS_HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("GOVMEDIA_SECURE_COOKIES", _SITE_IS_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The site's own origin is always trusted for form posts; other origins are listed.
+# (A SITE_URL that is no http(s) address is reported by govmedia.E123 instead.)
+_site = urlsplit(SITE_URL)
+_SITE_ORIGIN = [f"{_site.scheme}://{_site.netloc}"] if _site.scheme in ("http", "https") else []
+CSRF_TRUSTED_ORIGINS = list(
+    dict.fromkeys([*_SITE_ORIGIN, *env_list("GOVMEDIA_CSRF_TRUSTED_ORIGINS")])
+)
+SECURE_SSL_REDIRECT = env_bool("GOVMEDIA_SSL_REDIRECT", False)
+# The health check is probed over plain HTTP by load balancers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("GOVMEDIA_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVMEDIA_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("GOVMEDIA_HSTS_PRELOAD", False)
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto for
+# "is this HTTPS" and its X-Forwarded-For for the client address (log-in
+# throttling). Off by default, because a client reaching the application
+# directly could otherwise forge both.
+GOVMEDIA_BEHIND_PROXY = env_bool("GOVMEDIA_BEHIND_PROXY", False)
+if GOVMEDIA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Log-in throttling: django-axes (docs/security.md) ------------------------
+# Failures are counted per account and, separately, per client address: an
+# account is locked after GOVMEDIA_LOGIN_FAILURE_LIMIT failures from anywhere
+# (guessing one person's password from many machines), an address after as many
+# failures on any accounts (trying one password on many accounts). A successful
+# log-in clears the counts of its account and address, so colleagues behind
+# one office NAT are not locked out by one person's typos.
+AUTHENTICATION_BACKENDS = [
+    "govmedia.core.logins.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("GOVMEDIA_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = env_int("GOVMEDIA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GOVMEDIA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off counts from the lock-out: trying again while locked does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "govmedia.core.logins.locked_out_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address, from X-Forwarded-For only behind our proxy (core/logins.py).
+AXES_CLIENT_IP_CALLABLE = "govmedia.core.logins.client_address"
+# Our own English log lines and audit entries say what happened (core/logins.py).
+AXES_VERBOSE = False
+
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "govmedia.publishing.workflow_finish.publish_approved"
 WAGTAILADMIN_COMMENTS_ENABLED = True
@@ -221,8 +313,6 @@ RQ_QUEUES = {
 # or by `govmedia archive rotate-key`, never by anything else; machines that
 # only verify and serve need no key file (the public keyring is in the database).
 GOVMEDIA_SEAL_KEY_FILE = Path(env_str("GOVMEDIA_SEAL_KEY_FILE", str(DATA_DIR / "seal_ed25519.pem")))
-# Largest file the public verify page (/seal/verify/) accepts, in MB.
-GOVMEDIA_SEAL_VERIFY_MAX_MB = env_int("GOVMEDIA_SEAL_VERIFY_MAX_MB", 50)
 # 索引号 serial width: `<organisation code>/<year>-<serial>`, serial zero-padded.
 GOVMEDIA_INDEX_SERIAL_WIDTH = env_int("GOVMEDIA_INDEX_SERIAL_WIDTH", 5)
 # How often the worker's scheduler runs periodic jobs (seconds).
@@ -249,6 +339,14 @@ GOVMEDIA_EXTRA_PUBLISHERS = env_list("GOVMEDIA_EXTRA_PUBLISHERS")
 GOVMEDIA_BACKUP_INTERVAL_HOURS = env_int("GOVMEDIA_BACKUP_INTERVAL_HOURS", 0)
 GOVMEDIA_BACKUP_DIR = Path(env_str("GOVMEDIA_BACKUP_DIR") or str(DATA_DIR / "backups"))
 GOVMEDIA_BACKUP_KEEP = env_int("GOVMEDIA_BACKUP_KEEP", 7)
+
+# --- Content checks (docs/checks.md) -----------------------------------------
+# Hosts a link in an item must not point to, e.g. "old-portal.example.gov.cn,test.local".
+GOVMEDIA_CHECKS_FORBIDDEN_HOSTS = env_list("GOVMEDIA_CHECKS_FORBIDDEN_HOSTS")
+# Seconds to wait for a linked page when checking for dead links.
+GOVMEDIA_CHECKS_LINK_TIMEOUT = env_float("GOVMEDIA_CHECKS_LINK_TIMEOUT", 5.0)
+# Where parsed word lists are cached; default <data dir>/cache/checks.
+GOVMEDIA_CHECKS_CACHE_DIR = env_str("GOVMEDIA_CHECKS_CACHE_DIR", "")
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
 # host, mails are written as files to <data dir>/mail so none is lost.
@@ -289,5 +387,7 @@ LOGGING = {
         "wagtail": {"level": env_str("GOVMEDIA_WAGTAIL_LOG_LEVEL", "WARNING")},
         # "Task queue depth" warnings only mean all threads were busy for a moment.
         "waitress.queue": {"level": "ERROR"},
+        # django-axes logs each failure with the name masked; core/logins.py logs them plainly.
+        "axes": {"level": "ERROR"},
     },
 }

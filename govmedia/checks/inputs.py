@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from govmedia.core import tabular
+
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv", ".tsv")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 CHECKABLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + (".docx", ".xlsx")
@@ -35,26 +37,17 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     GB18030 is a superset of GBK and GB2312, the usual encodings of older
     government documents. As a last resort, charset-normalizer guesses.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: has a UTF-16 mark but is not valid UTF-16") from exc
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{source}: looks like a binary file, not text (it contains NUL bytes)")
     head = data[:8192]
-    controls = sum(1 for b in head if b < 0x20 and b not in b"\t\n\r\f\x1b")
-    # Text has next to no control bytes; PDFs, images and archives have many.
-    if head and controls / len(head) > 0.01:
-        raise InputError(f"{source}: looks like a binary file, not text (control bytes)")
+    if not data.startswith(tabular.UTF16_BOMS) and b"\x00" not in head:
+        controls = sum(1 for b in head if b < 0x20 and b not in b"\t\n\r\f\x1b")
+        # Text has next to no control bytes; PDFs, images and archives have many.
+        if head and controls / len(head) > 0.01:
+            raise InputError(f"{source}: looks like a binary file, not text (control bytes)")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+        return tabular.decode_text(data, source)
+    except tabular.TableError as exc:
+        if exc.reason != tabular.REASON_ENCODING or data.startswith(tabular.UTF16_BOMS):
+            raise InputError(str(exc)) from exc
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()

@@ -1,4 +1,4 @@
-"""Reading a leader table from ``.txt``/``.tsv`` (tab-separated) or ``.xlsx``.
+"""Reading a leader table from ``.txt``/``.tsv`` (tab-separated), ``.csv`` or ``.xlsx``.
 
 Columns: name, title, organisation, start, end (dates as YYYY-MM-DD; an empty
 end means the post is held now). ``#`` lines and a header row are skipped.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+
+from govmedia.core import tabular
 
 from .lists import ListError
 from .rules.leaders import Leader
@@ -43,33 +45,18 @@ def parse_leader_row(fields: list[str]) -> Leader:
 def load_leaders(path: Path) -> tuple[list[Leader], list[ListError]]:
     if not path.is_file():
         raise LeaderFileError(f"{path}: no such leader file")
-    rows: list[tuple[int, list[str]]] = []
-    if path.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a corrupt file
-            raise LeaderFileError(f"{path}: not a readable .xlsx file ({exc})") from exc
-        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-            cells = [
-                v.isoformat() if isinstance(v, date) else ("" if v is None else str(v)) for v in row
-            ]
-            if any(c.strip() for c in cells):
-                rows.append((number, cells))
-        book.close()
-    else:
-        try:
-            content = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            content = path.read_bytes().decode("gb18030", errors="strict")
-        for number, line in enumerate(content.splitlines(), start=1):
-            if line.strip() and not line.lstrip().startswith("#"):
-                rows.append((number, line.split("\t")))
+    try:
+        rows = [
+            (row.number, row.cells)
+            for row in tabular.read_rows(path)
+            if not row.cells[0].startswith("#")
+        ]
+    except tabular.TableError as exc:
+        raise LeaderFileError(str(exc)) from exc
     leaders: list[Leader] = []
     errors: list[ListError] = []
     for number, fields in rows:
-        if number == rows[0][0] and fields[0].strip().lower() in _HEADER_WORDS:
+        if number == rows[0][0] and tabular.normalise_header(fields[0]).lower() in _HEADER_WORDS:
             continue
         try:
             leaders.append(parse_leader_row(fields))

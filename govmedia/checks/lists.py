@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from govmedia.core import tabular
+
 from .findings import (
     ALLOW,
     BLOCKING,
@@ -198,24 +200,16 @@ def parse_xlsx(
     path: Path, *, source: str, defaults: dict[str, str] | None = None
 ) -> tuple[list[ListEntry], list[ListError]]:
     """Parse the first sheet of an ``.xlsx`` list; row numbers are spreadsheet rows."""
-    import openpyxl  # imported here: loading it costs ~0.1 s and most lists are .txt
-
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a corrupt file
-        raise ListFileError(f"{path}: not a readable .xlsx file ({exc})") from exc
-    try:
-        sheet = book.worksheets[0]
-        rows: list[tuple[int, list[str]]] = []
-        for row_no, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            fields = ["" if v is None else str(v) for v in row]
-            if not any(f.strip() for f in fields):
-                continue
-            if row_no == 1 and fields[0].strip().lower() in _HEADER_WORDS:
-                continue
-            rows.append((row_no, fields))
-    finally:
-        book.close()
+        rows = [(row.number, row.cells) for row in tabular.read_rows(path)]
+    except tabular.TableError as exc:
+        raise ListFileError(str(exc)) from exc
+    if (
+        rows
+        and rows[0][0] == 1
+        and tabular.normalise_header(rows[0][1][0]).lower() in _HEADER_WORDS
+    ):
+        rows = rows[1:]
     return parse_rows(rows, source=source, defaults=defaults)
 
 
@@ -232,16 +226,10 @@ def load_list_file(
         return parse_xlsx(path, source=source, defaults=defaults)
     if suffix not in (".txt", ".tsv"):
         raise ListFileError(f"{path}: list files must end in .txt, .tsv or .xlsx")
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ListFileError(f"{path}: looks like a binary file, not a word list")
     try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            content = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise ListFileError(f"{path}: neither UTF-8 nor GB18030 text") from exc
+        content, _encoding = tabular.decode_text(path.read_bytes(), str(path))
+    except tabular.TableError as exc:
+        raise ListFileError(str(exc)) from exc
     return parse_text(content, source=source, defaults=defaults)
 
 

@@ -21,8 +21,8 @@ from django.utils.html import escape
 
 from govmedia.checks.engine import CheckReport, Engine
 from govmedia.checks.findings import SEVERITY_RANK, Finding
-from govmedia.checks.lists import ListEntry, default_cache_dir, load_builtin_lists
-from govmedia.checks.rules.links import DEFAULT_TIMEOUT, LinkChecker
+from govmedia.checks.lists import ListEntry, load_builtin_lists
+from govmedia.checks.rules.links import LinkChecker
 
 __all__ = [
     "CheckReport",
@@ -47,19 +47,18 @@ def bump_version() -> None:
 
 
 def forbidden_hosts() -> list[str]:
-    return list(getattr(settings, "GOVMEDIA_CHECKS_FORBIDDEN_HOSTS", []) or [])
+    return list(settings.GOVMEDIA_CHECKS_FORBIDDEN_HOSTS)
 
 
 def link_timeout() -> float:
-    return float(getattr(settings, "GOVMEDIA_CHECKS_LINK_TIMEOUT", DEFAULT_TIMEOUT))
+    return float(settings.GOVMEDIA_CHECKS_LINK_TIMEOUT)
 
 
 def cache_dir() -> Path:
-    configured = getattr(settings, "GOVMEDIA_CHECKS_CACHE_DIR", None)
+    configured = settings.GOVMEDIA_CHECKS_CACHE_DIR
     if configured:
         return Path(configured)
-    data_dir = getattr(settings, "DATA_DIR", None)
-    return Path(data_dir) / "cache" / "checks" if data_dir else default_cache_dir()
+    return Path(settings.DATA_DIR) / "cache" / "checks"
 
 
 def _fingerprint() -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +14,6 @@ from wagtail.admin.views.generic.models import CreateView, EditView
 
 from govmedia.checks.lists import ListFileError, load_list_file
 from govmedia.checks.models import LIST_CATEGORY_CHOICES
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -35,8 +34,11 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in (".txt", ".tsv", ".xlsx"):
             raise forms.ValidationError(_("只支持 .txt 和 .xlsx 文件。"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 20 MB，请拆分后导入。"))
+        limit_mb = settings.GOVMEDIA_MAX_IMPORT_MB
+        if upload.size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                _("文件超过 %(limit)d MB，请拆分后导入。") % {"limit": limit_mb}
+            )
         return upload
 
 

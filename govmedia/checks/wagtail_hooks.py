@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from govmedia.checks import views
 from govmedia.checks.models import ContentFinding, Official, WordListEntry
+from govmedia.core.admin_columns import yes_no_column
 
 
 class WordListEntryViewSet(ModelViewSet):
@@ -36,7 +37,7 @@ class WordListEntryViewSet(ModelViewSet):
         "subcategory",
         "severity",
         "suggestion",
-        "enabled",
+        yes_no_column(WordListEntry, "enabled"),
         "updated_at",
     ]
     list_filter = ["category", "severity", "enabled", "subcategory"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -16,7 +17,9 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
+    # Empty means "the default", as for the other readers: a copied .env.example
+    # line `NAME=` must not turn a default that depends on other settings off.
+    if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -36,5 +39,67 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+# --- the data directory ------------------------------------------------------
+# Importing the settings only reads; `govmedia setup` and `govmedia run` make the
+# data directory and the generated secret key before Django starts (see cli.py),
+# so a fresh clone works while `system-check` or a test never writes.
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+SECRET_KEY_FILE_NAME = "secret_key"
+SECRET_KEY_LENGTH = 64
+
+
+def data_dir() -> Path:
+    """GOVMEDIA_DATA_DIR, or ./var beside the code; nothing is created."""
+    return Path(env_str("GOVMEDIA_DATA_DIR", str(PROJECT_DIR / "var"))).expanduser().resolve()
+
+
+def read_secret_key(directory: Path) -> str:
+    """GOVMEDIA_SECRET_KEY, else the key `govmedia setup` generated into the data directory, else ""."""
+    key = env_str("GOVMEDIA_SECRET_KEY", "")
+    if key:
+        return key
+    try:
+        return (directory / SECRET_KEY_FILE_NAME).read_text().strip()
+    except OSError:
+        return ""
+
+
+def prepare_data_dir(directory: Path) -> list[str]:
+    """Make the data directory, its static folder and (without GOVMEDIA_SECRET_KEY) a secret key.
+
+    Returns what was created, for the caller to report. Safe to run again:
+    an existing key is never replaced, because that would end every session.
+    """
+    import secrets
+    import string
+
+    created = []
+    if not directory.is_dir():
+        directory.mkdir(parents=True)
+        created.append(str(directory))
+    (directory / "static").mkdir(exist_ok=True)
+    key_file = directory / SECRET_KEY_FILE_NAME
+    if not env_str("GOVMEDIA_SECRET_KEY", "") and not key_file.exists():
+        alphabet = string.ascii_letters + string.digits
+        key = "".join(secrets.choice(alphabet) for _ in range(SECRET_KEY_LENGTH))
+        # Created unreadable to others from the start, not chmod-ed after writing.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        created.append(str(key_file))
+    return created

@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from govmedia.orgs import codes
+
 # 统一社会信用代码 (GB 32100-2015) is 18 characters; the older 组织机构代码
-# (GB 11714) is 9. Either may stand in an 索引号.
-ORG_CODE_VALIDATOR = RegexValidator(
-    r"^([0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}-?[0-9X])$",
-    _("机构代码应为18位统一社会信用代码或9位组织机构代码。"),
+# (GB 11714-1997) is 9, often with a hyphen before the check character. Either
+# may stand in an 索引号. Both end in a check character (see orgs/codes.py).
+ORG_CODE_PATTERN = re.compile(r"^([0-9A-HJ-NPQRTUWXY]{18}|[0-9A-Z]{8}-?[0-9X])$")
+
+
+def validate_org_code(value: str) -> None:
+    """Accept a 统一社会信用代码 or a 组织机构代码 whose check character is right."""
+    if not ORG_CODE_PATTERN.match(value):
+        raise ValidationError(
+            _("机构代码应为18位统一社会信用代码或9位组织机构代码。"), code="invalid"
+        )
+    if len(value) == codes.USCC_LENGTH:
+        if not codes.is_valid_uscc(value):
+            raise ValidationError(
+                _("统一社会信用代码“%(code)s”的校验码不正确（GB 32100），请核对后重新填写。"),
+                code="check_digit",
+                params={"code": value},
+            )
+    elif not codes.is_valid_org_code(value):
+        raise ValidationError(
+            _("组织机构代码“%(code)s”的校验码不正确（GB 11714），请核对后重新填写。"),
+            code="check_digit",
+            params={"code": value},
+        )
+
+
+# Digits, "+", "-", brackets and spaces: 010-12345678, (0755) 1234 5678, +86 138…
+validate_phone = RegexValidator(
+    r"^[0-9+\-()（） ]{3,30}$", _("电话号码格式不正确，只能包含数字、空格、+、- 和括号。")
 )
 
 
@@ -37,7 +66,7 @@ class Department(models.Model):
         related_name="children",
     )
     code = models.CharField(
-        _("机构代码"), max_length=20, unique=True, validators=[ORG_CODE_VALIDATOR]
+        _("机构代码"), max_length=20, unique=True, validators=[validate_org_code]
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)
@@ -105,7 +134,7 @@ class Membership(models.Model):
     )
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
 
     class Meta:
         unique_together = [("user", "department", "role")]
@@ -138,13 +167,24 @@ class Channel(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=20, choices=ChannelKind.choices)
     name = models.CharField(_("名称"), max_length=120)
-    url = models.URLField(_("网址"), blank=True)
+    url = models.URLField(
+        _("网址"),
+        blank=True,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"], message=_("网址无效，应以 http:// 或 https:// 开头。")
+            )
+        ],
+    )
     account_id = models.CharField(_("账号"), max_length=120, blank=True)
     responsible = models.CharField(_("责任人"), max_length=60, blank=True)
-    responsible_phone = models.CharField(_("责任人电话"), max_length=30, blank=True)
+    responsible_phone = models.CharField(
+        _("责任人电话"), max_length=30, blank=True, validators=[validate_phone]
+    )
     update_every_days = models.PositiveIntegerField(
         _("更新周期（天）"),
         default=14,
+        validators=[MinValueValidator(1)],
         help_text=_("要求的最长更新间隔，用于巡检判断是否长期未更新。"),
     )
     status = models.CharField(

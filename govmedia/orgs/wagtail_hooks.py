@@ -11,6 +11,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from govmedia.core.admin_columns import yes_no_column
 from govmedia.orgs import views
 from govmedia.orgs.filters import ChannelFilterSet
 from govmedia.orgs.forms import PersonForm
@@ -40,7 +41,15 @@ class DepartmentViewSet(PolicyOnlyMixin, ModelViewSet):
     copy_view_enabled = False
     list_per_page = 100
     form_fields = ["name", "short_name", "kind", "parent", "code", "order", "is_active"]
-    list_display = ["tree_label", "short_name", "kind", "parent", "code", "order", "is_active"]
+    list_display = [
+        "tree_label",
+        "short_name",
+        "kind",
+        "parent",
+        "code",
+        "order",
+        yes_no_column(Department, "is_active"),
+    ]
     list_filter = ["kind", "parent", "is_active"]
     search_fields = ["name", "short_name", "code"]
     list_export = ["name", "short_name", "get_kind_display", "parent", "code", "order", "is_active"]
@@ -63,7 +72,7 @@ class PersonViewSet(PolicyOnlyMixin, ModelViewSet):
         "username",
         Column("full_name", label=_("姓名"), accessor="get_full_name"),
         "roles_summary",
-        "is_active",
+        yes_no_column(Person, "is_active"),
         "last_login",
     ]
     list_filter = ["is_active", "is_superuser"]

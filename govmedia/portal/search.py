@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
 from govmedia.portal import textsearch
@@ -62,6 +62,25 @@ def index_item(item) -> int:
 
 def unindex_item(page_id: int) -> None:
     SearchTerm.objects.filter(page_id=page_id).delete()
+
+
+def reconcile_index() -> dict[str, int]:
+    """Index live items the index lacks; forget items no longer live (a periodic job).
+
+    The index follows publishing's after-commit events, so a process killed
+    between a commit and its event leaves a gap; this closes it. Both queries
+    go through the index on `page`, item by item, never over the whole table.
+    """
+    from govmedia.publishing.models import ItemPage
+
+    has_rows = Exists(SearchTerm.objects.filter(page_id=OuterRef("pk")))
+    added = 0
+    for item in ItemPage.objects.live().filter(~has_rows).iterator(chunk_size=200):
+        index_item(item)
+        added += 1
+    stale = list(ItemPage.objects.not_live().filter(has_rows).values_list("pk", flat=True))
+    SearchTerm.objects.filter(page_id__in=stale).delete()
+    return {"indexed": added, "removed": len(stale)}
 
 
 @dataclass

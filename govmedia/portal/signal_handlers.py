@@ -1,30 +1,18 @@
-"""Keep the search index in step with publication."""
+"""Keep the search index in step with publication, through publishing's own events."""
 
 from __future__ import annotations
 
-from wagtail.signals import page_published, page_unpublished
+
+def index_published_item(sender, item, **kwargs) -> None:
+    from govmedia.portal.search import index_item
+
+    index_item(item)
 
 
-def _is_item(instance) -> bool:
-    from govmedia.publishing.models import ItemPage
+def unindex_withdrawn_item(sender, item, **kwargs) -> None:
+    from govmedia.portal.search import unindex_item
 
-    return isinstance(instance, ItemPage)
-
-
-def item_published(sender, instance, revision=None, **kwargs) -> None:
-    from govmedia.publishing.signal_handlers import went_live
-
-    if _is_item(instance) and went_live(instance, revision):
-        from govmedia.portal.search import index_item
-
-        index_item(instance)
-
-
-def item_unpublished(sender, instance, **kwargs) -> None:
-    if _is_item(instance):
-        from govmedia.portal.search import unindex_item
-
-        unindex_item(instance.pk)
+    unindex_item(item.pk)
 
 
 def warm_segmenter(sender, **kwargs) -> None:
@@ -37,7 +25,8 @@ def warm_segmenter(sender, **kwargs) -> None:
 
 def connect() -> None:
     from govmedia.core.workers import worker_starting
+    from govmedia.publishing.events import item_published, item_withdrawn
 
     worker_starting.connect(warm_segmenter, dispatch_uid="govmedia-portal-warm-segmenter")
-    page_published.connect(item_published, dispatch_uid="govmedia-portal-index-published")
-    page_unpublished.connect(item_unpublished, dispatch_uid="govmedia-portal-unindex-unpublished")
+    item_published.connect(index_published_item, dispatch_uid="govmedia-portal-index-published")
+    item_withdrawn.connect(unindex_withdrawn_item, dispatch_uid="govmedia-portal-unindex-withdrawn")

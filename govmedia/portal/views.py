@@ -1,11 +1,10 @@
-"""Public pages: the catalogue, departments, annual reports, search and the 关怀版 switch."""
+"""Public pages besides Wagtail's (the catalogue is a page, see publishing.catalogue): departments, annual reports, search and the 关怀版 switch."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,17 +12,12 @@ from django.views.decorators.http import require_GET
 
 from govmedia.portal import textsearch
 from govmedia.portal.search import Filters, search
+from govmedia.publishing.catalogue import filter_choices, int_param
 
-CATALOGUE_PAGE_SIZE = 20
 SEARCH_PAGE_SIZE = 10
 CARE_COOKIE = "elder"
 CARE_COOKIE_AGE = 365 * 24 * 3600
 MAX_QUERY_LENGTH = 100
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "").strip()
-    return int(value) if value.isdigit() else None
 
 
 def _date_param(request, name: str) -> datetime.date | None:
@@ -33,87 +27,18 @@ def _date_param(request, name: str) -> datetime.date | None:
         return None
 
 
-def _filter_choices():
-    from govmedia.orgs.models import Department
-    from govmedia.publishing.models import DisclosureCategory
-
-    return {
-        "all_departments": Department.objects.filter(
-            is_active=True, index_page__live=True
-        ).order_by("order", "id"),
-        "all_categories": list(DisclosureCategory.objects.all()),
-    }
-
-
-def catalogue(request, catalogue_page, department=None):
-    """政府信息公开目录, whole or one department's, filtered by category and year, 20 a page."""
-    from govmedia.publishing.models import ItemPage
-
-    items = ItemPage.objects.live().select_related("department", "category").defer("body")
-    if department is None:
-        department_id = _int_param(request, "department")
-        if department_id:
-            items = items.filter(department_id=department_id)
-    else:
-        department_id = department.pk
-        items = items.filter(department=department)
-    category_id = _int_param(request, "category")
-    if category_id:
-        items = items.filter(category_id=category_id)
-    years = [d.year for d in items.dates("publish_date", "year", order="DESC")]
-    year = _int_param(request, "year")
-    if year:
-        items = items.filter(publish_date__year=year)
-    items = items.order_by("-publish_date", "-first_published_at", "-pk")
-    page_obj = Paginator(items, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    choices = _filter_choices()
-    if department is None:
-        crumbs = [(catalogue_page.title, None)]
-    else:
-        crumbs = [(catalogue_page.title, catalogue_page.get_url(request)), (department.name, None)]
-    context = {
-        "page": catalogue_page,
-        "self": catalogue_page,
-        "department": department,
-        "page_obj": page_obj,
-        "items": page_obj.object_list,
-        "years": years,
-        "selected": {"department": department_id, "category": category_id, "year": year},
-        "category": next((c for c in choices["all_categories"] if c.pk == category_id), None),
-        "crumbs": crumbs,
-        **choices,
-    }
-    return render(request, "portal/catalogue.html", context)
-
-
 def department_tree():
     """Active departments as nested (department, children) pairs, with live item counts."""
     from govmedia.orgs.models import Department
+    from govmedia.orgs.tree import department_tree as tree
     from govmedia.publishing.models import ItemPage
 
-    counts = dict(
-        ItemPage.objects.live()
-        .order_by()
-        .values("department_id")
-        .annotate(n=Count("id"))
-        .values_list("department_id", "n")
-    )
-    departments = list(
+    departments = (
         Department.objects.filter(is_active=True)
         .select_related("index_page")
         .order_by("order", "id")
     )
-    children: dict[int | None, list] = {}
-    known = {d.pk for d in departments}
-    for d in departments:
-        d.item_count = counts.get(d.pk, 0)
-        parent = d.parent_id if d.parent_id in known else None
-        children.setdefault(parent, []).append(d)
-
-    def build(parent_id):
-        return [(d, build(d.pk)) for d in children.get(parent_id, [])]
-
-    return build(None)
+    return tree(ItemPage.objects.live_counts_by_department(), departments)
 
 
 @require_GET
@@ -143,8 +68,8 @@ def search_view(request):
 
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     filters = Filters(
-        department_id=_int_param(request, "department"),
-        category_id=_int_param(request, "category"),
+        department_id=int_param(request, "department"),
+        category_id=int_param(request, "category"),
         date_from=_date_param(request, "from"),
         date_to=_date_param(request, "to"),
     )
@@ -155,7 +80,7 @@ def search_view(request):
         "page_obj": None,
         "match_all": True,
         "crumbs": [("检索", None)],
-        **_filter_choices(),
+        **filter_choices(),
     }
     if query:
         result = search(query, filters)

@@ -1,13 +1,14 @@
-"""Idempotent set-up of the page tree and the publishing workflow."""
+"""Idempotent set-up of publishing's part of the page tree and of the workflow.
+
+The portal's home page and the Wagtail site are the portal's (portal/bootstrap.py).
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from govmedia.orgs.models import Department
-from govmedia.portal.models import HomePage
 from govmedia.publishing.models import (
     ApprovalTask,
     CatalogueIndexPage,
@@ -20,29 +21,20 @@ WORKFLOW_NAME = "政府信息发布流程"
 
 
 @transaction.atomic
-def ensure_site() -> CatalogueIndexPage:
-    """Make sure the portal home, the catalogue and the workflow exist; return the catalogue."""
-    home = HomePage.objects.first()
-    if home is None:
-        root = Page.get_first_root_node()
-        home = root.add_child(
-            instance=HomePage(title=settings.WAGTAIL_SITE_NAME, slug="home-portal")
-        )
-        # Wagtail's own welcome page is of no use once our home exists.
-        for page in root.get_children().exclude(pk=home.pk).not_type(HomePage):
-            if not page.get_children().exists():
-                page.delete()
-        Site.objects.all().delete()
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name=settings.WAGTAIL_SITE_NAME,
-        )
+def ensure_catalogue(parent: Page | None = None) -> CatalogueIndexPage:
+    """Make sure the catalogue and the workflow on it exist; return the catalogue.
+
+    A new catalogue goes under `parent`, else under the default site's root
+    page: the portal's home once `govmedia setup` has made it (the portal
+    calls this with its home as the parent and moves a catalogue made
+    earlier under it).
+    """
     catalogue = CatalogueIndexPage.objects.first()
     if catalogue is None:
-        catalogue = home.add_child(instance=CatalogueIndexPage(title="政府信息公开", slug="xxgk"))
+        if parent is None:
+            site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+            parent = site.root_page if site else Page.get_first_root_node()
+        catalogue = parent.add_child(instance=CatalogueIndexPage(title="政府信息公开", slug="xxgk"))
     ensure_workflow(catalogue)
     return catalogue
 
@@ -66,7 +58,7 @@ def ensure_workflow(catalogue: CatalogueIndexPage) -> Workflow:
 def ensure_department_page(department: Department) -> DepartmentIndexPage:
     page = DepartmentIndexPage.objects.filter(department=department).first()
     if page is None:
-        catalogue = ensure_site()
+        catalogue = ensure_catalogue()
         page = catalogue.add_child(
             instance=DepartmentIndexPage(
                 title=department.name, slug=department.code_compact.lower(), department=department
@@ -75,4 +67,4 @@ def ensure_department_page(department: Department) -> DepartmentIndexPage:
     return page
 
 
-__all__ = ["ensure_site", "ensure_workflow", "ensure_department_page"]
+__all__ = ["ensure_catalogue", "ensure_workflow", "ensure_department_page"]

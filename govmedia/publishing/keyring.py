@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core import checks
 from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -239,3 +240,28 @@ def rotate_key(*, actor: str, reason: str, user=None) -> tuple[SealKey | None, S
         staging.unlink(missing_ok=True)
         raise
     return old, new
+
+
+@checks.register()
+def check_seal_key_file(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """govmedia.E122: a key file that is there but unusable stops publication at sign-off.
+
+    A missing file is no error: web-only machines verify with the keyring.
+    Whether the key matches the keyring needs the database, so `setup` and
+    publication report that.
+    """
+    path = key_file()
+    if not path.exists():
+        return []
+    try:
+        seal.load_private_key(path)
+    except (OSError, ValueError, TypeError) as exc:
+        return [
+            checks.Error(
+                f"The seal key file GOVMEDIA_SEAL_KEY_FILE={str(path)!r} cannot be used: {exc}",
+                hint="Give the govmedia user read access to it, or restore the file from the "
+                "backup; until then no item can be published or withdrawn on this machine.",
+                id="govmedia.E122",
+            )
+        ]
+    return []

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from govmedia.orgs.models import Membership
+from govmedia.orgs.models import Department, Membership
+from govmedia.publishing import events
 
 
 @receiver([post_save, post_delete], sender=Membership)
@@ -17,13 +18,22 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
     sync_user_groups(instance.user)
 
 
+@receiver(post_save, sender=Department)
+def department_saved(sender, instance: Department, created: bool, **kwargs) -> None:
+    if created or kwargs.get("raw"):
+        return
+    from govmedia.publishing.access import rename_department_access
+
+    rename_department_access(instance)
+
+
 def _is_item(instance) -> bool:
     from govmedia.publishing.models import ItemPage
 
     return isinstance(instance, ItemPage)
 
 
-def went_live(instance, revision) -> bool:
+def _went_live(instance, revision) -> bool:
     """Whether a page_published signal means the revision is now public.
 
     Wagtail sends the signal for scheduling too (a go-live time in the future),
@@ -36,9 +46,10 @@ def _published(sender, instance, revision=None, **kwargs) -> None:
     if _is_item(instance):
         from govmedia.publishing.actions import on_item_published
 
-        if kwargs.get("alias") or not went_live(instance, revision):
+        if kwargs.get("alias") or not _went_live(instance, revision):
             return
         on_item_published(instance, revision, user=_publishing_user(revision))
+        events.send_on_commit(events.item_published, instance, revision=revision)
 
 
 def _publishing_user(revision):
@@ -64,6 +75,7 @@ def _unpublished(sender, instance, **kwargs) -> None:
         # Wagtail's signal does not say who unpublished: a withdrawal by a
         # person has filed itself by now; what is left here is the system's.
         on_item_unpublished(instance)
+        events.send_on_commit(events.item_withdrawn, instance)
 
 
 def connect_page_signals() -> None:

@@ -181,7 +181,7 @@ def has_private_key() -> bool:
 
 
 def hourly_checkpoint() -> str:
-    """Periodic job (core.apps): a fresh signed head at least hourly, even with no new record."""
+    """Periodic job (registered in publishing.apps): a fresh signed head at least hourly, even with no new record."""
     if not has_private_key():
         # A machine that only verifies and serves (a mirror) has no key to sign with.
         logger.warning("no seal key on this machine: hourly checkpoint skipped")

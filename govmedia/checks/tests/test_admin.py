@@ -40,3 +40,13 @@ def test_it_refuses_the_import_page_to_people_without_permission(client):
     user = get_user_model().objects.create_user("plain", password="pw-12345")
     client.force_login(user)
     assert client.get(reverse("checks_import")).status_code in (302, 403)
+
+
+def test_it_refuses_a_word_list_above_the_import_limit_it_names(admin_client, settings):
+    settings.GOVMEDIA_MAX_IMPORT_MB = 1
+    big = ("示例甲词\ttypo\n" * 80_000).encode()  # about 1.4 MB
+    response = admin_client.post(
+        reverse("checks_import"), {"file": SimpleUploadedFile("词库.txt", big), "category": ""}
+    )
+    assert "文件超过 1 MB，请拆分后导入。" in response.content.decode()
+    assert not WordListEntry.objects.exists()

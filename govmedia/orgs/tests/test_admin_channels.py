@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.orgs.models import Channel
 from govmedia.orgs.tests.workbooks import refused
 

@@ -1,9 +1,11 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.orgs.importing import CHANNELS, DEPARTMENTS
 from govmedia.orgs.models import Channel, Department
 from govmedia.orgs.tests.workbooks import read_back, refused, xlsx
@@ -54,7 +56,7 @@ def test_it_refuses_an_oversized_file(admin_client, people, settings):
     response = upload(
         admin_client,
         DEPARTMENTS,
-        xlsx(DEPARTMENTS, [["新局", "", "政府部门", "", "11000000MB0000005Y", 1]]),
+        xlsx(DEPARTMENTS, [["新局", "", "政府部门", "", "11000000MB0000005G", 1]]),
     )
 
     assert response.status_code == 200
@@ -65,7 +67,7 @@ def test_it_refuses_an_oversized_file(admin_client, people, settings):
 def test_it_offers_a_template_with_the_chinese_header(admin_client):
     response = admin_client.get(reverse("orgs_import_template", args=[DEPARTMENTS]))
 
-    assert read_back(response.content)[0][:3] == ["名称", "简称", "类型"]
+    assert read_back(response.content)[0][:3] == ["名称*", "简称", "类型*"]
 
 
 def test_it_keeps_non_administrators_out_of_import(client, people):
@@ -117,3 +119,51 @@ def test_it_refuses_to_delete_a_department_that_has_children(admin_client, peopl
 
     assert response.status_code in (200, 302)
     assert Department.objects.filter(pk=people.city.pk).exists()
+
+
+def test_it_accepts_the_headers_exactly_as_the_import_page_shows_them(admin_client):
+    page = admin_client.get(reverse("orgs_import", args=[DEPARTMENTS]))
+    shown = re.findall(r"<code>([^<]+)</code>", page.text)
+    assert shown[:3] == ["名称*", "简称", "类型*"]
+
+    response = upload(
+        admin_client,
+        DEPARTMENTS,
+        xlsx(DEPARTMENTS, [["新局", "", "政府部门", "", "11000000MB0000005G", 9]], headers=shown),
+    )
+
+    assert "新增 1 条" in response.text
+    assert Department.objects.filter(name="新局").exists()
+
+
+def test_it_imports_the_downloaded_template_once_filled_in(admin_client):
+    template = admin_client.get(reverse("orgs_import_template", args=[DEPARTMENTS])).content
+    book = load_workbook(io.BytesIO(template))
+    book.active.append(["新局", "", "政府部门", "", "11000000MB0000005G", 9])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+
+    response = upload(admin_client, DEPARTMENTS, buffer)
+
+    assert "新增 1 条" in response.text
+
+
+def test_it_imports_a_gbk_csv_upload(admin_client):
+    data = "名称*,简称,类型*,上级机构,机构代码*,排序\n新局,,政府部门,,11000000MB0000005G,9\n"
+
+    response = upload(admin_client, DEPARTMENTS, io.BytesIO(data.encode("gbk")), name="机构.csv")
+
+    assert "新增 1 条" in response.text
+    assert Department.objects.filter(name="新局").exists()
+
+
+def test_it_refuses_an_old_xls_workbook_with_a_way_out(admin_client):
+    response = upload(
+        admin_client,
+        DEPARTMENTS,
+        io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512),
+        name="机构.xls",
+    )
+
+    assert "另存为 .xlsx" in response.text

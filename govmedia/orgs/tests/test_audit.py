@@ -3,7 +3,7 @@
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.orgs.importing import CHANNELS, PEOPLE
 from govmedia.orgs.models import Channel, Membership, Role
 from govmedia.orgs.tests.test_admin_people import formset

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from govmedia.orgs.importing import DEPARTMENTS, HEADERS
+from govmedia.orgs.importing import DEPARTMENTS
 from govmedia.orgs.models import Department
 from govmedia.orgs.tests.workbooks import read_back, xlsx
 
@@ -18,7 +18,7 @@ def test_it_imports_a_clean_file_and_exits_zero(db, tmp_path):
     path = write(
         tmp_path,
         "d.xlsx",
-        xlsx(DEPARTMENTS, [["示例市人民政府", "", "市级政府", "", "11000000MB0000001X", 1]]),
+        xlsx(DEPARTMENTS, [["示例市人民政府", "", "市级政府", "", "11000000MB00000014", 1]]),
     )
     out = io.StringIO()
 
@@ -35,9 +35,9 @@ def test_it_prints_every_bad_row_and_exits_non_zero(db, tmp_path):
         xlsx(
             DEPARTMENTS,
             [
-                ["示例市人民政府", "", "市级政府", "", "11000000MB0000001X", 1],
+                ["示例市人民政府", "", "市级政府", "", "11000000MB00000014", 1],
                 ["坏局", "", "政府部门", "", "bad", 2],
-                ["怪局", "", "委员会", "", "11000000MB0000002Y", 3],
+                ["怪局", "", "委员会", "", "11000000MB00000027", 3],
             ],
         ),
     )
@@ -76,5 +76,18 @@ def test_it_exports_a_workbook_in_the_import_format(people, tmp_path):
     call_command("export_orgs", "departments", str(path), stdout=io.StringIO())
 
     rows = read_back(path.read_bytes())
-    assert rows[0] == HEADERS[DEPARTMENTS]
+    assert rows[0] == ["名称*", "简称", "类型*", "上级机构", "机构代码*", "排序"]
     assert len(rows) == 4
+
+
+def test_it_imports_a_gbk_tab_separated_file(db, tmp_path):
+    path = tmp_path / "机构.tsv"
+    path.write_bytes(
+        "名称*\t类型*\t机构代码*\n示例市人民政府\t市级政府\t11000000MB00000014\n".encode("gbk")
+    )
+    out = io.StringIO()
+
+    call_command("import_orgs", "departments", str(path), stdout=out)
+
+    assert "1 created, 0 updated, 0 rows failed" in out.getvalue()
+    assert Department.objects.get().name == "示例市人民政府"

@@ -13,8 +13,8 @@ from govmedia.orgs.importing import (
 from govmedia.orgs.models import Channel, ChannelStatus, Department, Membership, Role
 from govmedia.orgs.tests.workbooks import read_back, xlsx
 
-CITY_CODE = "11000000MB0000001X"
-SCHOOL_CODE = "11000000MB0000009A"
+CITY_CODE = "11000000MB00000014"
+SCHOOL_CODE = "11000000MB0000009W"
 
 
 def test_it_keeps_good_department_rows_and_reports_each_bad_one(db):
@@ -24,10 +24,10 @@ def test_it_keeps_good_department_rows_and_reports_each_bad_one(db):
             DEPARTMENTS,
             [
                 ["示例市人民政府", "市政府", "市级政府", "", CITY_CODE, 1],
-                ["示例市教育局", "教育局", "政府部门", "示例市人民政府", "11000000MB0000002Y", 2],
-                ["示例市无名局", "", "政府部门", "不存在的机构", "11000000MB0000003Y", 3],
+                ["示例市教育局", "教育局", "政府部门", "示例市人民政府", "11000000MB00000027", 2],
+                ["示例市无名局", "", "政府部门", "不存在的机构", "11000000MB0000003A", 3],
                 ["示例市错码局", "", "政府部门", "示例市人民政府", "12345", 4],
-                ["示例市怪类局", "", "委员会", "示例市人民政府", "11000000MB0000004Y", 5],
+                ["示例市怪类局", "", "委员会", "示例市人民政府", "11000000MB0000004D", 5],
                 ["示例市重复局", "", "政府部门", "", CITY_CODE, 6],
             ],
         ),
@@ -67,7 +67,7 @@ def test_it_resolves_a_parent_that_comes_after_its_child(db):
             DEPARTMENTS,
             [
                 ["示例市第一中学", "", "政府部门", "示例市教育局", SCHOOL_CODE, 3],
-                ["示例市教育局", "", "政府部门", CITY_CODE, "11000000MB0000002Y", 2],
+                ["示例市教育局", "", "政府部门", CITY_CODE, "11000000MB00000027", 2],
                 ["示例市人民政府", "", "市级政府", "", CITY_CODE, 1],
             ],
         ),
@@ -84,8 +84,8 @@ def test_it_reports_a_cycle_instead_of_looping(db):
         xlsx(
             DEPARTMENTS,
             [
-                ["甲局", "", "政府部门", "乙局", "11000000MB0000005Y", 1],
-                ["乙局", "", "政府部门", "甲局", "11000000MB0000006Y", 2],
+                ["甲局", "", "政府部门", "乙局", "11000000MB0000005G", 1],
+                ["乙局", "", "政府部门", "甲局", "11000000MB0000006K", 2],
             ],
         ),
     )
@@ -100,7 +100,7 @@ def test_it_reports_the_child_of_a_bad_parent_row(db):
         xlsx(
             DEPARTMENTS,
             [
-                ["子局", "", "政府部门", "坏局", "11000000MB0000005Y", 1],
+                ["子局", "", "政府部门", "坏局", "11000000MB0000005G", 1],
                 ["坏局", "", "政府部门", "", "bad", 2],
             ],
         ),
@@ -112,7 +112,7 @@ def test_it_reports_the_child_of_a_bad_parent_row(db):
 def test_it_imports_people_with_roles_and_matches_them_by_username(people):
     rows = [
         ["孙编辑", "sun", "13800000000", "示例市教育局", "编辑", "S3cure-pass-2026"],
-        ["孙编辑", "sun", "13800000000", "11000000MB00000030", "审核人", ""],
+        ["孙编辑", "sun", "13800000000", "11000000MB0000003A", "审核人", ""],
         ["钱某", "qian", "13800000001", "示例市卫生局", "编辑", ""],
         ["李某", "li", "13800000002", "示例市教育局", "主任", ""],
     ]
@@ -217,3 +217,56 @@ def test_it_refuses_a_workbook_without_the_required_columns(db):
         import_workbook(
             DEPARTMENTS, xlsx(DEPARTMENTS, [["甲局", "政府部门"]], headers=["名称", "类型"])
         )
+
+
+def test_it_imports_a_gb18030_csv_as_excel_saves_it_in_china(people):
+    text = (
+        "*机构,*类型,*名称,网址,账号,责任人,责任人电话,更新周期(天),状态\r\n"
+        "示例市教育局,微信公众号,示例教育·囧,,sl_edu,王编辑,010-12345678,7,在用\r\n"
+    )
+    data = io.BytesIO(text.encode("gb18030"))
+
+    report = import_workbook(CHANNELS, data, name="渠道.csv")
+
+    assert (report.created, report.errors) == (1, [])
+    channel = Channel.objects.get()
+    assert (channel.name, channel.responsible, channel.update_every_days) == (
+        "示例教育·囧",
+        "王编辑",
+        7,
+    )
+
+
+def test_it_imports_a_utf8_csv_and_reports_its_bad_rows_by_line(people):
+    text = (
+        "\ufeff姓名,用户名,电话,机构,角色,初始密码\n"
+        "孙编辑,sun,13800000000,示例市教育局,编辑,\n"
+        "钱某,qian,13800000001,示例市卫生局,编辑,\n"
+    )
+
+    report = import_workbook(PEOPLE, io.BytesIO(text.encode()), name="people.csv")
+
+    assert report.created == 1
+    assert [(e.row, e.column) for e in report.errors] == [(3, "机构")]
+    assert Membership.objects.filter(user__username="sun", role=Role.EDITOR).exists()
+
+
+def test_it_refuses_a_code_whose_check_character_is_wrong(db):
+    wrong = CITY_CODE[:-1] + ("0" if CITY_CODE[-1] != "0" else "1")
+
+    report = import_workbook(
+        DEPARTMENTS,
+        xlsx(
+            DEPARTMENTS,
+            [
+                ["示例市人民政府", "", "市级政府", "", wrong, 1],
+                ["示例市档案馆", "", "政府部门", "", "D2143569-X", 2],
+                ["示例市旧码局", "", "政府部门", "", "D2143569-1", 3],
+            ],
+        ),
+    )
+
+    assert [(e.row, e.column) for e in report.errors] == [(2, "机构代码"), (4, "机构代码")]
+    assert "校验码" in report.errors[0].message
+    assert "GB 11714" in report.errors[1].message
+    assert list(Department.objects.values_list("code", flat=True)) == ["D2143569-X"]

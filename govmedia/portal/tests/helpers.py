@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import TestCase
+
 from govmedia.publishing.models import DepartmentIndexPage, DisclosureCategory, ItemPage
 
 DEFAULT_BODY = "<p>各学校：现将今年招生工作安排通知如下。</p>"
@@ -31,6 +33,8 @@ def publish_item(
     parent.add_child(instance=item)
     revision = item.save_revision(user=people.editor)
     if publish:
-        # The review workflow is publishing's business; here the text just goes live.
-        revision.publish(user=people.approver, skip_permission_checks=True)
+        # The review workflow is publishing's business; here the text just goes live,
+        # and publishing's after-commit events (the search index) run as on a commit.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            revision.publish(user=people.approver, skip_permission_checks=True)
     return ItemPage.objects.get(pk=item.pk)

@@ -58,7 +58,7 @@ def test_it_links_to_sealed_records_that_exist(client, people):
 def test_it_shows_the_withdrawal_page_readably_on_a_phone_and_a_desktop(
     live_server, browser_page, tmp_path
 ):
-    from govmedia.core.testing import make_people
+    from govmedia.devtools.testing import make_people
 
     people = make_people()
     _item, url = _withdrawn(people)

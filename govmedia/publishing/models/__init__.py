@@ -1,3 +1,4 @@
+from govmedia.publishing.models.access import DepartmentCollection, ManagedGroup
 from govmedia.publishing.models.archive import (
     PAYLOAD_VERSION,
     ArchiveKind,
@@ -29,12 +30,14 @@ __all__ = [
     "ContentCheckTask",
     "Delivery",
     "DeliveryStatus",
+    "DepartmentCollection",
     "DepartmentIndexPage",
     "DisclosureCategory",
     "FORM_CATEGORIES",
     "IndexCounter",
     "ItemAttachment",
     "ItemPage",
+    "ManagedGroup",
     "PAYLOAD_VERSION",
     "RetractStatus",
     "ReviewTask",

@@ -11,14 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -88,12 +88,16 @@ def format_index_number(org_code: str, year: int, serial: int) -> str:
 
 
 class CatalogueIndexPage(Page):
-    """政府信息公开目录: browsable by department, category and year."""
+    """政府信息公开目录: browsable by department, category and year.
+
+    Where it hangs is the site's business (the portal's home page lists it in
+    its `subpage_types`), so publishing names no parent type here. Its
+    template is looked up by name; the portal supplies it.
+    """
 
     intro = RichTextField(_("简介"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["portal.HomePage"]
     subpage_types = ["publishing.DepartmentIndexPage"]
     max_count = 1
     template = "portal/catalogue.html"
@@ -101,10 +105,12 @@ class CatalogueIndexPage(Page):
     class Meta:
         verbose_name = _("政府信息公开目录")
 
-    def serve(self, request, *args, **kwargs):
-        from govmedia.portal.views import catalogue
+    def get_context(self, request, *args, department=None, **kwargs):
+        from govmedia.publishing.catalogue import catalogue_context
 
-        return catalogue(request, self)
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(request, self, department=department))
+        return context
 
 
 class DepartmentIndexPage(Page):
@@ -120,6 +126,7 @@ class DepartmentIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("department")]
     parent_page_types = ["publishing.CatalogueIndexPage"]
     subpage_types = ["publishing.ItemPage"]
+    template = "portal/catalogue.html"
 
     class Meta:
         verbose_name = _("机构信息公开栏目")
@@ -129,15 +136,43 @@ class DepartmentIndexPage(Page):
             self.slug = self.department.code_compact.lower()
         super().full_clean(*args, **kwargs)
 
-    def serve(self, request, *args, **kwargs):
-        from govmedia.portal.views import catalogue
-
-        return catalogue(request, self.get_parent().specific, department=self.department)
+    def get_context(self, request, *args, **kwargs):
+        # A department's section is the catalogue filtered to it, at its own address.
+        catalogue = self.get_parent().specific
+        return catalogue.get_context(request, *args, department=self.department, **kwargs)
 
     def permissions_for_user(self, user):
         from govmedia.publishing.permissions import DepartmentPermissionTester
 
         return DepartmentPermissionTester(user, self)
+
+
+class ItemPageQuerySet(PageQuerySet):
+    def in_catalogue(self, *, department_id: int | None = None, category_id: int | None = None):
+        """Live items as the 公开目录 lists them: newest first, the body left unread."""
+        items = self.live().select_related("department", "category").defer("body")
+        if department_id:
+            items = items.filter(department_id=department_id)
+        if category_id:
+            items = items.filter(category_id=category_id)
+        return items.order_by("-publish_date", "-first_published_at", "-pk")
+
+    def publish_years(self) -> list[int]:
+        """The years these items were published in, latest first."""
+        return [d.year for d in self.dates("publish_date", "year", order="DESC")]
+
+    def live_counts_by_department(self) -> dict[int, int]:
+        """Department id -> number of live items, for the department tree."""
+        return dict(
+            self.live()
+            .order_by()
+            .values("department_id")
+            .annotate(n=Count("id"))
+            .values_list("department_id", "n")
+        )
+
+
+ItemPageManager = PageManager.from_queryset(ItemPageQuerySet)
 
 
 class ItemPage(Page):
@@ -190,6 +225,8 @@ class ItemPage(Page):
         blank=True,
         help_text=_("已发布的信息再次发布即为更正，须说明更正内容和原因。"),
     )
+
+    objects = ItemPageManager()
 
     content_panels = [
         CheckReportPanel(heading=_("内容检查结果")),

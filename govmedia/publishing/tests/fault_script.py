@@ -30,7 +30,7 @@ def _setup() -> None:
 def seed(count: int, spread: float) -> None:
     from django.utils import timezone
 
-    from govmedia.core.testing import make_people
+    from govmedia.devtools.testing import make_people
     from govmedia.orgs.models import Channel
     from govmedia.publishing.tests.factories import draft_item
 

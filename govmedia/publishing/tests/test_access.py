@@ -77,3 +77,75 @@ def test_it_refuses_to_move_an_item_to_another_department(people, client):
     assert "不能移动到其他机构" in response.content.decode()
     item.refresh_from_db()
     assert item.get_parent().pk == DepartmentIndexPage.objects.get(department=people.education).pk
+
+
+def test_it_leaves_a_hand_made_group_with_a_dot_in_its_name_alone(people):
+    from django.contrib.auth.models import Group
+
+    from govmedia.orgs.importing import PEOPLE, import_workbook
+    from govmedia.orgs.tests.workbooks import xlsx
+
+    outside = Group.objects.create(name="宣传·外聘")
+    people.editor.groups.add(outside)
+
+    Membership.objects.create(user=people.editor, department=people.transport, role=Role.REVIEWER)
+    report = import_workbook(
+        PEOPLE, xlsx(PEOPLE, [["王编辑", "editor", "", "示例市人民政府", "审核人", ""]])
+    )
+
+    assert report.errors == []
+    names = set(people.editor.groups.values_list("name", flat=True))
+    assert {"宣传·外聘", "示例市交通运输局·审核人", "示例市人民政府·审核人"} <= names
+
+
+def test_renaming_a_department_renames_its_groups_and_collection_in_place(people):
+    from django.contrib.auth.models import Group
+
+    from govmedia.publishing.access import department_collection
+
+    collection = department_collection(people.education)
+    groups = dict(people.education.managed_groups.values_list("role", "group_id"))
+    group_count = Group.objects.count()
+    assert set(groups) == {Role.EDITOR, Role.REVIEWER, Role.APPROVER}
+
+    people.education.name = "示例市教育体育局"
+    people.education.save()
+    Membership.objects.create(
+        user=people.other_editor, department=people.education, role=Role.EDITOR
+    )
+
+    assert Group.objects.count() == group_count
+    assert Group.objects.get(pk=groups[Role.EDITOR]).name == "示例市教育体育局·编辑"
+    assert Group.objects.get(pk=groups[Role.REVIEWER]).name == "示例市教育体育局·审核人"
+    assert people.other_editor.groups.filter(pk=groups[Role.EDITOR]).exists()
+    renamed = department_collection(people.education)
+    assert (renamed.pk, renamed.name) == (collection.pk, "示例市教育体育局")
+
+
+def test_the_upgrade_links_the_groups_and_collection_earlier_versions_named(db):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection
+
+    from govmedia.orgs.models import Department, DepartmentKind
+    from govmedia.publishing.access import department_collection, role_group
+
+    migration = importlib.import_module(
+        "govmedia.publishing.migrations.0008_link_existing_managed_groups"
+    )
+    department = Department.objects.create(
+        name="示例市档案馆", kind=DepartmentKind.DEPARTMENT, code="D2143569-X"
+    )
+    editors = Group.objects.create(name="示例市档案馆·编辑")
+    supervisors = Group.objects.create(name="全市·监管员")
+    outside = Group.objects.create(name="宣传·外聘")
+    collection = Collection.get_first_root_node().add_child(name="示例市档案馆")
+
+    migration.link(apps, None)
+
+    assert role_group(department, Role.EDITOR).pk == editors.pk
+    assert role_group(None, Role.SUPERVISOR).pk == supervisors.pk
+    assert not hasattr(Group.objects.get(pk=outside.pk), "managed")
+    assert department_collection(department).pk == collection.pk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govmedia.core.testing import PASSWORD, make_people
+from govmedia.devtools.testing import PASSWORD, make_people
 from govmedia.publishing.archive import verify_archive
 from govmedia.publishing.models import ArchiveRecord, DepartmentIndexPage, ItemPage
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.sessions.models import Session
 
-from govmedia.core.testing import PASSWORD, make_people
+from govmedia.devtools.testing import PASSWORD, make_people
 from govmedia.publishing import actions
 from govmedia.publishing.models import ItemPage
 from govmedia.publishing.tests.factories import draft_item

@@ -50,7 +50,8 @@ def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
         GOVMEDIA_EXTRA_PUBLISHERS="govmedia.publishing.tests.fault_publisher.FilePublisher",
         GOVMEDIA_SCHEDULER_INTERVAL="1",
         GOVMEDIA_JOB_INTERVALS=(
-            "publish_scheduled=1,retry_deliveries=2,recover_tasks=2,reconcile_archive=4"
+            "publish_scheduled=1,retry_deliveries=2,recover_tasks=2,reconcile_archive=4,"
+            "reconcile_search_index=4"
         ),
         GOVMEDIA_WORKER_HEARTBEAT="1",
         GOVMEDIA_WORKER_LEASE="3",

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.publishing import actions, keyring
 from govmedia.publishing.models import ArchiveRecord, ItemPage, SealKey
 from govmedia.publishing.tests.factories import draft_item, published_item

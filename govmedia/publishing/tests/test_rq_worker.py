@@ -93,7 +93,7 @@ PUBLISH_AND_WAIT = """
 import json, time
 from django_rq import get_queue
 from rq.job import Job
-from govmedia.core.testing import make_people
+from govmedia.devtools.testing import make_people
 from govmedia.publishing.models import Delivery, DeliveryStatus
 from govmedia.publishing.tests.factories import published_item
 

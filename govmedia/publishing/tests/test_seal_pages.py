@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.publishing import actions, archive, db_guards, keyring
 from govmedia.publishing.models import PAYLOAD_VERSION, ArchiveRecord, ItemPage
 from govmedia.publishing.tests.factories import draft_item, published_item

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govmedia.core.models import KeptForm
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 from govmedia.publishing.models import ItemPage
 from govmedia.publishing.tests.adminforms import form_data
 from govmedia.publishing.tests.factories import draft_item, published_item

@@ -1,4 +1,4 @@
-"""Import departments, people or channels from an .xlsx workbook."""
+"""Import departments, people or channels from an .xlsx workbook or a .csv/.tsv table."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from govmedia.orgs.importing import KINDS, ImportFileError, import_workbook
 
 class Command(BaseCommand):
     help = (
-        "Import departments, people or channels from an .xlsx workbook in the format of the "
-        "admin's import template. Good rows are saved, bad rows are listed; re-importing a file "
+        "Import departments, people or channels from an .xlsx workbook, or a .csv/.tsv table in "
+        "UTF-8 or GBK, in the format of the admin's import template. Good rows are saved, bad rows are listed; re-importing a file "
         "updates records instead of duplicating them. Exits with status 1 if any row failed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS, help="what the workbook holds")
-        parser.add_argument("file", help="path to the .xlsx workbook")
+        parser.add_argument("kind", choices=KINDS, help="what the table holds")
+        parser.add_argument("file", help="path to the .xlsx, .csv or .tsv file")
         parser.add_argument(
             "--bad-rows",
             metavar="FILE",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from govmedia.core.demo import DEMO_LOGINS, DEMO_SIZES, load_demo
+from govmedia.devtools.demo import DEMO_LOGINS, DEMO_SIZES, load_demo
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from govmedia.core.management.commands.export_openapi import SCHEMA_PATH, current_schema
+from govmedia.management.commands.export_openapi import SCHEMA_PATH, current_schema
 
 
 def test_it_keeps_the_committed_openapi_schema_current():

@@ -30,6 +30,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo: bool, demo_size: str, collectstatic: bool, **options):
         verbosity = options.get("verbosity", 1)
+        # `govmedia setup` made these before Django started (cli.py); repeated for
+        # `django-admin setup`, where the generated key serves from the next start.
+        from govmedia.core.env import prepare_data_dir
+
+        prepare_data_dir(settings.DATA_DIR)
         self.stdout.write(f"data directory: {settings.DATA_DIR}")
         try:
             connection.ensure_connection()
@@ -40,7 +45,7 @@ class Command(BaseCommand):
                 "Check DATABASE_URL (unset it to use SQLite in GOVMEDIA_DATA_DIR)."
             ) from exc
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
-        from govmedia.publishing.bootstrap import ensure_site
+        from govmedia.portal.bootstrap import ensure_site
 
         ensure_site()
         self._seal_key()

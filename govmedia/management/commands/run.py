@@ -52,8 +52,15 @@ class Command(BaseCommand):
                     env=os.environ.copy(),
                     preexec_fn=_die_with_parent,
                 )
+            from govmedia.core.uploads import server_ceiling_bytes
+
             server = create_server(
-                application, host=host, port=port, threads=threads, ident="govmedia"
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="govmedia",
+                max_request_body_size=server_ceiling_bytes(),
             )
             # Printed last, once the port is bound and the worker started, so
             # nothing scrolls it away; task logs are quiet by default (settings.LOGGING).
@@ -70,7 +77,7 @@ class Command(BaseCommand):
                 _stop_worker(worker)
 
     def _print_summary(self, host: str, port: int, worker: subprocess.Popen | None) -> None:
-        from govmedia.core.demo import DEMO_LOGINS, demo_loaded
+        from govmedia.devtools.demo import DEMO_LOGINS, demo_loaded
 
         address = f"http://{host}:{port}"
         self.stdout.write("")

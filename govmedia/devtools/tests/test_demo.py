@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import TaskState, WorkflowState
 
-from govmedia.core.demo import DEMO_PASSWORD, load_demo
+from govmedia.devtools.demo import DEMO_PASSWORD, load_demo
 from govmedia.orgs.models import Channel, ChannelStatus, Department
 from govmedia.publishing.archive import missing_records, verify_archive
 from govmedia.publishing.models import ArchiveKind, ArchiveRecord, ItemPage

@@ -52,23 +52,24 @@ def make_user(username: str, full_name: str, department: Department, *roles: str
 
 
 def make_people() -> People:
-    from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+    from govmedia.portal.bootstrap import ensure_site
+    from govmedia.publishing.bootstrap import ensure_department_page
     from govmedia.publishing.keyring import ensure_first_key
 
     ensure_site()
     # As `govmedia setup` does: a seal key in the keyring (and its file, the first time).
     ensure_first_key(actor="test")
     city = Department.objects.create(
-        name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB0000001X"
+        name="示例市人民政府", kind=DepartmentKind.CITY, code="11000000MB00000014"
     )
     education = Department.objects.create(
-        name="示例市教育局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB0000002Y"
+        name="示例市教育局", kind=DepartmentKind.DEPARTMENT, parent=city, code="11000000MB00000027"
     )
     transport = Department.objects.create(
         name="示例市交通运输局",
         kind=DepartmentKind.DEPARTMENT,
         parent=city,
-        code="11000000MB00000030",
+        code="11000000MB0000003A",
     )
     for department in (city, education, transport):
         ensure_department_page(department)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from govmedia.orgs.codes import uscc_check_char
 from govmedia.orgs.models import (
     Channel,
     ChannelKind,
@@ -380,8 +381,9 @@ def demo_loaded() -> bool:
 
 
 def _code(index: int) -> str:
-    # A pattern-valid 统一社会信用代码 for a fictional body (not a real registration).
-    return f"1133{index:04d}MB{index:07d}X"
+    # A 统一社会信用代码 with a correct check character for a fictional body (not a real registration).
+    body = f"1133{index:04d}MB{index:07d}"
+    return body + uscc_check_char(body)
 
 
 def _channels(department: Department, key: str) -> None:
@@ -426,7 +428,8 @@ def load_demo(
     progress: Callable[[str], None] = lambda message: None, *, size: str = "full"
 ) -> dict[str, int]:
     """Load the demo; `size` is "full" (ten departments, 79 items) or "small" (three, ten)."""
-    from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+    from govmedia.portal.bootstrap import ensure_site
+    from govmedia.publishing.bootstrap import ensure_department_page
 
     if size not in DEMO_SIZES:
         raise ValueError(f"unknown demo size {size!r}; choose one of {', '.join(DEMO_SIZES)}")

@@ -1,0 +1,29 @@
+"""The admin's department form holds codes to the same check as the import."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from govmedia.devtools.testing import PASSWORD
+from govmedia.orgs.models import Department
+
+
+def add_department(client, code: str):
+    return client.post(
+        reverse("orgs_departments:add"),
+        {"name": "示例市档案馆", "short_name": "", "kind": "department", "code": code, "order": 5},
+    )
+
+
+def test_it_refuses_a_code_with_a_wrong_check_character_in_the_admin(client, people):
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    client.force_login(get_user_model().objects.get(username="root"))
+
+    refused = add_department(client, "D2143569-1")
+    accepted = add_department(client, "D2143569-X")
+
+    assert refused.status_code == 200
+    assert "组织机构代码“D2143569-1”的校验码不正确" in refused.text
+    assert accepted.status_code == 302
+    assert Department.objects.get(name="示例市档案馆").code == "D2143569-X"
