@@ -1,4 +1,3 @@
-import os
 import shutil
 
 import pytest
@@ -49,13 +48,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     """A headless Chromium page (Debian's Chromium driven by Playwright); skips when none is installed."""
     if CHROMIUM is None:
         pytest.skip("no Chromium installed")
     # Playwright's sync API keeps an event loop on this thread; the ORM calls in
     # the test itself are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Only for this test: a later `system-check --deploy` on the same worker would report it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
