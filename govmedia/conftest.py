@@ -1,4 +1,3 @@
-import os
 import shutil
 
 import pytest
@@ -11,13 +10,32 @@ def people(db):
     return make_people()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _seal_key_file(tmp_path_factory):
-    # Tests seal with a key of their own, never the one in GOVMEDIA_DATA_DIR.
-    # `make_people()` enters it in each test's keyring, as `govmedia setup` does.
-    from django.conf import settings
+@pytest.fixture
+def admin_client(client, people):
+    """A client logged in as the people's administrator (管理员, a superuser through that role)."""
+    client.force_login(people.admin)
+    return client
 
-    settings.GOVMEDIA_SEAL_KEY_FILE = tmp_path_factory.mktemp("seal") / "seal_ed25519.pem"
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_installation():
+    """Every test runs in the session's own data directory, with a fast password hasher.
+
+    The data directory (and with it media, the seal key, which `make_people()`
+    enters in each test's keyring as `govmedia setup` does, backups, mail and
+    the list caches) is set by govmedia/devtools/pytest_plugin.py before the
+    settings are read; this checks that it took. Hashing a password properly
+    takes a good part of a second, and most tests make six people.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    from govmedia.devtools.pytest_plugin import outside_data_dir
+
+    strays = outside_data_dir(settings)
+    assert not strays, f"path settings outside the test data directory: {strays}"
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +48,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     """A headless Chromium page (Debian's Chromium driven by Playwright); skips when none is installed."""
     if CHROMIUM is None:
         pytest.skip("no Chromium installed")
     # Playwright's sync API keeps an event loop on this thread; the ORM calls in
     # the test itself are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Only for this test: a later `system-check --deploy` on the same worker would report it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -96,3 +115,25 @@ def _postgres_sequences_follow_restored_rows(request):
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def pytest_collection_modifyitems(items):
+    """Slow tests that need no test database go first, so that with `-n 2` they start at once.
+
+    The fault-injection test runs for minutes in processes of its own: started
+    first, it runs beside everything else instead of alone at the end.
+    pytest-django has already ordered the database tests as Django does (plain,
+    then transactional, whose flush would empty the database for plain tests
+    after them); tests without a database can go anywhere.
+    """
+    from django.test import TransactionTestCase
+
+    def needs_database(item) -> bool:
+        cls = getattr(item, "cls", None)
+        return bool(
+            (cls and issubclass(cls, TransactionTestCase))
+            or item.get_closest_marker("django_db")
+            or {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        )
+
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not needs_database(item)))

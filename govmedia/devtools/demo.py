@@ -342,6 +342,25 @@ STAGES = [
     "in_review",
 ]
 
+# The small demo (`load_demo(size="small")`, `govmedia setup --demo --demo-size small`):
+# the city and its education bureau with their people, one published item of the
+# city and one education item in each stage, for a quick look and for the tests;
+# the environment bureau (no items) for its closed channel.
+SMALL_DEPARTMENTS = ("city", "edu", "env")
+# Stages of the education bureau's items in order (the first two are the policy and
+# its interpretation, both public); the blocked item below comes on top.
+SMALL_STAGES = (
+    "published",
+    "published",
+    "in_review",
+    "in_approval",
+    "corrected",
+    "rejected",
+    "draft",
+    "withdrawn",
+)
+DEMO_SIZES = ("full", "small")
+
 # An item whose automatic check finds a citizen's ID number: it waits at the
 # check until the editor fixes it or a reviewer overrides with a reason.
 BLOCKED_ITEM = (
@@ -405,13 +424,21 @@ def _channels(department: Department, key: str) -> None:
 
 
 @transaction.atomic
-def load_demo(progress: Callable[[str], None] = lambda message: None) -> dict[str, int]:
+def load_demo(
+    progress: Callable[[str], None] = lambda message: None, *, size: str = "full"
+) -> dict[str, int]:
+    """Load the demo; `size` is "full" (ten departments, 79 items) or "small" (three, ten)."""
     from govmedia.portal.bootstrap import ensure_site
     from govmedia.publishing.bootstrap import ensure_department_page
 
+    if size not in DEMO_SIZES:
+        raise ValueError(f"unknown demo size {size!r}; choose one of {', '.join(DEMO_SIZES)}")
+    small = size == "small"
     ensure_site()
     departments: dict[str, Department] = {}
     for index, (key, name, kind, parent_key) in enumerate(DEPARTMENTS, start=1):
+        if small and key not in SMALL_DEPARTMENTS:
+            continue
         short = name.replace("示例市", "").replace("人民政府", "政府") or name
         departments[key], _created = Department.objects.get_or_create(
             name=name,
@@ -430,6 +457,8 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> dict[st
     User = get_user_model()
     users: dict[str, object] = {}
     for username, full_name, key, role in PEOPLE:
+        if key not in departments:
+            continue
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(
@@ -446,7 +475,7 @@ def load_demo(progress: Callable[[str], None] = lambda message: None) -> dict[st
         users[username] = user
     progress("people")
 
-    created = _load_items(departments, users, progress)
+    created = _load_items(departments, users, progress, small=small)
     return {"departments": len(departments), "people": len(users), "items": created}
 
 
@@ -459,7 +488,7 @@ def _people_for(key: str, users: dict) -> tuple:
     return users[f"{prefix}_bianji"], users[f"{prefix}_shenhe"], users[f"{prefix}_lingdao"]
 
 
-def _load_items(departments: dict, users: dict, progress) -> int:
+def _load_items(departments: dict, users: dict, progress, *, small: bool = False) -> int:
     from govmedia.publishing import actions
     from govmedia.publishing.bootstrap import ensure_department_page
     from govmedia.publishing.models import DisclosureCategory, ItemPage
@@ -473,6 +502,8 @@ def _load_items(departments: dict, users: dict, progress) -> int:
     specs = []
     for suffix, round_no in rounds:
         for key, topics in TOPICS.items():
+            if key not in departments:
+                continue
             for category, title, paragraphs, is_policy in topics:
                 specs.append(
                     (
@@ -484,6 +515,13 @@ def _load_items(departments: dict, users: dict, progress) -> int:
                         round_no,
                     )
                 )
+    if small:
+        wanted = {"city": 1, "edu": len(SMALL_STAGES), "env": 0}
+        taken: dict[str, int] = {}
+        for spec in list(specs):
+            taken[spec[0]] = taken.get(spec[0], 0) + 1
+            if taken[spec[0]] > wanted[spec[0]]:
+                specs.remove(spec)
     key, category, title, paragraphs, is_policy = BLOCKED_ITEM
     specs.append((key, category, title, paragraphs, is_policy, -1))
     policies: dict[str, ItemPage] = {}
@@ -495,6 +533,8 @@ def _load_items(departments: dict, users: dict, progress) -> int:
             stage = "in_check"
         elif reviewer is None or round_no == 0 and k < 2:
             stage = "published"  # the first items of each department are public
+        elif small:
+            stage = SMALL_STAGES[k]
         else:
             stage = STAGES[k % len(STAGES)]
         n = len(per_department) * 100 + k

@@ -10,13 +10,6 @@ from govmedia.checks.models import Official, WordListEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("checks-admin", "a@example.com", "pw-12345")
-    client.force_login(user)
-    return client
-
-
 def test_it_lists_word_entries_and_officials_in_the_admin(admin_client):
     WordListEntry.objects.create(term="示例甲词", category="typo", severity="warning")
     Official.objects.create(name="张示例", title="副市长")
@@ -25,13 +18,13 @@ def test_it_lists_word_entries_and_officials_in_the_admin(admin_client):
     assert admin_client.get(reverse("checks_findings:index")).status_code == 200
 
 
-def test_it_records_who_changed_an_entry(admin_client):
+def test_it_records_who_changed_an_entry(admin_client, people):
     response = admin_client.post(
         reverse("checks_words:add"),
         {"term": "示例乙词", "category": "typo", "severity": "warning", "enabled": "on"},
     )
     assert response.status_code == 302
-    assert WordListEntry.objects.get().updated_by.username == "checks-admin"
+    assert WordListEntry.objects.get().updated_by == people.admin
 
 
 def test_it_imports_an_uploaded_list_and_shows_bad_rows(admin_client):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -17,12 +16,8 @@ SITE_HISTORY = "/admin/reports/site-history/"
 
 
 @pytest.fixture
-def importer(client):
-    user = get_user_model().objects.create_superuser(
-        "checks-admin", "a@example.com", "pw-12345", first_name="刘词库"
-    )
-    client.force_login(user)
-    return user
+def importer(admin_client, people):
+    return people.admin
 
 
 def test_it_shows_an_admin_import_in_the_site_history(client, importer):

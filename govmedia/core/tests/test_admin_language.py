@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import Collection, Page, Workflow
 
-from govmedia.core.testing import PASSWORD
+from govmedia.devtools.testing import PASSWORD
 
 
 def _log_in(client, user) -> None:

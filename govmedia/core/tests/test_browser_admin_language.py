@@ -20,7 +20,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 
-from govmedia.core.testing import PASSWORD, make_people
+from govmedia.devtools.testing import PASSWORD, make_people
 from govmedia.publishing import actions
 from govmedia.publishing.models import DepartmentIndexPage
 from govmedia.publishing.tests.factories import draft_item

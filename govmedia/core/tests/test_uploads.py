@@ -79,7 +79,7 @@ def test_the_admin_accepts_no_more_than_its_largest_upload(db, browser_like_clie
     assert "超过 50 MB" in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_client_declaring_a_huge_upload_is_answered_before_sending_it(live_server):
     # Over a real socket: the headers promise 500 MB, none of it is sent, and
     # the answer comes at once instead of the server waiting for the body.
@@ -123,9 +123,9 @@ def _raw_post(port: int, path: str, declared: int, send: int) -> bytes:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_govmedia_run_answers_an_oversized_verify_upload_in_chinese(tmp_path):
-    from govmedia.core.tests.test_run import _environment, _free_port
+    from govmedia.tests.test_run import _environment, _free_port
 
     port = _free_port()
     env = _environment(tmp_path)

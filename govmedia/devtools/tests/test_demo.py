@@ -7,19 +7,19 @@ from django.core.management import call_command
 from wagtail.models import TaskState, WorkflowState
 
 from govmedia.devtools.demo import DEMO_PASSWORD, load_demo
+from govmedia.orgs.models import Channel, ChannelStatus, Department
 from govmedia.publishing.archive import missing_records, verify_archive
 from govmedia.publishing.models import ArchiveKind, ArchiveRecord, ItemPage
 
 
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_it_loads_a_city_with_items_in_every_stage_and_a_sound_archive(client):
+def _load(size: str) -> dict[str, int]:
     from govmedia.publishing.keyring import ensure_first_key
 
     ensure_first_key(actor="test")  # as `govmedia setup` does before loading the demo
-    result = load_demo()
-    assert result["items"] >= 50
+    return load_demo(size=size)
 
+
+def _assert_every_stage_and_a_sound_archive(client, items: int) -> None:
     waiting = set(
         TaskState.objects.filter(status="in_progress").values_list("task__name", flat=True)
     )
@@ -36,4 +36,29 @@ def test_it_loads_a_city_with_items_in_every_stage_and_a_sound_archive(client):
 
     # Loading twice through `setup --demo` leaves the data alone.
     call_command("setup", demo=True, verbosity=0)
-    assert ItemPage.objects.count() == result["items"]
+    assert ItemPage.objects.count() == items
+
+
+@pytest.mark.django_db
+def test_it_loads_a_small_city_with_items_in_every_stage_and_a_sound_archive(client):
+    result = _load("small")
+
+    assert result == {"departments": 3, "people": 5, "items": 10}
+    assert Channel.objects.filter(status=ChannelStatus.CLOSED).exists()
+    _assert_every_stage_and_a_sound_archive(client, result["items"])
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_it_loads_a_city_with_items_in_every_stage_and_a_sound_archive(client):
+    result = _load("full")
+
+    assert result["items"] >= 50
+    assert Department.objects.count() == result["departments"] == 10
+    _assert_every_stage_and_a_sound_archive(client, result["items"])
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_unknown_size():
+    with pytest.raises(ValueError, match="unknown demo size 'huge'"):
+        load_demo(size="huge")

@@ -19,10 +19,16 @@ class Command(BaseCommand):
             "--demo", action="store_true", help="load demo data into an empty installation"
         )
         parser.add_argument(
+            "--demo-size",
+            choices=("full", "small"),
+            default="full",
+            help="with --demo: the full demo (default) or a small one (three departments, ten items)",
+        )
+        parser.add_argument(
             "--collectstatic", action="store_true", help="also collect static files (production)"
         )
 
-    def handle(self, *args, demo: bool, collectstatic: bool, **options):
+    def handle(self, *args, demo: bool, demo_size: str, collectstatic: bool, **options):
         verbosity = options.get("verbosity", 1)
         # `govmedia setup` made these before Django started (cli.py); repeated for
         # `django-admin setup`, where the generated key serves from the next start.
@@ -51,7 +57,7 @@ class Command(BaseCommand):
             if Department.objects.exists():
                 self.stdout.write("demo data: skipped, the database already has departments")
             else:
-                call_command("load_demo", verbosity=verbosity)
+                call_command("load_demo", size=demo_size, verbosity=verbosity)
         self.stdout.write(self.style.SUCCESS("setup complete"))
 
     def _seal_key(self) -> None:

@@ -2,7 +2,6 @@ import io
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -10,13 +9,6 @@ from govmedia.devtools.testing import PASSWORD
 from govmedia.orgs.importing import CHANNELS, DEPARTMENTS
 from govmedia.orgs.models import Channel, Department
 from govmedia.orgs.tests.workbooks import read_back, refused, xlsx
-
-
-@pytest.fixture
-def admin_client(client, people):
-    get_user_model().objects.create_superuser("root", password=PASSWORD)
-    assert client.login(username="root", password=PASSWORD)
-    return client
 
 
 def upload(client, kind, buffer, name="upload.xlsx"):

@@ -1,16 +1,8 @@
-import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from govmedia.devtools.testing import PASSWORD
 from govmedia.orgs.models import Membership, Role
-
-
-@pytest.fixture
-def admin_client(client, people):
-    get_user_model().objects.create_superuser("root", password=PASSWORD)
-    assert client.login(username="root", password=PASSWORD)
-    return client
 
 
 def formset(rows, initial=0):

@@ -15,11 +15,6 @@ from govmedia.publishing.tests.factories import published_item
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _refused(action) -> None:
     # The savepoint keeps the test's transaction usable after the refusal.
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -13,11 +13,6 @@ from govmedia.publishing.tests.factories import published_item
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _as_an_intruder(sql: str, params: list) -> None:
     """Raw SQL with the append-only triggers dropped, as someone with database rights can do.
 

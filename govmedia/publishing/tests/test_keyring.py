@@ -18,11 +18,6 @@ from govmedia.publishing.tests.factories import draft_item, published_item
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _no_key_file(settings, tmp_path):
     """This machine has no private key: a web node, or a worker whose key file was lost."""
     path = tmp_path / "elsewhere" / "seal_ed25519.pem"

@@ -20,11 +20,6 @@ COPIED = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_it_serves_the_current_key_and_the_whole_keyring_at_stable_addresses(people, client):
     response = client.get("/seal/public-key.pem")
     assert response.status_code == 200

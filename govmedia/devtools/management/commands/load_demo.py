@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from govmedia.devtools.demo import DEMO_LOGINS, load_demo
+from govmedia.devtools.demo import DEMO_LOGINS, DEMO_SIZES, load_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +10,15 @@ class Command(BaseCommand):
         "Load demo data for 示例市 (a fictional city): departments, channels, people for every role "
         "and 50+ items taken through the real publishing workflow. Meant for an empty installation."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--size",
+            choices=DEMO_SIZES,
+            default="full",
+            help="full: ten departments and 79 items (default); small: three departments "
+            "and ten items, one in each stage of the procedure",
+        )
 
     def handle(self, *args, **options):
         from django.core.management.base import CommandError
@@ -26,7 +35,8 @@ class Command(BaseCommand):
         result = load_demo(
             progress=lambda message: (
                 self.stdout.write(f"  {message}", ending="\r") if options["verbosity"] > 1 else None
-            )
+            ),
+            size=options["size"],
         )
         self.stdout.write(
             f"demo data: {result['departments']} departments, {result['people']} people, {result['items']} items"
