@@ -53,6 +53,19 @@ class DepartmentKind(models.TextChoices):
     DEPARTMENT = "department", _("政府部门")
 
 
+class OrgCodeField(models.CharField):
+    """An organisation code as people type it: spaces dropped, letters upper-cased.
+
+    Normalised in `to_python`, which every model validation runs (the admin's
+    form, the import's forms), so "91350100m000100y" and "91350100 M000100Y"
+    are the same code, checked and stored as 91350100M000100Y.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "".join(value.split()).upper() if isinstance(value, str) else value
+
+
 class Department(models.Model):
     name = models.CharField(_("名称"), max_length=120, unique=True)
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
@@ -65,8 +78,12 @@ class Department(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    code = models.CharField(
-        _("机构代码"), max_length=20, unique=True, validators=[validate_org_code]
+    code = OrgCodeField(
+        _("机构代码"),
+        max_length=20,
+        unique=True,
+        validators=[validate_org_code],
+        error_messages={"unique": _("机构代码已被另一机构使用。")},
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)
