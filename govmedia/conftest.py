@@ -118,22 +118,38 @@ def _postgres_sequences_follow_restored_rows(request):
 
 
 def pytest_collection_modifyitems(items):
-    """Slow tests that need no test database go first, so that with `-n 2` they start at once.
+    """Long tests start early, so that with `-n 2` no worker runs one alone at the end.
 
-    The fault-injection test runs for minutes in processes of its own: started
-    first, it runs beside everything else instead of alone at the end.
-    pytest-django has already ordered the database tests as Django does (plain,
-    then transactional, whose flush would empty the database for plain tests
-    after them); tests without a database can go anywhere.
+    The fault-injection test runs for minutes in processes of its own: it and
+    the other slow tests that need no test database go first, beside
+    everything else instead of alone at the end. pytest-django has ordered the
+    database tests as Django does (plain, then transactional, whose flush would
+    empty the database for plain tests after them); that order is kept, and
+    within each of the two the slow and browser tests go first.
     """
-    from django.test import TransactionTestCase
+    from django.test import TestCase, TransactionTestCase
 
-    def needs_database(item) -> bool:
+    def database_group(item) -> int:
+        """pytest-django's order: 0 plain database tests, 1 transactional, 2 no database."""
         cls = getattr(item, "cls", None)
-        return bool(
-            (cls and issubclass(cls, TransactionTestCase))
-            or item.get_closest_marker("django_db")
-            or {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-        )
+        if cls and issubclass(cls, TransactionTestCase):
+            return 0 if issubclass(cls, TestCase) else 1
+        fixtures = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(
+            marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+        ) or bool({"transactional_db", "live_server"} & fixtures)
+        if transactional:
+            return 1
+        return 0 if (marker or "db" in fixtures) else 2
 
-    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not needs_database(item)))
+    def long(item) -> bool:
+        return bool(item.get_closest_marker("slow") or item.get_closest_marker("browser"))
+
+    def key(item) -> tuple[int, bool]:
+        group = database_group(item)
+        if group == 2:
+            return (-1 if long(item) else 2, False)
+        return (group, not long(item))
+
+    items.sort(key=key)
