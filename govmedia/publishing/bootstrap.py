@@ -67,4 +67,25 @@ def ensure_department_page(department: Department) -> DepartmentIndexPage:
     return page
 
 
-__all__ = ["ensure_catalogue", "ensure_workflow", "ensure_department_page"]
+@transaction.atomic
+def retitle_department_page(department: Department) -> None:
+    """Give a renamed department's catalogue section its new name, as a published revision.
+
+    A revision, not only the row: the admin edits from the latest revision,
+    which would otherwise bring the old name back at the next save.
+    """
+    page = DepartmentIndexPage.objects.filter(department=department).first()
+    if page is None or page.title == department.name:
+        return
+    page.title = page.draft_title = department.name
+    revision = page.save_revision(log_action=True)
+    if page.live:
+        revision.publish()
+
+
+__all__ = [
+    "ensure_catalogue",
+    "ensure_workflow",
+    "ensure_department_page",
+    "retitle_department_page",
+]

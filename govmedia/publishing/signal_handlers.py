@@ -23,8 +23,10 @@ def department_saved(sender, instance: Department, created: bool, **kwargs) -> N
     if created or kwargs.get("raw"):
         return
     from govmedia.publishing.access import rename_department_access
+    from govmedia.publishing.bootstrap import retitle_department_page
 
     rename_department_access(instance)
+    retitle_department_page(instance)
 
 
 def _is_item(instance) -> bool:

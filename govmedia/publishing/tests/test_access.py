@@ -122,6 +122,19 @@ def test_renaming_a_department_renames_its_groups_and_collection_in_place(people
     assert (renamed.pk, renamed.name) == (collection.pk, "示例市教育体育局")
 
 
+def test_renaming_a_department_retitles_its_catalogue_section(people, client):
+    from govmedia.publishing.bootstrap import ensure_department_page
+
+    page = ensure_department_page(people.education)
+    people.education.name = "示例市教育体育局"
+    people.education.save()
+
+    page.refresh_from_db()
+    assert (page.title, page.draft_title) == ("示例市教育体育局", "示例市教育体育局")
+    assert page.get_latest_revision_as_object().title == "示例市教育体育局"
+    assert "示例市教育体育局" in client.get(page.url).text
+
+
 def test_the_upgrade_links_the_groups_and_collection_earlier_versions_named(db):
     import importlib
 
