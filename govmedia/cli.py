@@ -15,9 +15,10 @@ ALIASES = {
     "demo": "load_demo",
 }
 
-# The commands that may create the data directory and the generated secret key;
+# The commands that may create the data directory and the generated secret key
+# (the ones that set up or serve an installation);
 # everything else (system-check included) only reads.
-PREPARING_COMMANDS = {"setup", "run"}
+PREPARING_COMMANDS = {"setup", "run", "migrate", "restore"}
 
 USAGE = """\
 usage: govmedia COMMAND [OPTIONS]

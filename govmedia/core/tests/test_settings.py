@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "govmedia"
 ENV_READERS = {"env_str", "env_bool", "env_int", "env_float", "env_list"}
@@ -225,3 +227,21 @@ def test_the_defaults_trust_no_proxy_and_bind_no_browser_to_https(tmp_path):
         "SECURE_HSTS_SECONDS": 0,
         "SESSION_COOKIE_SECURE": False,
     }
+
+
+@pytest.mark.slow
+def test_migrate_on_a_new_data_directory_creates_it_and_the_database(tmp_path):
+    data_dir = tmp_path / "fresh"
+    env = {**os.environ, "GOVMEDIA_DATA_DIR": str(data_dir), "GOVMEDIA_SECRET_KEY": ""}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "govmedia.cli", "migrate", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (data_dir / "govmedia.sqlite3").is_file()
+    assert (data_dir / "secret_key").is_file()
