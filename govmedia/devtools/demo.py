@@ -476,7 +476,78 @@ def load_demo(
     progress("people")
 
     created = _load_items(departments, users, progress, small=small)
+    _load_disclosure_texts()
+    _load_annual_reports(departments)
+    progress("disclosure pages and annual reports")
     return {"departments": len(departments), "people": len(users), "items": created}
+
+
+# Demo wording for the three disclosure pages (portal/bootstrap.py makes them
+# with a placeholder). Written for the fictional 示例市; a real site's office
+# writes its own.
+DISCLOSURE_TEXTS = {
+    "xxgkzn": [
+        "（演示文本）本指南说明示例市人民政府及其部门公开政府信息的方式，供公众查阅和申请政府信息时参考。",
+        "一、主动公开。主动公开的政府信息在本网站“政府信息公开目录”中按机构、公开类别和年份列出，每条信息附索引号、发布机构、文号和发布日期，可以在本网站检索。",
+        "二、依申请公开。公民、法人或者其他组织可以向掌握相关政府信息的机关提出公开申请，写明申请人的姓名或者名称、联系方式，以及所需政府信息的名称、文号或者便于查找的其他特征性描述。",
+        "三、监督和救济。认为行政机关在政府信息公开工作中侵犯其合法权益的，可以依法投诉、举报，申请行政复议或者提起行政诉讼。",
+        "（示例市为虚构城市，本页为演示数据，受理机构、地址和电话由公开办按实际情况填写。）",
+    ],
+    "xxgkzd": [
+        "（演示文本）示例市人民政府办公室负责全市政府信息公开工作的组织协调，各部门明确本机关的政府信息公开工作机构。",
+        "本站发布的每条政府信息都经过内容检查、内容与保密审查和领导签发三个环节；发布、更正和撤回都存入电子印章档案，公众可以在本站核验。",
+        "（示例市为虚构城市，本页为演示数据。）",
+    ],
+    "fdzdgknr": [
+        "（演示文本）本页汇集示例市各机关依法应当主动公开的政府信息所在的栏目，方便公众查找。",
+        "机构职能、规范性文件、规划计划、财政预决算、重大建设项目、公共服务事项等信息，分别在“政府信息公开目录”的相应公开类别中发布。",
+        "（示例市为虚构城市，本页为演示数据。）",
+    ],
+}
+
+
+def _load_disclosure_texts() -> None:
+    from govmedia.portal.bootstrap import PLACEHOLDER_BODY
+    from govmedia.portal.models import DisclosurePage
+
+    for slug, paragraphs in DISCLOSURE_TEXTS.items():
+        page = DisclosurePage.objects.filter(slug=slug).first()
+        if page is None or page.body != PLACEHOLDER_BODY:
+            continue  # already written by someone: leave it
+        page.body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        page.save_revision().publish()
+
+
+def _load_annual_reports(departments: dict[str, Department]) -> None:
+    """Last year's 年度报告 of each demo department, as a short text file, published."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from govmedia.portal.models import AnnualReport
+    from govmedia.publishing.access import department_collection
+
+    year = timezone.localdate().year - 1
+    published_at = timezone.now() - dt.timedelta(days=30)
+    for department in departments.values():
+        if AnnualReport.objects.filter(department=department, year=year).exists():
+            continue
+        title = f"{department.name}{year}年政府信息公开工作年度报告"
+        text = (
+            f"{title}\n\n（演示文本）示例市为虚构城市，本报告为演示数据，"
+            "其中没有任何真实的统计数字。\n"
+            "一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n"
+        )
+        document = Document(title=title, collection=department_collection(department))
+        document.file.save(f"annual-report-{year}.txt", ContentFile(text.encode()), save=False)
+        document.save()
+        AnnualReport.objects.create(
+            department=department,
+            year=year,
+            title=title,
+            document=document,
+            published_at=published_at,
+        )
 
 
 def _people_for(key: str, users: dict) -> tuple:

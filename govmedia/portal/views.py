@@ -1,12 +1,13 @@
-"""Public pages besides Wagtail's (the catalogue is a page, see publishing.catalogue): departments, annual reports, search and the 关怀版 switch."""
+"""Public pages besides Wagtail's (the catalogue is a page, see publishing.catalogue): departments, annual reports, the site map, search and the 关怀版 switch."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -59,6 +60,26 @@ def annual_reports(request):
     )
     context = {"reports": reports, "crumbs": [("政府信息公开工作年度报告", None)]}
     return render(request, "portal/annual_reports.html", context)
+
+
+@require_GET
+def site_map(request):
+    """网站地图: every section, the disclosure pages, the categories and the departments on one page."""
+    from govmedia.publishing.models import CatalogueIndexPage, DisclosureCategory
+
+    context = {
+        "tree": department_tree(),
+        "categories": DisclosureCategory.objects.all(),
+        "catalogue_page": CatalogueIndexPage.objects.live().first(),
+        "crumbs": [("网站地图", None)],
+    }
+    return render(request, "portal/site_map.html", context)
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; the site's emblem is an SVG.
+    return HttpResponsePermanentRedirect(static("govmedia/logo.svg"))
 
 
 @require_GET

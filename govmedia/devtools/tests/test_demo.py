@@ -45,6 +45,11 @@ def test_it_loads_a_small_city_with_items_in_every_stage_and_a_sound_archive(cli
 
     assert result == {"departments": 3, "people": 5, "items": 10}
     assert Channel.objects.filter(status=ChannelStatus.CLOSED).exists()
+    # The public site's 年度报告 list and disclosure pages have something to show.
+    reports = client.get("/annual-reports/").text
+    assert reports.count("年政府信息公开工作年度报告</a>（TXT）") == 3
+    guide = client.get("/xxgkzn/").text
+    assert "演示文本" in guide and "正在完善中" not in guide
     _assert_every_stage_and_a_sound_archive(client, result["items"])
 
 
