@@ -155,8 +155,8 @@ def public_pages(client, people, monkeypatch) -> dict[str, str]:
     publish_item(people, title="关于招生报名时间的通知")
     department = f"/xxgk/{people.education.code_compact.lower()}/"
 
-    def get(url: str, status: int = 200, **kwargs) -> str:
-        response = client.get(url, **kwargs)
+    def get(url: str, params: dict | None = None, *, status: int = 200) -> str:
+        response = client.get(url, params)
         assert response.status_code == status, url
         return response.text
 
@@ -169,7 +169,7 @@ def public_pages(client, people, monkeypatch) -> dict[str, str]:
         "department": get(department),
         "item-policy": get(policy.url),
         "item-interpretation": get(interpretation.url),
-        "withdrawn-410": get(withdrawn_url, 410),
+        "withdrawn-410": get(withdrawn_url, status=410),
         "search": get("/search/"),
         "search-results": get("/search/", {"q": "招生", "page": 2}),
         "search-nothing": get("/search/", {"q": "不存在的词语"}),
@@ -180,7 +180,7 @@ def public_pages(client, people, monkeypatch) -> dict[str, str]:
         "mandatory": get("/fdzdgknr/"),
         "site-map": get("/site-map/"),
         "verify": get(f"/seal/verify/?index={policy.index_number}"),
-        "not-found-404": get("/no/such/page/", 404),
+        "not-found-404": get("/no/such/page/", status=404),
     }
     response = client.post(
         "/seal/verify/", {"index": policy.index_number, "text": "招生工作按照本办法执行。"}
