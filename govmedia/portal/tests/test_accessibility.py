@@ -201,7 +201,8 @@ def test_axe_finds_no_wcag21_aa_violation_on_any_public_page(
 
 
 # What the focused element shows that it did not show before it had focus (outline,
-# box-shadow, background), and the best contrast of those against what surrounds it.
+# box-shadow, background), the best contrast of those against what surrounds it, and
+# the contrast of its text while focused (white on the yellow focus was 1.35:1).
 FOCUS_JS = """() => {
   const el = document.activeElement;
   const parse = (c) => {
@@ -229,6 +230,7 @@ FOCUS_JS = """() => {
       outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? s.outlineColor : null,
       shadows: s.boxShadow === 'none' ? [] : (s.boxShadow.match(/rgba?\\([^)]+\\)/g) || []),
       background: s.backgroundColor,
+      color: s.color,
     };
   };
   const focused = look();
@@ -241,10 +243,13 @@ FOCUS_JS = """() => {
   if (focused.shadows.join() !== unfocused.shadows.join()) indicators.push(...focused.shadows);
   if (focused.background !== unfocused.background) indicators.push(focused.background);
   const scores = indicators.map(parse).filter((c) => c && c.a > 0).map((c) => ratio(c, surround));
+  const ownBackground = parse(focused.background);
+  const textBackground = ownBackground && ownBackground.a > 0 ? ownBackground : surround;
   return {
     element: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + (el.innerText || el.value || '').trim().slice(0, 12),
     visible,
     contrast: Math.max(0, ...scores),
+    text: ratio(parse(focused.color), textBackground),
   };
 }"""
 
@@ -270,7 +275,7 @@ def test_the_keyboard_reaches_search_filters_and_mode_switch_with_visible_focus(
     for _ in range(40):
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS_JS)
-        if not focus["visible"] or focus["contrast"] < 3:
+        if not focus["visible"] or focus["contrast"] < 3 or focus["text"] < 4.5:
             weak_focus.append(focus)
         reached.update(
             page.evaluate(
