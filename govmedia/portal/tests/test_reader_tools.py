@@ -9,6 +9,7 @@ from govmedia.portal.tests.test_accessibility import OVERFLOW_JS
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
