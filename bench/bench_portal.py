@@ -222,7 +222,11 @@ def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> 
             measure(port, item_paths[:50] + search_paths, 200, 2)
             for path in warm:
                 measure(port, [path], 1, 1)
+            load_before = os.getloadavg()
             result[cache_name] = run_targets(port, targets, requests, concurrency)
+            # The machine may be shared: the load around the run says how much.
+            result[cache_name]["loadavg"] = {"before": load_before, "after": os.getloadavg()}
+            print(f"  load average before {load_before}, after {os.getloadavg()}", flush=True)
             if seconds != "0":
                 result[cache_name]["correction visible on the next request"] = correction_visible(
                     port, env, item_paths[0]

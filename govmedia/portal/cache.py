@@ -128,10 +128,11 @@ def _is_public_request(request: HttpRequest) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META
 
 
-def _is_storable(response: HttpResponseBase) -> bool:
+def _is_storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     if response.status_code not in CACHEABLE_STATUS or response.streaming:
         return False
-    if response.cookies:
+    # A page with a form carries this reader's CSRF token: never anybody else's.
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
     control = response.get("Cache-Control", "").lower()
     return not any(word in control for word in ("private", "no-store", "no-cache"))
@@ -173,7 +174,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not enabled():
             response = self.get_response(request)
-            if _is_storable(response):
+            if _is_storable(request, response):
                 self._mark_public(response)
             return _conditional(request, response)
         try:
@@ -187,7 +188,7 @@ class PageCacheMiddleware:
             logger.exception("page cache unavailable; serving %s uncached", request.path)
             return self.get_response(request)
         response = self.get_response(request)
-        if not _is_storable(response):
+        if not _is_storable(request, response):
             return response
         self._mark_public(response)
         try:

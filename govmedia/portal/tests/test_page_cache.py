@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -89,14 +90,16 @@ def test_publishing_one_item_keeps_the_other_item_pages_cached(
     assert "另一条通知" in client.get("/").text
 
 
-def test_it_never_caches_for_people_logged_in(admin_client, client, people):
+def test_it_never_caches_for_people_logged_in(admin_client, people):
     item = publish_item(people, title="关于招生的通知")
-    client.get(item.url)  # cached for anonymous readers
+    anonymous = Client()
+    anonymous.get(item.url)  # cached for anonymous readers
 
     response = admin_client.get(item.url)
 
     assert response.status_code == 200
     assert "public" not in response.get("Cache-Control", "")
+    assert response.context is not None  # rendered for this person, not taken from the cache
 
 
 def test_it_keeps_the_care_mode_apart_from_the_normal_page(client, people):
