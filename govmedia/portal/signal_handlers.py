@@ -18,13 +18,20 @@ def unindex_withdrawn_item(sender, item, **kwargs) -> None:
 
 
 def purge_item_pages(sender, item, **kwargs) -> None:
-    """Published, corrected or withdrawn: its page, the pages of what it interprets, every listing."""
+    """Published, corrected or withdrawn: its page, the pages linked with it, every listing."""
+    from django.db.models import Q
+
     from govmedia.portal import cache
     from govmedia.publishing.models import ItemPage
 
-    # The policies it interprets list it on their pages; read as committed.
-    interpreted = ItemPage.objects.filter(interpretations__pk=item.pk).values_list("pk", flat=True)
-    cache.bump_items([item.pk, *interpreted])
+    # A policy's page lists its interpretations and an interpretation's page
+    # names its policy, by title: both sides, as committed.
+    linked = (
+        ItemPage.objects.filter(Q(interpretations__pk=item.pk) | Q(interprets__pk=item.pk))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    cache.bump_items([item.pk, *linked])
 
 
 def purge_site_pages(sender, instance=None, **kwargs) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import http.client
+import os
+import uuid
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from govmedia.core import scheduler
+from govmedia.core.env import cache_from_url
 from govmedia.portal.tests.helpers import publish_item
 from govmedia.publishing.actions import do_withdraw_item
 from govmedia.publishing.models import DepartmentIndexPage, DisclosureCategory, ItemPage
@@ -88,6 +93,23 @@ def test_publishing_one_item_keeps_the_other_item_pages_cached(
     with django_assert_num_queries(0):
         assert client.get(item.url).status_code == 200
     assert "另一条通知" in client.get("/").text
+
+
+def test_a_policy_page_shows_its_new_interpretation_at_once(
+    client, people, django_capture_on_commit_callbacks
+):
+    policy = publish_item(people, title="示例市最低生活保障办法", is_policy=True)
+    assert "政策解读" not in client.get(policy.url).text  # cached without it
+
+    interpretation = publish_item(people, title="《示例市最低生活保障办法》解读", publish=False)
+    interpretation.interprets.add(policy)
+    with django_capture_on_commit_callbacks(execute=True):
+        interpretation.save_revision(user=people.editor).publish(
+            user=people.approver, skip_permission_checks=True
+        )
+
+    page = client.get(policy.url).text
+    assert "政策解读" in page and interpretation.url in page
 
 
 def test_it_never_caches_for_people_logged_in(admin_client, people):
@@ -198,3 +220,50 @@ def test_a_correction_and_a_withdrawal_by_the_worker_show_on_the_next_request(li
     status, _body = _get(live_server, url)
     assert status == 410
     assert "招生的通知" not in _get(live_server, "/")[1]
+
+
+REDIS_BASE_URL = os.environ.get("GOVMEDIA_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+
+
+@pytest.fixture
+def pages_in_redis(settings):
+    """The page cache in Redis (Django's RedisCache), under keys of this test's own."""
+    import redis
+
+    url = f"{REDIS_BASE_URL}/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        message = f"no Redis answers at {REDIS_BASE_URL}: {exc}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    prefix = f"govmedia-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**cache_from_url(url, Path("unused")), "KEY_PREFIX": prefix},
+    }
+    yield
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.mark.redis
+def test_with_redis_a_correction_and_a_withdrawal_are_never_served_stale(
+    client, people, pages_in_redis, django_capture_on_commit_callbacks
+):
+    assert "RedisCache" in caches["pages"].__class__.__name__
+    item = publish_item(people, title="关于招生的通知")
+    assert "关于招生的通知" in client.get(item.url).text
+    assert caches["pages"].get("gen:listings")  # the page went through Redis
+
+    with django_capture_on_commit_callbacks(execute=True):
+        correct(people, item, title="关于秋季招生的通知（更正）")
+    assert "关于秋季招生的通知（更正）" in client.get(item.url).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_withdraw_item(people.approver, ItemPage.objects.get(pk=item.pk), "内容有误，撤回。")
+    assert client.get(item.url).status_code == 410
