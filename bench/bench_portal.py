@@ -78,7 +78,8 @@ def seed(count: int) -> None:
     from tqdm import tqdm
 
     from govmedia.orgs.models import Department, DepartmentKind
-    from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+    from govmedia.portal.bootstrap import ensure_site
+    from govmedia.publishing.bootstrap import ensure_department_page
     from govmedia.publishing.models import DisclosureCategory, ItemPage
 
     ensure_site()
@@ -181,6 +182,8 @@ def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> 
         **os.environ,
         "GOVMEDIA_DATA_DIR": str(data_dir),
         "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        # This checkout's code, also for the scripts run by path (not `-m`).
+        "PYTHONPATH": str(ROOT),
     }
     env.pop("DATABASE_URL", None)
     if backend == "postgres":

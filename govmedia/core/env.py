@@ -119,13 +119,13 @@ def cache_from_url(url: str, directory: Path) -> dict[str, object]:
     url = url.strip()
     if url in ("", "file://"):
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "govmedia.core.filecache.LazyFileBasedCache",
             "LOCATION": str(directory),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     if url.startswith("file://"):
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "govmedia.core.filecache.LazyFileBasedCache",
             "LOCATION": url.removeprefix("file://"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
