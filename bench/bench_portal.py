@@ -3,17 +3,23 @@
 
     .venv/bin/python bench/bench_portal.py [--items 10000] [--backends sqlite,postgres]
 
-For each backend it builds a fresh installation with N live items, starts
-`govmedia run --no-worker` on a free loopback port, and measures with a
-keep-alive HTTP client:
+For each backend it builds a fresh installation with N live items, then starts
+`govmedia run --no-worker` on a free loopback port twice, with the page cache
+off (GOVMEDIA_PAGE_CACHE_SECONDS=0) and on (the default), and measures with
+keep-alive HTTP clients as an anonymous reader:
 
 - the baseline: `/healthz`, which crosses the same server, middleware and
   database connection but renders nothing;
-- item pages at random;
+- item pages at random, the home page, the catalogue's first pages;
 - search for random words from the items' vocabulary.
 
+With the cache on, every measured address is requested once before (a warm
+cache, as during an incident when many readers open the same pages), and at
+the end one item is corrected by another process (as the worker would) and
+the next request must show the correction.
+
 It reports requests per second and p50/p99 latency, and each as a ratio to the
-baseline of the same run, so results compare across machines. Latency is
+baseline of the same server run, so results compare across machines. Latency is
 measured with one client (what one reader waits); throughput with
 `--concurrency` clients. Results go to bench/results/ as JSON.
 """
@@ -21,6 +27,7 @@ measured with one client (what one reader waits); throughput with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -71,7 +78,8 @@ def seed(count: int) -> None:
     from tqdm import tqdm
 
     from govmedia.orgs.models import Department, DepartmentKind
-    from govmedia.publishing.bootstrap import ensure_department_page, ensure_site
+    from govmedia.portal.bootstrap import ensure_site
+    from govmedia.publishing.bootstrap import ensure_department_page
     from govmedia.publishing.models import DisclosureCategory, ItemPage
 
     ensure_site()
@@ -174,6 +182,8 @@ def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> 
         **os.environ,
         "GOVMEDIA_DATA_DIR": str(data_dir),
         "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        # This checkout's code, also for the scripts run by path (not `-m`).
+        "PYTHONPATH": str(ROOT),
     }
     env.pop("DATABASE_URL", None)
     if backend == "postgres":
@@ -197,6 +207,38 @@ def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> 
         [PYTHON, "-c", paths_script], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.split()
     search_paths = [f"/search/?q={urllib.parse.quote(w)}" for w in WORDS]
+    catalogue_paths = ["/xxgk/"] + [f"/xxgk/?page={n}" for n in range(2, 6)]
+    targets = (
+        ("baseline /healthz", ["/healthz"]),
+        ("item page", item_paths),
+        ("home", ["/"]),
+        ("catalogue", catalogue_paths),
+        ("search", search_paths),
+    )
+    result = {}
+    for cache_name, seconds in (("cache off", "0"), ("cache on", "300")):
+        print(f"  -- {cache_name}", flush=True)
+        server_env = {**env, "GOVMEDIA_PAGE_CACHE_SECONDS": seconds}
+        with serve(server_env, concurrency) as port:
+            # Warm-up: templates, jieba's dictionary, and with the cache on every address once.
+            warm = [p for _, paths in targets for p in paths] if seconds != "0" else []
+            measure(port, item_paths[:50] + search_paths, 200, 2)
+            for path in warm:
+                measure(port, [path], 1, 1)
+            load_before = os.getloadavg()
+            result[cache_name] = run_targets(port, targets, requests, concurrency)
+            # The machine may be shared: the load around the run says how much.
+            result[cache_name]["loadavg"] = {"before": load_before, "after": os.getloadavg()}
+            print(f"  load average before {load_before}, after {os.getloadavg()}", flush=True)
+            if seconds != "0":
+                result[cache_name]["correction visible on the next request"] = correction_visible(
+                    port, env, item_paths[0]
+                )
+    return result
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], concurrency: int):
     port = free_port()
     server = subprocess.Popen(
         [
@@ -216,39 +258,59 @@ def bench_backend(backend: str, items: int, requests: int, concurrency: int) -> 
     )
     try:
         wait_up(port)
-        measure(
-            port, item_paths[:50] + search_paths, 200, 2
-        )  # warm-up: templates, caches, jieba's dictionary
-        result = {}
-        for name, paths in (
-            ("baseline /healthz", ["/healthz"]),
-            ("item page", item_paths),
-            ("search", search_paths),
-        ):
-            latency = measure(port, paths, max(200, requests // 4), 1)
-            throughput = measure(port, paths, requests, concurrency)
-            result[name] = {"latency": latency, "throughput": throughput}
-            print(
-                f"  {name:<18} {throughput['rps']:8.1f} req/s ({concurrency} clients)   "
-                f"p50 {latency['p50_ms']:6.1f} ms   p99 {latency['p99_ms']:6.1f} ms   errors {throughput['errors'] + latency['errors']}",
-                flush=True,
-            )
-        base = result["baseline /healthz"]
-        for name in ("item page", "search"):
-            result[name]["rps_ratio_to_baseline"] = (
-                result[name]["throughput"]["rps"] / base["throughput"]["rps"]
-            )
-            result[name]["p99_ratio_to_baseline"] = (
-                result[name]["latency"]["p99_ms"] / base["latency"]["p99_ms"]
-            )
-            print(
-                f"  {name:<18} throughput {result[name]['rps_ratio_to_baseline']:.2f}x baseline, "
-                f"p99 {result[name]['p99_ratio_to_baseline']:.1f}x baseline"
-            )
-        return result
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def run_targets(port: int, targets, requests: int, concurrency: int) -> dict:
+    result = {}
+    for name, paths in targets:
+        latency = measure(port, paths, max(200, requests // 4), 1)
+        throughput = measure(port, paths, requests, concurrency)
+        result[name] = {"latency": latency, "throughput": throughput}
+    base = result["baseline /healthz"]
+    for name, _paths in targets:
+        entry = result[name]
+        entry["rps_ratio_to_baseline"] = entry["throughput"]["rps"] / base["throughput"]["rps"]
+        entry["p99_ratio_to_baseline"] = entry["latency"]["p99_ms"] / base["latency"]["p99_ms"]
+        print(
+            f"  {name:<18} {entry['throughput']['rps']:8.1f} req/s ({concurrency} clients, "
+            f"{entry['rps_ratio_to_baseline']:.2f}x baseline)   "
+            f"p50 {entry['latency']['p50_ms']:6.1f} ms   p99 {entry['latency']['p99_ms']:6.1f} ms   "
+            f"errors {entry['throughput']['errors'] + entry['latency']['errors']}",
+            flush=True,
+        )
+    return result
+
+
+CORRECT_SCRIPT = """
+import django, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings")
+django.setup()
+from django.db import transaction
+from govmedia.publishing.models import ItemPage
+item = ItemPage.objects.get(url_path__endswith=sys.argv[1].split("/", 2)[2])
+item.title = sys.argv[2]
+item.correction_note = "基准测试：更正标题。"
+with transaction.atomic():
+    item.save_revision().publish(skip_permission_checks=True)
+"""
+
+
+def correction_visible(port: int, env: dict[str, str], path: str) -> bool:
+    """Correct one cached item from another process; the next request must show it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    conn.getresponse().read()
+    title = f"基准测试更正标题{random.randint(0, 10**6)}"
+    subprocess.run([PYTHON, "-c", CORRECT_SCRIPT, path, title], env=env, cwd=ROOT, check=True)
+    conn.request("GET", path)
+    visible = title in conn.getresponse().read().decode()
+    conn.close()
+    print(f"  correction visible on the next request: {visible}", flush=True)
+    return visible
 
 
 def main() -> int:

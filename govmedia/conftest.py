@@ -39,6 +39,26 @@ def _test_installation():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """The page cache (portal/cache.py) is off unless a test asks for it with `page_cache`.
+
+    A page served from the cache renders no template, so the test client's
+    `response.context` would be empty on a second request to the same address.
+    """
+    from django.core.cache import caches
+
+    settings.GOVMEDIA_PAGE_CACHE_SECONDS = 0
+    # Each test starts from its own database; pages cached by another must not show.
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, as in production."""
+    settings.GOVMEDIA_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_inline(settings):
     # Background work runs inline in tests, so a test sees its effects at once.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

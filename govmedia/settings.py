@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from govmedia.core.env import (
+    cache_from_url,
     data_dir,
     env_bool,
     env_float,
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "govmedia.core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so a cached page skips the rest; it serves anonymous readers only.
+    "govmedia.portal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -308,6 +311,25 @@ RQ_QUEUES = {
         "DEFAULT_TIMEOUT": 1800,
     },
 }
+
+# --- Page cache (portal/cache.py, docs/deployment.md "Caching") --------------
+# Rendered public pages for anonymous readers, purged on every publication,
+# correction and withdrawal. Empty: files under <data dir>/cache/pages (shared
+# by the web processes and the worker of one machine), or Redis at REDIS_URL
+# when that is set (several machines). Also file:///path, redis://..., locmem://.
+GOVMEDIA_CACHE_URL = env_str("GOVMEDIA_CACHE_URL", "") or REDIS_URL
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        **cache_from_url(GOVMEDIA_CACHE_URL, DATA_DIR / "cache" / "pages"),
+        "KEY_PREFIX": "govmedia-pages",
+    },
+}
+# Longest a page stays in the page cache (seconds); 0 turns the cache off.
+GOVMEDIA_PAGE_CACHE_SECONDS = env_int("GOVMEDIA_PAGE_CACHE_SECONDS", 300)
+# Cache-Control max-age of public pages: how long a browser or a proxy may keep them.
+GOVMEDIA_CACHE_MAX_AGE = env_int("GOVMEDIA_CACHE_MAX_AGE", 60)
+# --- end of page cache ---
 
 # The government's electronic seal (Ed25519). Made by the first `govmedia setup`
 # or by `govmedia archive rotate-key`, never by anything else; machines that

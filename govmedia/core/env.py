@@ -103,3 +103,40 @@ def prepare_data_dir(directory: Path) -> list[str]:
             fh.write(key)
         created.append(str(key_file))
     return created
+
+
+# --- the page cache ------------------------------------------------------------
+
+
+def cache_from_url(url: str, directory: Path) -> dict[str, object]:
+    """A Django CACHES entry from GOVMEDIA_CACHE_URL's forms (docs/deployment.md, "Caching").
+
+    "" or file:// → files under `directory` (shared by every process on the
+    machine, so a publication in the worker purges what the web process
+    serves); file:///path → files there; redis:// or rediss:// → Django's
+    RedisCache (shared by several machines); locmem:// → this process only.
+    """
+    url = url.strip()
+    if url in ("", "file://"):
+        return {
+            "BACKEND": "govmedia.core.filecache.LazyFileBasedCache",
+            "LOCATION": str(directory),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "govmedia.core.filecache.LazyFileBasedCache",
+            "LOCATION": url.removeprefix("file://"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "govmedia-pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    raise ImproperlyConfigured(
+        f"GOVMEDIA_CACHE_URL must be empty, file://, file:///path, locmem:// or redis://…, got {url!r}"
+    )

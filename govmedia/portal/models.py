@@ -79,7 +79,9 @@ class HomePage(Page):
             ItemPage.objects.live()
             .select_related("department", "category")
             .defer("body")
-            .order_by("-first_published_at", "-pk")[:HOME_LATEST_ITEMS]
+            # By 发布日期 as the catalogue lists them: an item imported or
+            # back-dated today is not newer than one published yesterday.
+            .order_by("-publish_date", "-first_published_at", "-pk")[:HOME_LATEST_ITEMS]
         )
         context["department_tree"] = department_tree()
         context["categories"] = DisclosureCategory.objects.all()

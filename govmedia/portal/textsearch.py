@@ -56,6 +56,11 @@ def tokenizer() -> jieba.Tokenizer:
     return _tokenizer
 
 
+def is_loaded() -> bool:
+    """Whether this process has loaded the segmenter and its dictionary already."""
+    return _tokenizer is not None
+
+
 def normalize(text: str) -> str:
     """Fold full-width ASCII to half-width and Latin to lower case, keeping the length.
 
@@ -171,6 +176,21 @@ def highlight(text: str, terms: Iterable[str]) -> str:
         pos = end
     parts.append(html.escape(text[pos:]))
     return "".join(parts)
+
+
+def snippet_source(summary: str, body: str) -> str:
+    """The text a search snippet is cut from: the summary, then the body, said once.
+
+    A summary is often the body's first sentence or paragraph (cut short): then
+    the body alone, so the snippet does not repeat it.
+    """
+    summary = _SPACE.sub(" ", summary).strip()
+    body = _SPACE.sub(" ", body).strip()
+    if not summary:
+        return body
+    if normalize(summary).rstrip("…. ") in normalize(body):
+        return body
+    return f"{summary} {body}" if body else summary
 
 
 def snippet(text: str, terms: Iterable[str], length: int = SNIPPET_LENGTH) -> str:

@@ -3,7 +3,7 @@ from django.urls import path
 
 from govmedia.portal import views
 from govmedia.portal.feeds import feed_views
-from govmedia.portal.sitemaps import PageSitemap
+from govmedia.portal.sitemaps import PageSitemap, robots_txt
 
 app_name = "portal"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("feeds/category/<int:key>/rss/", _feeds["feed_category_rss"], name="feed_category_rss"),
     path("feeds/category/<int:key>/atom/", _feeds["feed_category_atom"], name="feed_category_atom"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
         sitemap,

@@ -121,7 +121,7 @@ def search_view(request):
             item = pages.get(page_id)
             if item is None:
                 continue
-            text = " ".join(p for p in (item.summary, textsearch.html_to_text(item.body)) if p)
+            text = textsearch.snippet_source(item.summary, textsearch.html_to_text(item.body))
             results.append(
                 {
                     "item": item,

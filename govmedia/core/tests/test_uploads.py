@@ -129,12 +129,13 @@ def test_govmedia_run_answers_an_oversized_verify_upload_in_chinese(tmp_path):
 
     port = _free_port()
     env = _environment(tmp_path)
+    log = open(tmp_path / "run.log", "w+")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(
         [sys.executable, "-m", "govmedia.cli", "run", "--no-worker", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 120
@@ -154,4 +155,12 @@ def test_govmedia_run_answers_an_oversized_verify_upload_in_chinese(tmp_path):
         assert huge.startswith(b"HTTP/1.1 413")
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+            log.seek(0)
+            pytest.fail("govmedia run did not stop on SIGTERM; its output:\n" + log.read()[-4000:])
+        finally:
+            log.close()

@@ -96,8 +96,14 @@ class Command(BaseCommand):
         self.stdout.flush()
 
 
-class _Stop(Exception):
-    """Raised by the SIGTERM/SIGINT handler to leave the server loop."""
+class _Stop(SystemExit):
+    """Raised by the SIGTERM/SIGINT handler to leave the server loop.
+
+    A SystemExit, not an Exception: waitress's loop passes any Exception raised
+    while it handles a connection to that connection's error handler and goes
+    on serving, so a signal arriving mid-request would be swallowed and the
+    server would never stop. SystemExit is one of the exceptions it re-raises.
+    """
 
 
 def _raise_stop(signum: int, frame: object) -> None:

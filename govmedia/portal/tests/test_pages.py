@@ -117,3 +117,25 @@ def test_it_marks_html_pages_as_varying_with_the_care_cookie(client, people, set
 
     assert "Cookie" in response["Vary"]
     assert "Cookie" not in client.get("/feeds/rss/").get("Vary", "")
+
+
+def test_home_lists_the_newest_items_by_publish_date_first(client, people):
+    import datetime
+
+    from govmedia.portal.models import HOME_LATEST_ITEMS
+    from govmedia.publishing.models import ItemPage
+
+    items = [publish_item(people, title=f"第{n:02d}号通知") for n in range(HOME_LATEST_ITEMS + 1)]
+    # Published here in one order, dated (imported, back-dated) in another:
+    # the first one published carries the newest 发布日期.
+    for n, item in enumerate(items):
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=(n * 7) % len(items))
+        ItemPage.objects.filter(pk=item.pk).update(publish_date=day)
+    ItemPage.objects.filter(pk=items[0].pk).update(publish_date=datetime.date(2025, 12, 31))
+
+    listed = list(client.get("/").context["latest_items"])
+
+    assert listed[0].title == "第00号通知"
+    dates = [i.publish_date for i in listed]
+    assert dates == sorted(dates, reverse=True)
+    assert len(listed) == HOME_LATEST_ITEMS

@@ -194,3 +194,33 @@ def test_its_periodic_job_closes_gaps_left_by_a_process_killed_after_a_commit(cl
 
     assert found_titles(client, q="招生")[1] == ["关于招生的通知"]
     assert not SearchTerm.objects.filter(page_id=gone.pk).exists()
+
+
+def test_a_snippet_does_not_repeat_the_summary_that_opens_the_body(client, people):
+    first = "各学校：现将今年秋季招生工作安排通知如下。"
+    publish_item(
+        people,
+        title="关于秋季招生的通知",
+        summary=first,
+        body=f"<p>{first}</p><p>报名时间为九月一日。</p>",
+    )
+
+    response, _ = found_titles(client, q="招生")
+
+    snippet = response.context["results"][0]["snippet_html"]
+    assert snippet.count("现将今年秋季") == 1
+    assert "报名时间为九月一日" in snippet
+
+
+def test_a_snippet_keeps_a_summary_the_body_does_not_contain(client, people):
+    publish_item(
+        people,
+        title="关于秋季招生的通知",
+        summary="秋季招生九月一日开始报名。",
+        body="<p>各学校：现将安排通知如下。</p>",
+    )
+
+    response, _ = found_titles(client, q="招生")
+
+    snippet = response.context["results"][0]["snippet_html"]
+    assert "九月一日开始报名" in snippet and "现将安排通知如下" in snippet
