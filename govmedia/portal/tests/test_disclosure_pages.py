@@ -56,3 +56,14 @@ def test_it_takes_an_unpublished_page_out_of_the_links(client, people):
 
     assert client.get("/xxgkzd/").status_code == 404
     assert 'href="/xxgkzd/"' not in client.get("/").text
+
+
+def test_it_shows_a_published_edit_on_the_next_request_with_the_page_cache_on(
+    client, people, page_cache
+):
+    assert "正在完善中" in client.get("/xxgkzd/").text  # now cached
+    page = DisclosurePage.objects.get(slug="xxgkzd")
+    page.body = "<p>新的制度文本。</p>"
+    page.save_revision(user=people.admin).publish()
+
+    assert "新的制度文本。" in client.get("/xxgkzd/").text

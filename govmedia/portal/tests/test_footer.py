@@ -94,3 +94,14 @@ def test_it_offers_the_footer_fields_in_the_admins_settings(admin_client):
         assert label in response.text
     for label in ("ICP备案号", "公安机关备案号", "党政机关网站标识图片"):
         assert label in response.text
+
+
+def test_it_shows_a_saved_change_on_the_next_request_with_the_page_cache_on(
+    client, people, page_cache
+):
+    assert "主办单位" not in _footer(client.get("/").text)  # now cached
+    info = PortalSettings(site=Site.objects.get(is_default_site=True))
+    info.sponsor = "示例市人民政府办公室"
+    info.save()
+
+    assert "主办单位：示例市人民政府办公室" in _footer(client.get("/").text)
