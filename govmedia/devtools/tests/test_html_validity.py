@@ -180,6 +180,7 @@ def public_pages(client, people, monkeypatch) -> dict[str, str]:
         "mandatory": get("/fdzdgknr/"),
         "site-map": get("/site-map/"),
         "verify": get(f"/seal/verify/?index={policy.index_number}"),
+        "checkpoints": get("/seal/checkpoints/"),
         "not-found-404": get("/no/such/page/", status=404),
     }
     response = client.post(

@@ -76,6 +76,8 @@ def _site(people) -> dict[str, tuple[str, int]]:
         "item": (item.url, 200),
         "search": ("/search/?q=招生", 200),
         "annual-reports": ("/annual-reports/", 200),
+        "disclosure-guide": ("/xxgkzn/", 200),
+        "site-map": ("/site-map/", 200),
         "withdrawn": (withdrawn_url, 410),
         "verify": (f"/seal/verify/?index={item.index_number}", 200),
         "checkpoints": ("/seal/checkpoints/", 200),
