@@ -9,7 +9,7 @@ long strings. The suite runs on SQLite and on PostgreSQL, so both see them.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -115,3 +115,34 @@ def test_no_query_parameter_makes_a_public_page_fail(client, pages, data):
 def test_no_feed_key_makes_a_feed_fail(client, db, key, kind):
     response = client.get(f"/feeds/{kind}/{key}/rss/")
     assert response.status_code in (200, 404), (kind, key)
+
+
+PATH_TEMPLATES = [
+    "/{}/",
+    "/xxgk/{}/",
+    "/xxgk/{}/{}/",
+    "/xxgk/11000000mb00000027/{}/",
+    "/seal/records/{}.json",
+    "/seal/records/11000000MB00000027/{}.json",
+    "/feeds/department/{}/atom/",
+]
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    template=st.sampled_from(PATH_TEMPLATES),
+    segments=st.lists(
+        st.one_of(st.sampled_from(EDGE_VALUES[1:]), st.text(min_size=1, max_size=40)),
+        min_size=2,
+        max_size=2,
+    ),
+)
+def test_no_path_segment_makes_a_public_page_fail(client, pages, template, segments):
+    path = template.format(*(quote(segment, safe="") for segment in segments))
+    response = client.get(path)
+    assert response.status_code < 500, path
