@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 
@@ -98,6 +99,18 @@ def test_it_answers_head_as_get_without_a_body(client, people):
         assert int(head["Content-Length"]) == len(get.content)
     missing = client.head("/api/v1/items/NOPE/2026-00001")
     assert missing.status_code == 404 and missing.content == b""
+
+
+def test_it_sends_no_body_for_head_even_where_the_server_would_not_strip_it(wsgi_application):
+    environ = {"REQUEST_METHOD": "HEAD", "PATH_INFO": "/api/v1/version"}
+    setup_testing_defaults(environ)
+    started = []
+    body = b"".join(
+        wsgi_application(environ, lambda status, headers: started.append((status, headers)))
+    )
+    status, headers = started[0]
+    assert status.startswith("200") and body == b""
+    assert int(dict(headers)["Content-Length"]) > 0
 
 
 def test_it_documents_an_error_answer_in_the_one_shape_for_every_operation():
