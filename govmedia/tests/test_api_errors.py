@@ -47,6 +47,12 @@ def test_it_answers_a_method_the_address_does_not_take_with_a_json_405(client, p
     assert error_of(client.post("/api/v1/nope", {}), 404)["code"] == "not_found"
 
 
+def test_it_refuses_an_oversized_body_in_the_error_shape(client, settings):
+    body = b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post("/api/v1/items", body, content_type="application/octet-stream")
+    assert error_of(response, 413)["code"] == "payload_too_large"
+
+
 @pytest.mark.parametrize(
     "query",
     [
