@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.paginator import Paginator
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
@@ -11,21 +9,15 @@ from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from govmedia.core.params import QueryParams
 from govmedia.portal import textsearch
 from govmedia.portal.search import Filters, search
-from govmedia.publishing.catalogue import filter_choices, int_param
+from govmedia.publishing.catalogue import filter_choices
 
 SEARCH_PAGE_SIZE = 10
 CARE_COOKIE = "elder"
 CARE_COOKIE_AGE = 365 * 24 * 3600
 MAX_QUERY_LENGTH = 100
-
-
-def _date_param(request, name: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(request.GET.get(name, "").strip())
-    except ValueError:
-        return None
 
 
 def department_tree():
@@ -87,16 +79,19 @@ def search_view(request):
     """Chinese full-text search over live items, 10 a page, with highlighted matches."""
     from govmedia.publishing.models import ItemPage
 
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # A filter value that cannot be used is dropped and named in `ignored_filters`.
+    params = QueryParams(request)
+    query = params.text("q", max_length=MAX_QUERY_LENGTH)
     filters = Filters(
-        department_id=int_param(request, "department"),
-        category_id=int_param(request, "category"),
-        date_from=_date_param(request, "from"),
-        date_to=_date_param(request, "to"),
+        department_id=params.whole_number("department", "机构"),
+        category_id=params.whole_number("category", "公开类别"),
+        date_from=params.date("from", "发布日期从"),
+        date_to=params.date("to", "发布日期至"),
     )
     context = {
         "query": query,
         "filters": filters,
+        "ignored_filters": params.ignored,
         "results": [],
         "page_obj": None,
         "match_all": True,

@@ -11,12 +11,9 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from govmedia.core.params import QueryParams
+
 CATALOGUE_PAGE_SIZE = 20
-
-
-def int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "").strip()
-    return int(value) if value.isdigit() else None
 
 
 def filter_choices() -> dict[str, Any]:
@@ -36,11 +33,16 @@ def catalogue_context(request: HttpRequest, catalogue_page, department=None) -> 
     """The whole catalogue, or one department's part, filtered by category and year."""
     from govmedia.publishing.models import ItemPage
 
-    department_id = int_param(request, "department") if department is None else department.pk
-    category_id = int_param(request, "category")
+    # A filter value that cannot be used is dropped and named in `ignored_filters`.
+    params = QueryParams(request)
+    if department is None:
+        department_id = params.whole_number("department", "机构")
+    else:
+        department_id = department.pk
+    category_id = params.whole_number("category", "公开类别")
     items = ItemPage.objects.in_catalogue(department_id=department_id, category_id=category_id)
     years = items.publish_years()
-    year = int_param(request, "year")
+    year = params.year("year", "发布年份")
     if year:
         items = items.filter(publish_date__year=year)
     page_obj = Paginator(items, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -59,5 +61,6 @@ def catalogue_context(request: HttpRequest, catalogue_page, department=None) -> 
         "selected": {"department": department_id, "category": category_id, "year": year},
         "category": next((c for c in choices["all_categories"] if c.pk == category_id), None),
         "crumbs": crumbs,
+        "ignored_filters": params.ignored,
         **choices,
     }

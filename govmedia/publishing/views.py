@@ -85,6 +85,9 @@ def public_records(request, records: list[ArchiveRecord]) -> list[dict]:
 
 
 def seal_records(request, index_number: str):
+    if "\x00" in index_number:
+        # No index number holds NUL, and PostgreSQL refuses it in a query.
+        raise Http404("no sealed record for this index number")
     records = list(ArchiveRecord.objects.filter(index_number=index_number).order_by("seq"))
     if not records:
         raise Http404("no sealed record for this index number")

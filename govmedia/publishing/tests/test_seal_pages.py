@@ -85,6 +85,8 @@ def test_it_serves_the_records_of_an_item_as_json(people, client):
     assert data["records"][0]["index_number"] == item.index_number
     assert data["records"][0]["payload"]["body"] == str(item.body)
     assert client.get("/seal/records/NOPE/2026-00001.json").status_code == 404
+    # NUL, which PostgreSQL refuses in a query, is no index number either.
+    assert client.get("/seal/records/NOPE%00/2026-00001.json").status_code == 404
 
 
 def test_it_seals_addresses_under_the_site_url_with_a_payload_version(people, settings):
