@@ -38,6 +38,7 @@ ALLOWED_WORDS = {
     "GBK",
     "RSS",  # feed formats, named so on the portal's feed links
     "Atom",
+    "ICP",  # ICP备案号, the official name of a website's filing number (footer settings)
 }
 # Words of letters only: a token with digits is a code (an organisation code,
 # a key id such as c126643aca5122ad), not a word a person reads.
