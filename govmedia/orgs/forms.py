@@ -243,17 +243,7 @@ class ChannelImportForm(ImportRowForm):
 
     class Meta:
         model = Channel
-        fields = [
-            "department",
-            "kind",
-            "name",
-            "url",
-            "account_id",
-            "responsible",
-            "responsible_phone",
-            "update_every_days",
-            "status",
-        ]
+        fields = list(Channel.EDITABLE_FIELDS)
         error_messages = {
             NON_FIELD_ERRORS: {"unique_together": _("同一机构已有同类型、同名称的渠道。")},
         }

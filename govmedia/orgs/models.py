@@ -179,6 +179,19 @@ class ChannelStatus(models.TextChoices):
 class Channel(models.Model):
     """A website column or a new-media account a department runs."""
 
+    # The fields a person edits, in the admin's form and in an imported row.
+    EDITABLE_FIELDS = (
+        "department",
+        "kind",
+        "name",
+        "url",
+        "account_id",
+        "responsible",
+        "responsible_phone",
+        "update_every_days",
+        "status",
+    )
+
     department = models.ForeignKey(
         Department, verbose_name=_("主办机构"), on_delete=models.PROTECT, related_name="channels"
     )

@@ -100,17 +100,7 @@ class ChannelViewSet(PolicyOnlyMixin, ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     list_per_page = 50
-    form_fields = [
-        "department",
-        "kind",
-        "name",
-        "url",
-        "account_id",
-        "responsible",
-        "responsible_phone",
-        "update_every_days",
-        "status",
-    ]
+    form_fields = list(Channel.EDITABLE_FIELDS)
     list_display = [
         "name",
         "department",

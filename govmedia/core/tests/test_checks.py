@@ -16,6 +16,18 @@ from govmedia.core.checks import redacted
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def _system_check_command(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`govmedia system-check` in a process of its own, reading the real settings from `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "govmedia.cli", "system-check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def _system_check_errors() -> str:
     with pytest.raises(SystemCheckError) as raised:
         call_command("check")
@@ -72,14 +84,7 @@ def test_the_command_reports_an_unknown_backend_instead_of_a_traceback(tmp_path)
         "TASKS_BACKEND": "redis",
         "DJANGO_SETTINGS_MODULE": "govmedia.settings",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "govmedia.cli", "system-check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _system_check_command(env)
     assert result.returncode == 1
     assert "(govmedia.E111) TASKS_BACKEND='redis' is not a tasks backend" in result.stderr
     assert "Traceback" not in result.stderr
@@ -189,14 +194,7 @@ def test_the_command_names_the_site_host_missing_from_allowed_hosts(tmp_path):
         "GOVMEDIA_SECRET_KEY": "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz0123456789",
         "DJANGO_SETTINGS_MODULE": "govmedia.settings",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "govmedia.cli", "system-check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _system_check_command(env)
     assert result.returncode == 1
     assert "(govmedia.E124) GOVMEDIA_SITE_URL's host 'xxgk.example.gov.cn'" in result.stderr
     assert "Traceback" not in result.stderr
