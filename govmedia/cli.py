@@ -40,6 +40,8 @@ Main commands:
                         restore a backup onto an empty installation, then verify it;
                         exit 1 when it does not match the backup
   check [PATH ...]      run the content-check engine over files or standard input
+  check-eval SECTION    measure the content checks (false alarms on real prose,
+                        typo recall, privacy recall, imported-list guard)
   import-orgs / export-orgs KIND FILE
                         .xlsx import and export of departments, people, channels
   demo                  load the demo data (same as setup --demo)
@@ -61,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"govmedia {__version__}")
         return 0
+    if argv[0] == "check-eval":
+        # Framework-free: measuring the engine needs no database.
+        from govmedia.checks.measure.cli import main as check_eval
+
+        return check_eval(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings")
     command = ALIASES.get(argv[0], argv[0].replace("-", "_"))
     if command in PREPARING_COMMANDS and not any(a in {"-h", "--help"} for a in argv[1:]):

@@ -1,0 +1,8 @@
+"""The sections of ``govmedia check-eval``, one module each (see ``__init__``)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+# One line per section module; keep the list sorted by name.
+SECTIONS: list[ModuleType] = []
