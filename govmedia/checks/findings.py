@@ -43,7 +43,8 @@ class Finding:
     """One problem found in a text.
 
     ``start`` and ``end`` are code-point offsets into the text as given (for
-    HTML, into its visible text), ``text`` is ``input[start:end]``.
+    HTML, into its visible text), ``text`` is ``input[start:end]``. ``reason``
+    says in Chinese why the rule fired, for the editor and the report.
     """
 
     category: str
@@ -53,6 +54,7 @@ class Finding:
     text: str
     suggestion: str
     rule: str
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         # Spelled out: dataclasses.asdict deep-copies and is ~10x slower on big reports.
@@ -64,6 +66,7 @@ class Finding:
             "text": self.text,
             "suggestion": self.suggestion,
             "rule": self.rule,
+            "reason": self.reason,
         }
 
     @property
