@@ -17,6 +17,36 @@ def admin_client(client, people):
     return client
 
 
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server, started after the test database exists.
+
+    pytest-django starts it whenever a test first asks for it: before the test
+    database was set up, the request threads each opened their own connection
+    to SQLite's shared in-memory database and met "database table is locked";
+    after, they shared the test's connection and served requests at once on it.
+    Which one happened depended on the order of the tests. Now the server always
+    starts after the database, so with SQLite in memory it shares the test's
+    connection, and its server class runs one request at a time (see LiveServer).
+    """
+    import os
+
+    from django.test.testcases import LiveServerThread
+    from pytest_django.live_server_helper import LiveServer as Helper
+
+    from govmedia.devtools.testing import LiveServer
+
+    LiveServerThread.server_class = LiveServer
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = Helper(address)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_installation():
     """Every test runs in the session's own data directory, with a fast password hasher.

@@ -9,11 +9,13 @@ through that role). Everyone's password is `PASSWORD`.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 from govmedia.orgs.models import Department, DepartmentKind, Membership, Role
 
@@ -84,3 +86,34 @@ def make_people() -> People:
         supervisor=make_user("supervisor", "陈监管", city, Role.SUPERVISOR),
         admin=make_user("admin", "周管理", city, Role.ADMIN),
     )
+
+
+class LiveServer(ThreadedWSGIServer):
+    """The browser tests' live server: one request at a time when threads share a connection.
+
+    With SQLite in memory, Django hands every request thread the test's one
+    database connection (``connections_override``). Two requests served at once
+    then interleave that connection's transaction state (one request's savepoint
+    released by another, a rollback flag left set) and every later request fails
+    with "An error occurred in the current transaction". A browser loads a page,
+    its icons and its translations at once. So the application runs under a lock
+    then (reading requests and sending responses stay concurrent); with a
+    connection per thread (PostgreSQL) requests run at once, as in production.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    close = getattr(response, "close", None)
+                    if close is not None:
+                        close()
+
+        return super().set_app(one_at_a_time)
