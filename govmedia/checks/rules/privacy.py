@@ -112,7 +112,9 @@ _CONTEXT = 4
 
 # What the words before a number say it is. The nearest word wins; on a tie the
 # longer (证件编号 is an ID word although it ends in 编号).
-ID_WORDS = ("身份证", "身份号码", "公民身份号码", "证件号", "证件编号", "证件号码", "身份证号")
+ID_WORDS = (
+    "身份证", "身份号码", "公民身份号码", "证件号", "证件编号", "证件号码", "身份证号", "居住证",
+)  # fmt: skip
 CARD_WORDS = ("银行卡", "卡号", "储蓄卡", "借记卡", "信用卡", "社保卡", "银行账号", "银行帐号")
 ACCOUNT_WORDS = ("账号", "帐号", "账户", "帐户", "开户")
 CODE_WORDS = (
