@@ -68,6 +68,10 @@ _SENTENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("申请人张某，身份证号{n}，现住示例市。", "公民身份号码：{n}", "经核实，其证件号码为{n}。"),
         ("张某，男，{n}，汉族。", "名单：李某 {n} 示例村"),
     ),
+    "id15": (
+        ("身份证号码：{n}（旧证）", "原身份证号{n}"),
+        ("王某，{n}，1985年迁入。", "名单：周某 {n}"),
+    ),
     "residence-permit": (
         ("港澳台居民居住证号码：{n}", "持居住证（{n}）办理"),
         ("陈某，{n}，已登记。", "受理人 {n}"),
@@ -212,7 +216,7 @@ def _lookalikes(rng: random.Random, count: int) -> list[tuple[str, str, str]]:
     for _ in range(count):
         # Numbers that a card or ID rule could mistake: Luhn-valid, 62-prefixed, 18 digits.
         luhn_code = _card(rng, True)
-        long_code = _digits(rng, rng.choice((16, 17, 18, 19)))
+        long_code = _digits(rng, rng.choice((15, 16, 17, 18, 19)))
         for template in ("项目编号：{n}", "合同编号{n}", "编号为{n}的申请", "证书编号：{n}"):
             out.append(("编号", template, rng.choice((luhn_code, long_code))))
         out.append(("编号", "项目编号：{n}", _mobile(rng)))
@@ -250,6 +254,7 @@ def generate(seed: int = DEFAULT_SEED, per_style: int = DEFAULT_PER_STYLE) -> li
 
     makers = {
         "id18": lambda valid: _id18(rng, rng.choice(_REGIONS), valid),
+        "id15": lambda _valid: rng.choice(_REGIONS) + _birth(rng)[2:] + _digits(rng, 3),
         "residence-permit": lambda valid: _id18(rng, rng.choice(_PERMIT_PREFIXES), valid),
         "bank-card": lambda valid: _card(rng, valid),
         "mobile": lambda _valid: _mobile(rng),

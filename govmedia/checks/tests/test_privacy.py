@@ -21,6 +21,12 @@ def test_it_flags_valid_id_numbers_only():
     assert rules("旧证330106800101123号") == [("privacy:id15", "330106800101123")]
 
 
+def test_old_15_digit_numbers_have_no_check_digit_so_their_context_decides():
+    assert [f.severity for f in find_privacy("身份证号330106800101123")] == ["blocking"]
+    assert [f.severity for f in find_privacy("号码330106800101123")] == ["warning"]
+    assert find_privacy("项目编号330106800101123") == []
+
+
 @pytest.mark.parametrize(
     "written",
     ["110101 19900307 4514", "110101-19900307-4514", "110101 1990 0307 4514"],
