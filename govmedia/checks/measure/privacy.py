@@ -233,6 +233,10 @@ def _lookalikes(rng: random.Random, count: int) -> list[tuple[str, str, str]]:
         out.append(("金额", "总投资{n}元", _mobile(rng)))
         out.append(("金额", "资金{n}万元", luhn_code))
         out.append(("金额", "收费￥{n}", luhn_code))
+        # A long number with no word at all (a table cell): warnings are possible, not blocking.
+        out.append(
+            ("无字样长数字", "{n}", str(rng.randrange(1, 10)) + _digits(rng, rng.randrange(15, 19)))
+        )
         out.append(("订单号", "订单号{n}", _digits(rng, rng.choice((19, 20, 22)))))
         out.append(("订单号", "交易流水号：{n}", luhn_code))
         day = date(2000, 1, 1) + timedelta(days=rng.randrange(9000))

@@ -224,11 +224,11 @@ def luhn_valid(digits: str) -> bool:
 
 
 def card_issuer(digits: str) -> str:
-    """The issuer network of a card number's prefix, or "" when the prefix is not a known one.
+    """The card network of a number's prefix, or "" when the prefix is not a known one.
 
-    Only prefixes of cards Chinese banks issue in numbers (China UnionPay 62,
-    and UnionPay-branded 81 cards are 19 digits too, but are left out: 81 is also
-    the start of many codes), at the lengths the network uses.
+    The prefixes of the networks Chinese banks issue cards in, at the lengths
+    each network uses: China UnionPay 62 (16–19 digits), Visa 4 (16 or 19),
+    Mastercard 51–55 and 2221–2720 (16), JCB 3528–3589 (16).
     """
     n = len(digits)
     if digits.startswith("62") and 16 <= n <= 19:
@@ -446,8 +446,14 @@ def _card_verdict(folded: str, m: re.Match[str]) -> tuple[str, str] | None:
     base = f"{len(digits)}位数字，Luhn校验通过"
     if kind == "card":
         return BLOCKING, f"前文有“{word}”，{base}"
-    if issuer:
+    if issuer == "银联":
+        # 1 random number in 1,000 has a 62 prefix and a valid Luhn digit.
         return BLOCKING, f"{base}，号段属{issuer}卡（{digits[:2]}开头）" + (
+            f"，前文有“{word}”" if word else ""
+        )
+    if issuer:
+        # A 4 or 5 prefix with a valid Luhn digit: 1 random 16-digit number in 100 each.
+        return WARNING, f"{base}，号段属{issuer}卡（{digits[:2]}开头），无“卡号”等字样，请核对" + (
             f"，前文有“{word}”" if word else ""
         )
     if kind == "account":
