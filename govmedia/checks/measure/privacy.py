@@ -5,8 +5,9 @@ number, valid and with a wrong check character, in every way of writing it
 (whole, in groups with spaces or hyphens, in full-width characters), in short
 Chinese sentences with and without a word that names it; and codes that look
 like personal numbers but are not (编号, 索引号, 文号, 统一社会信用代码, amounts,
-phone-like 项目编号, order numbers, dates, landlines). All numbers are random:
-none belongs to a real person.
+phone-like 项目编号, order numbers, dates, landlines); and made-up street
+addresses (the engine runs with addresses on). All numbers are random: none
+belongs to a real person.
 
 Printed: recall per kind and way of writing, findings on numbers that must not
 be reported, and false positives per look-alike kind. Goals: recall 100% on
@@ -47,6 +48,9 @@ _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _FULLWIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+# Made-up place names for generated addresses.
+_PLACES = ("示例", "东湖", "西山", "南岭", "北塘", "青石", "临江", "安平")
+_ROADS = ("建设", "人民", "解放", "新华", "和平", "滨河", "文化", "工业")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,10 @@ _SENTENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "plate": (
         ("车牌号码为{n}的小型汽车", "{n}号牌车辆违法停放", "机动车{n}已被拖移"),
         ("经查，{n}于3月5日到达", "编组{n}"),
+    ),
+    "address": (
+        ("当事人住址：{n}", "家住{n}的李某"),
+        ("送达至{n}。", "{n}"),
     ),
 }
 
@@ -162,6 +170,20 @@ def _plate(rng: random.Random) -> str:
     else:
         tail = _digits(rng, 5) + rng.choice("DF")
     return head + tail
+
+
+def _address(rng: random.Random) -> str:
+    """A made-up street address with a house number, sometimes a building and a room."""
+    place = rng.choice(_PLACES)
+    head = rng.choice((f"{place}省{rng.choice(_PLACES)}市", f"{place}市", "")) + (
+        f"{rng.choice(_PLACES)}区" if rng.random() < 0.7 else f"{rng.choice(_PLACES)}县"
+    )
+    street = (
+        f"{rng.choice(_ROADS)}{rng.choice(('路', '街', '大道', '巷'))}{rng.randrange(1, 999)}号"
+    )
+    if rng.random() < 0.6:
+        street += f"{rng.randrange(1, 30)}栋{rng.randrange(1, 6)}单元{rng.randrange(101, 2999)}室"
+    return head + street
 
 
 def _groups(value: str, sizes: tuple[int, ...], sep: str) -> str:
@@ -242,6 +264,8 @@ def _lookalikes(rng: random.Random, count: int) -> list[tuple[str, str, str]]:
         day = date(2000, 1, 1) + timedelta(days=rng.randrange(9000))
         out.append(("日期", "于{n}施行", day.strftime("%Y年%m月%d日")))
         out.append(("日期", "批次{n}", day.strftime("%Y%m%d")))
+        out.append(("令号与线路", "依据国务院令第{n}", f"{rng.randrange(100, 800)}号"))
+        out.append(("令号与线路", "乘坐地铁{n}到达", f"{rng.randrange(1, 20)}号线"))
         out.append(("座机", "咨询电话：{n}", f"0{rng.randrange(10, 999)}-{_digits(rng, 8)}"))
     return out
 
@@ -266,6 +290,7 @@ def generate(seed: int = DEFAULT_SEED, per_style: int = DEFAULT_PER_STYLE) -> li
         "hk-macao-permit": lambda _valid: _hkmo(rng),
         "taiwan-permit": lambda _valid: _digits(rng, 8),
         "plate": lambda _valid: _plate(rng),
+        "address": lambda _valid: _address(rng),
     }
     for kind, (with_word, without_word) in _SENTENCES.items():
         for style in _styles(kind):
@@ -302,7 +327,8 @@ def measure(
     cases: list[Case], engine: Engine | None = None
 ) -> tuple[dict[tuple[str, str, str], Tally], list[str]]:
     """Tallies per (kind, group, style), and one line per case the rules got wrong."""
-    engine = engine or Engine(formatting=False)
+    # Addresses are off by default; on here, so the set also shows they add no false alarm.
+    engine = engine or Engine(formatting=False, addresses=True)
     tallies: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
     mistakes: list[str] = []
     for case in cases:

@@ -16,6 +16,9 @@ def test_the_generated_set_covers_every_kind_style_and_look_alike():
         "编号", "索引号", "文号", "统一社会信用代码", "金额", "订单号", "日期",
     }  # fmt: skip
     assert any("１" in c.text for c in cases if c.style == "full-width")
+    assert {"passport", "hk-macao-permit", "taiwan-permit", "id15", "address"} <= {
+        c.kind for c in cases if c.group == "valid"
+    }
     assert {c.expect for c in cases if c.group == "valid"} == set(RULES.values())
 
 
