@@ -123,12 +123,15 @@ CODE_WORDS = (
     "流水号", "批号", "批准号", "登记号", "备案号", "许可证号", "证书号", "序列号", "型号",
     "条码", "条形码", "案号", "合同号", "项目号", "标段号", "〔",
 )  # fmt: skip
+# Words that introduce a phone number: they name no code, so a 编号 further back is no veto.
+PHONE_WORDS = ("电话", "手机", "联系方式", "手机号", "手机号码")
 PASSPORT_WORDS = ("护照",)
 HKMO_WORDS = ("港澳居民来往内地通行证", "回乡证", "港澳通行证", "来往内地通行证", "港澳居民")
 TW_WORDS = ("台湾居民来往大陆通行证", "台胞证", "来往大陆通行证", "台湾居民")
 PLATE_WORDS = ("车牌", "号牌", "车辆", "牌照", "车主", "机动车", "轿车", "货车", "驾驶")
 _CONTEXT_WIDTH = 20
-_CLAUSE_ENDS = "。；！？!?;\n"
+# A naming word speaks for the number in its own comma-clause only.
+_CLAUSE_ENDS = "。；！？!?;\n，,"
 
 # Numbers without a check character, reported only after a word that names them.
 _NAMED_NUMBERS = {
@@ -257,7 +260,13 @@ def _clause_before(text: str, start: int, width: int = _CONTEXT_WIDTH) -> str:
     return window[cut + 1 :]
 
 
-_KINDS = (("id", ID_WORDS), ("card", CARD_WORDS), ("account", ACCOUNT_WORDS), ("code", CODE_WORDS))
+_KINDS = (
+    ("id", ID_WORDS),
+    ("card", CARD_WORDS),
+    ("account", ACCOUNT_WORDS),
+    ("code", CODE_WORDS),
+    ("phone", PHONE_WORDS),
+)
 
 
 def context_before(text: str, start: int) -> tuple[str, str]:
@@ -421,7 +430,7 @@ def _find_ids(
                 "privacy:id15",
                 f"前文有“{word}”，15位旧身份证号，地区码和出生日期有效",
             )
-        elif not kind:
+        elif kind != "code":
             add(
                 *m.span(),
                 WARNING,

@@ -133,6 +133,18 @@ def test_numbers_named_as_codes_are_neither_cards_nor_phones(text):
     assert rules(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("根据示政发〔2024〕12号文件，联系电话13800138000。", "13800138000"),
+        ("项目编号2024001，负责人手机13800138000", "13800138000"),
+        ("合同编号HT-2024-001，乙方卡号1234567890123452", "1234567890123452"),
+    ],
+)
+def test_a_code_word_in_an_earlier_clause_does_not_hide_a_number(text, value):
+    assert [f.text for f in find_privacy(text)] == [value]
+
+
 def test_addresses_are_reported_only_when_asked():
     text = "当事人家住示例省示例市城区建设路88号3号楼2单元301室。"
     assert rules(text) == []
