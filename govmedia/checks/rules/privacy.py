@@ -11,8 +11,8 @@ What decides a finding, rule by rule (docs/checks.md has the table):
 * A number with a check character (ID numbers: GB 11643, ISO 7064 MOD 11-2;
   bank cards: Luhn) is judged by it; a number without one (passports,
   permits, plates) only with a word that names it nearby.
-* The words just before a number, back to the start of its clause, say what
-  it is: the nearest of 身份证 / 卡号 / 账号 / 编号 … wins. A number after
+* The words just before a number, back to the last comma or sentence end, say
+  what it is: the nearest of 身份证 / 卡号 / 账号 / 编号 / 电话 … wins. A number after
   编号, 索引号, 文号, 合同编号, 订单号 and the like is a code, not a card or
   a phone.
 * Every finding says why it fired (``Finding.reason``, in Chinese).
