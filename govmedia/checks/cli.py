@@ -68,6 +68,11 @@ def build_parser(prog: str = "govmedia check") -> argparse.ArgumentParser:
         "--mask", action="store_true", help="print the text with privacy findings masked"
     )
     parser.add_argument(
+        "--addresses",
+        action="store_true",
+        help="also report street addresses with a house number (privacy; off by default)",
+    )
+    parser.add_argument(
         "--lists",
         action="append",
         default=[],
@@ -263,6 +268,7 @@ def _run(
         leaders,
         forbidden_hosts=args.forbidden_host,
         link_checker=None if args.no_links else LinkChecker(timeout=args.link_timeout),
+        addresses=args.addresses,
         today=today,
     )
 

@@ -77,6 +77,7 @@ class Engine:
         forbidden_hosts: Sequence[str] = (),
         link_checker: LinkChecker | None = None,
         privacy: bool = True,
+        addresses: bool = False,
         formatting: bool = True,
         today: date | None = None,
     ) -> None:
@@ -85,6 +86,7 @@ class Engine:
         self.forbidden_hosts = tuple(forbidden_hosts)
         self.link_checker = link_checker
         self.privacy = privacy
+        self.addresses = addresses  # street addresses with a house number (privacy)
         self.formatting = formatting
         self.today = today
 
@@ -111,7 +113,7 @@ class Engine:
             )
         findings += self.leaders.find(norm.folded, today=self.today)
         if self.privacy:
-            findings += find_privacy(norm.folded)
+            findings += find_privacy(norm.folded, addresses=self.addresses)
         if self.formatting:
             findings += find_format(text)
         links = _merge_links(anchors, find_text_links(text))
