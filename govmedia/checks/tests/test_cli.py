@@ -52,7 +52,17 @@ def test_it_prints_one_json_object_per_input(tmp_path):
     objs = [json.loads(line) for line in out.splitlines()]
     assert [o["source"].rsplit("/", 1)[1] for o in objs] == ["a.txt", "b.html"]
     finding = objs[1]["findings"][0]
-    assert set(finding) == {"category", "severity", "start", "end", "text", "suggestion", "rule", "reason"}
+    assert set(finding) == {
+        "category",
+        "severity",
+        "start",
+        "end",
+        "text",
+        "suggestion",
+        "rule",
+        "reason",
+        "count",
+    }
     assert objs[1]["text"][finding["start"] : finding["end"]] == "13800138000"
     assert objs[0]["stats"]["findings"] == 1
     assert code == 0
