@@ -12,7 +12,9 @@ from govmedia.cli import check_needs_django, main
 REPO = Path(__file__).resolve().parents[2]
 DRIVER = (
     "import sys; from govmedia.cli import main; code = main(sys.argv[1:]); "
-    "sys.stderr.write(f'django imported: {\"django\" in sys.modules}'); sys.exit(code)"
+    "sys.stderr.write(f'django imported: {\"django\" in sys.modules}; '"
+    'f\'httpx or bs4 imported: {"httpx" in sys.modules or "bs4" in sys.modules}\'); '
+    "sys.exit(code)"
 )
 
 
@@ -43,6 +45,8 @@ def test_without_an_installation_check_runs_without_importing_django(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "“按装” → 安装" in result.stdout.decode()
     assert "django imported: False" in result.stderr.decode()
+    # A plain text with no link needs neither the HTML parser nor the HTTP client.
+    assert "httpx or bs4 imported: False" in result.stderr.decode()
     assert not (tmp_path / "data").exists()  # nothing created either
 
 

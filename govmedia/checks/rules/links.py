@@ -6,7 +6,6 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -115,7 +114,9 @@ class LinkChecker:
                 else:
                     todo.append(url)
         if todo:
-            # Imported when a link is checked: it costs 0.2 s of every start-up otherwise.
+            # Imported when a link is checked: they cost 0.2 s of every start-up otherwise.
+            from concurrent.futures import ThreadPoolExecutor
+
             import httpx
 
             with httpx.Client(
