@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from govmedia.core.env import (
+    SQLITE_FILE_NAME,
     cache_from_url,
     data_dir,
     env_bool,
@@ -121,7 +122,7 @@ TEMPLATES = [
     },
 ]
 
-_default_db = f"sqlite:///{DATA_DIR / 'govmedia.sqlite3'}"
+_default_db = f"sqlite:///{DATA_DIR / SQLITE_FILE_NAME}"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", _default_db) or _default_db,

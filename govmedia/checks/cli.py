@@ -5,6 +5,11 @@ management command delegates here, adding the lists kept in the database.
 
 Exit status: 0 nothing blocking, 1 something blocking, 2 a usage or input
 error (reported in one English line on stderr, never a traceback).
+
+``govmedia check`` runs this module directly, without starting Django, unless
+an installation is configured whose database lists are wanted (see
+``govmedia/cli.py``); ``environment_args`` then supplies the defaults the
+settings would have given.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -20,10 +27,19 @@ from typing import IO, Any
 
 from .engine import CheckReport, Engine
 from .evaluate import EvaluationFileError, evaluate
-from .findings import CATEGORY_LABELS, SEVERITY_LABELS
-from .inputs import DEFAULT_MAX_BYTES, InputError, expand_paths, read_path
+from .findings import CATEGORY_LABELS, SEVERITY_LABELS, TYPO, Finding
+from .inputs import DEFAULT_MAX_BYTES, Document, InputError, expand_paths, read_path
 from .leaders_file import LeaderFileError, load_leaders
 from .lists import ListEntry, ListFileError, default_cache_dir, load_builtin_lists, load_lists
+from .rules.format import (
+    Edit,
+    FindingGroup,
+    apply_edits,
+    entry_dict,
+    fix_html,
+    format_edits,
+    group_findings,
+)
 from .rules.leaders import Leader
 from .rules.links import DEFAULT_TIMEOUT, LinkChecker
 from .rules.privacy import mask_text
@@ -34,6 +50,15 @@ EXIT_ERROR = 2
 
 # Extra entries and leaders supplied by the caller (the Django command adds the database's).
 ExtraSource = Callable[[], tuple[list[ListEntry], list[Leader]]]
+
+FIX_SCOPES = ("format", "all")
+# Text and HTML can be written back; a .docx or .xlsx would need its own writer.
+_UNFIXABLE_ENCODINGS = ("docx", "xlsx")
+# How many positions of a grouped format finding the text report spells out.
+_POSITIONS_SHOWN = 10
+# A list typo's suggestion that --fix=all may apply: one word of Chinese characters,
+# no alternatives (、/或) and no explanation in brackets.
+_SINGLE_WORD_RE = re.compile("[\u4e00-\u9fff]{1,12}")
 
 
 class UsageError(Exception):
@@ -109,6 +134,43 @@ def build_parser(prog: str = "govmedia check") -> argparse.ArgumentParser:
     )
     parser.add_argument("--html", action="store_true", help="treat stdin and unknown files as HTML")
     parser.add_argument(
+        "--fix",
+        nargs="?",
+        const="format",
+        metavar="format|all",
+        help=(
+            "write the corrected text: 'format' (the default) applies the mechanical format "
+            "fixes (half-width punctuation, doubled marks, bracket widths); 'all' also "
+            "replaces list typos whose suggestion is a single word. Text and HTML only; "
+            "to stdout (the report then goes to stderr), to -o FILE, or --in-place"
+        ),
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="with --fix: write the corrected text of the one input to FILE",
+    )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="with --fix: rewrite each file, keeping the original as FILE.bak (FILE.bak.1, ...)",
+    )
+    parser.add_argument(
+        "--no-group",
+        dest="group",
+        action="store_false",
+        help="list every format finding on its own (default: one entry per rule with a count)",
+    )
+    parser.add_argument(
+        "--no-db",
+        action="store_true",
+        help=(
+            "do not use the word lists and leaders kept in the installation's database "
+            "(`govmedia check` then does not start Django)"
+        ),
+    )
+    parser.add_argument(
         "--max-size",
         type=float,
         default=DEFAULT_MAX_BYTES / (1024 * 1024),
@@ -135,7 +197,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def format_report(report: CheckReport, *, show_text: bool, mask: bool) -> str:
+def format_report(report: CheckReport, *, show_text: bool, mask: bool, group: bool = True) -> str:
     out: list[str] = []
     blocking = report.stats.get("blocking", 0)
     out.append(f"{report.source}: {len(report.findings)} finding(s), {blocking} blocking")
@@ -147,11 +209,28 @@ def format_report(report: CheckReport, *, show_text: bool, mask: bool) -> str:
         out.append("--- masked text ---")
         out.append(mask_text(report.text, report.findings))
         out.append("--- end of masked text ---")
-    for f in report.findings:
+    entries: Sequence[Finding | FindingGroup] = (
+        group_findings(report.findings) if group else report.findings
+    )
+    for entry in entries:
+        f = entry.first if isinstance(entry, FindingGroup) else entry
         line, col = _line_col(report.text, f.start)
         label = f"{CATEGORY_LABELS.get(f.category, f.category)}/{SEVERITY_LABELS.get(f.severity, f.severity)}"
         text = f.text if len(f.text) <= 60 else f.text[:57] + "…"
         suggestion = f" → {f.suggestion}" if f.suggestion else ""
+        if isinstance(entry, FindingGroup) and entry.count > 1:
+            shown = ", ".join(
+                ":".join(map(str, _line_col(report.text, start)))
+                for start, _ in entry.positions[:_POSITIONS_SHOWN]
+            )
+            more = entry.count - _POSITIONS_SHOWN
+            if more > 0:
+                shown += f", … (+{more} more)"
+            out.append(
+                f"  {line}:{col} [{f.severity}] {f.category} ({label}) “{text}”{suggestion}"
+                f"  ×{entry.count} at {shown}  [{f.rule}]"
+            )
+            continue
         out.append(
             f"  {line}:{col} [{f.severity}] {f.category} ({label}) “{text}”{suggestion}  [{f.rule}; {f.start}-{f.end}]"
         )
@@ -160,6 +239,92 @@ def format_report(report: CheckReport, *, show_text: bool, mask: bool) -> str:
 
 def _err(stream: IO[str], message: str) -> None:
     print(f"govmedia check: {message}", file=stream)
+
+
+def environment_args(environ: dict[str, str] | None = None) -> list[str]:
+    """The defaults Django's settings would pass, read from the same variables without Django.
+
+    GOVMEDIA_CHECKS_LINK_TIMEOUT and GOVMEDIA_CHECKS_FORBIDDEN_HOSTS (comma
+    separated), placed before the user's arguments so those win.
+    """
+    env = os.environ if environ is None else environ
+    args = []
+    timeout = env.get("GOVMEDIA_CHECKS_LINK_TIMEOUT", "").strip()
+    if timeout:
+        args.append(f"--link-timeout={timeout}")
+    hosts = env.get("GOVMEDIA_CHECKS_FORBIDDEN_HOSTS", "")
+    args += [f"--forbidden-host={h.strip()}" for h in hosts.split(",") if h.strip()]
+    return args
+
+
+# --- --fix ----------------------------------------------------------------------
+
+
+class NotFixable(Exception):
+    pass
+
+
+def suggestion_edits(findings: Sequence[Finding]) -> list[Edit]:
+    """Corrections of list typos whose suggestion is one unambiguous word (--fix=all)."""
+    return [
+        Edit(f.start, f.end, f.suggestion, f.rule)
+        for f in findings
+        if f.category == TYPO
+        and f.rule.startswith("list:")
+        and _SINGLE_WORD_RE.fullmatch(f.suggestion)
+        and f.suggestion != f.text
+    ]
+
+
+def corrected_text(
+    document: Document, report: CheckReport, engine: Engine, scope: str
+) -> tuple[str, int]:
+    """The document's text with the corrections of ``scope`` applied, and how many."""
+    if document.encoding in _UNFIXABLE_ENCODINGS:
+        raise NotFixable(
+            f"{document.source}: only text and HTML files can be fixed; "
+            f"this .{document.encoding} file was checked but not changed"
+        )
+    if not document.html:
+        # The report's offsets are the text's own: no second check is needed.
+        edits = format_edits(document.text)
+        if scope == "all":
+            edits += suggestion_edits(report.findings)
+        return apply_edits(document.text, edits)
+    if scope == "all":
+        return fix_html(
+            document.text,
+            lambda node: format_edits(node) + suggestion_edits(engine.check(node).findings),
+        )
+    return fix_html(document.text)
+
+
+def _backup_path(path: Path) -> Path:
+    backup = path.with_name(path.name + ".bak")
+    n = 0
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.bak.{n}")
+    return backup
+
+
+def write_fixed(document: Document, fixed: str, args: argparse.Namespace, stdout: IO[str]) -> str:
+    """Write the corrected text where the options say; return a description of where."""
+    try:
+        if args.in_place:
+            path = Path(document.source)
+            backup = _backup_path(path)
+            shutil.copy2(path, backup)
+            path.write_text(fixed, encoding=document.encoding, newline="")
+            return f"{path} (original kept as {backup.name})"
+        if args.output:
+            Path(args.output).write_text(fixed, encoding=document.encoding, newline="")
+            return args.output
+    except OSError as exc:
+        raise NotFixable(f"cannot write the corrected text: {exc}") from exc
+    stdout.write(fixed)
+    stdout.flush()
+    return "standard output"
 
 
 def main(
@@ -206,6 +371,14 @@ def _run(
         parser.print_help(stdout)
         return EXIT_OK
     args = parser.parse_args(argv)
+    if args.fix is not None and args.fix not in FIX_SCOPES:
+        # `--fix FILE`: argparse took the first path for the optional scope.
+        args.paths.insert(0, args.fix)
+        args.fix = "format"
+    if (args.output or args.in_place) and not args.fix:
+        raise UsageError("-o and --in-place go with --fix")
+    if args.output and args.in_place:
+        raise UsageError("choose either -o FILE or --in-place")
     status = EXIT_OK
     cache_dir = default_cache_dir()
 
@@ -277,6 +450,14 @@ def _run(
         raise UsageError("no checkable files found in the given folders")
     if paths.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
+    if args.fix and not args.in_place and len(paths) > 1:
+        raise UsageError(
+            "--fix writes one corrected text (to stdout or -o FILE); use --in-place for several files"
+        )
+    if args.in_place and "-" in paths:
+        raise UsageError("--in-place cannot rewrite standard input; use -o FILE or stdout")
+    # The corrected text takes standard output unless it goes to a file; the report moves aside.
+    report_out = stderr if args.fix and not (args.output or args.in_place) else stdout
     show_progress = (
         args.progress if args.progress is not None else (len(paths) > 1 and stderr.isatty())
     )
@@ -300,16 +481,38 @@ def _run(
         report = engine.check(document.text, html=document.html, source=document.source)
         report.stats["encoding"] = document.encoding
         any_blocking = any_blocking or report.has_blocking
-        if args.format == "json":
-            obj = report.to_dict(include_text=args.show_text)
-            if args.mask:
-                obj["masked_text"] = mask_text(report.text, report.findings)
-            print(json.dumps(obj, ensure_ascii=False), file=stdout)
-        else:
-            print(format_report(report, show_text=args.show_text, mask=args.mask), file=stdout)
+        fixed: tuple[int, str] | None = None
+        if args.fix:
+            try:
+                text, count = corrected_text(document, report, engine, args.fix)
+                fixed = (count, write_fixed(document, text, args, stdout))
+            except NotFixable as exc:
+                _err(stderr, str(exc))
+                status = EXIT_ERROR
+        _print_report(report, args, fixed, report_out)
     if status == EXIT_ERROR:
         return EXIT_ERROR
     return EXIT_BLOCKING if any_blocking else EXIT_OK
+
+
+def _print_report(
+    report: CheckReport, args: argparse.Namespace, fixed: tuple[int, str] | None, out: IO[str]
+) -> None:
+    if args.format == "json":
+        obj = report.to_dict(include_text=args.show_text)
+        if args.group:
+            obj["findings"] = [entry_dict(e) for e in group_findings(report.findings)]
+        if args.mask:
+            obj["masked_text"] = mask_text(report.text, report.findings)
+        if fixed is not None:
+            obj["fixed"], obj["fixed_to"] = fixed
+        print(json.dumps(obj, ensure_ascii=False), file=out)
+        return
+    print(
+        format_report(report, show_text=args.show_text, mask=args.mask, group=args.group), file=out
+    )
+    if fixed is not None:
+        print(f"  fixed {fixed[0]} problem(s); corrected text written to {fixed[1]}", file=out)
 
 
 if __name__ == "__main__":

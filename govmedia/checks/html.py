@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
-from bs4.element import CData, ProcessingInstruction
-
 from .rules.links import Link
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "svg"})
@@ -23,7 +20,6 @@ _BLOCK = frozenset(
     }
 )  # fmt: skip
 _SPACE_RE = re.compile(r"[ \t\r\n\f]+")
-_INVISIBLE = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
 
 
 def visible_text(html: str) -> tuple[str, list[Link]]:
@@ -32,6 +28,12 @@ def visible_text(html: str) -> tuple[str, list[Link]]:
     Walks the tree iteratively (deeply nested pages would exhaust recursion),
     collapsing whitespace as a browser does except inside ``<pre>``.
     """
+    # bs4 is imported here, not at the top: a plain-text `govmedia check` never
+    # needs it, and importing it is a quarter of the command's start-up.
+    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, Tag
+    from bs4.element import CData, ProcessingInstruction
+
+    invisible = (Comment, Declaration, Doctype, CData, ProcessingInstruction)
     soup = BeautifulSoup(html, "lxml")
     parts: list[str] = []
     length = 0
@@ -53,7 +55,7 @@ def visible_text(html: str) -> tuple[str, list[Link]]:
     while stack:
         node, entering = stack.pop()
         if isinstance(node, NavigableString):
-            if isinstance(node, _INVISIBLE):
+            if isinstance(node, invisible):
                 continue
             s = str(node)
             if not pre_depth:

@@ -144,6 +144,29 @@ def highlight_html(report: CheckReport) -> str:
     return "".join(out)
 
 
+def _as_recorded(findings: list[Finding]) -> list[Finding]:
+    """The findings kept per page: a format rule's findings as one row, its count in the suggestion.
+
+    One row per rule, not 1,100 rows of half-width commas in 检查发现. Accepting
+    that row accepts the rule's findings with that text, as accepting any one of
+    them always did (the identity holds no position).
+    """
+    from dataclasses import replace
+
+    from govmedia.checks.rules.format import FindingGroup, group_findings
+
+    recorded = []
+    for entry in group_findings(findings):
+        if isinstance(entry, FindingGroup):
+            first = entry.first
+            if entry.count > 1:
+                first = replace(first, suggestion=f"{first.suggestion}（本文共 {entry.count} 处）")
+            recorded.append(first)
+        else:
+            recorded.append(entry)
+    return recorded
+
+
 def _identity(f: Finding) -> tuple[str, str, str]:
     return (f.category, f.rule, f.text[:500])
 
@@ -152,7 +175,8 @@ def record_findings(page, report: CheckReport) -> int:
     """Replace the page's open findings with the report's; return how many are open now.
 
     Accepted findings stay, and a new finding that was already accepted for this
-    page (same category, rule and text) is not reopened. Open findings that no
+    page (same category, rule and text) is not reopened. A format rule's findings
+    are one row (`_as_recorded`). Open findings that no
     longer occur are marked fixed rather than deleted, so inspection can count
     corrections.
     """
@@ -162,7 +186,7 @@ def record_findings(page, report: CheckReport) -> int:
     with transaction.atomic():
         existing = list(ContentFinding.objects.select_for_update().filter(page=page))
         accepted = {f.identity for f in existing if f.state == ContentFinding.State.ACCEPTED}
-        new = [f for f in report.findings if _identity(f) not in accepted]
+        new = [f for f in _as_recorded(report.findings) if _identity(f) not in accepted]
         new_ids = {_identity(f) for f in new}
         still_open = [
             f.pk for f in existing if f.state == ContentFinding.State.OPEN and f.identity in new_ids

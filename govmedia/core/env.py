@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 _TRUE = {"1", "true", "yes", "on"}
+
+
+def _improperly_configured(message: str) -> Exception:
+    # Django is imported only to report a bad value: `govmedia check` reads the
+    # data directory from here before deciding whether to start Django at all.
+    from django.core.exceptions import ImproperlyConfigured
+
+    return ImproperlyConfigured(message)
+
+
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -26,7 +34,7 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+    raise _improperly_configured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
 def env_int(name: str, default: int) -> int:
@@ -36,7 +44,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+        raise _improperly_configured(f"{name} must be an integer, got {raw!r}") from exc
 
 
 def env_float(name: str, default: float) -> float:
@@ -46,7 +54,7 @@ def env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+        raise _improperly_configured(f"{name} must be a number, got {raw!r}") from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -60,6 +68,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY_FILE_NAME = "secret_key"
+# The SQLite database of an installation without DATABASE_URL, in the data directory.
+SQLITE_FILE_NAME = "govmedia.sqlite3"
 SECRET_KEY_LENGTH = 64
 
 
@@ -137,6 +147,6 @@ def cache_from_url(url: str, directory: Path) -> dict[str, object]:
             "LOCATION": "govmedia-pages",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
-    raise ImproperlyConfigured(
+    raise _improperly_configured(
         f"GOVMEDIA_CACHE_URL must be empty, file://, file:///path, locmem:// or redis://…, got {url!r}"
     )

@@ -77,6 +77,29 @@ def withdraw(request, page_id: int):
     return TemplateResponse(request, "publishing/admin/withdraw.html", {"item": item, "form": form})
 
 
+def fix_format(request, page_id: int):
+    """一键修正格式问题, the button of the check panel on the item's edit page (POST only)."""
+    item = get_object_or_404(ItemPage, pk=page_id)
+    if request.method != "POST":
+        return redirect("wagtailadmin_pages:edit", item.pk)
+    try:
+        count = actions.do_fix_item_format(request.user, item)
+    except PermissionDenied as exc:
+        return forbidden(request, str(exc) or "您没有编辑这条信息的权限。")
+    except actions.ItemLocked as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if count:
+            messages.success(
+                request,
+                f"已修正 {count} 处格式问题（半角标点、重复标点、括号宽度），"
+                "结果已保存为新的草稿版本，请核对正文后再提交。",
+            )
+        else:
+            messages.info(request, "正文中没有可以自动修正的格式问题。")
+    return redirect("wagtailadmin_pages:edit", item.pk)
+
+
 def preview(request, page_id: int):
     """The latest text as the public would see it, for whoever may see the item in the admin.
 

@@ -171,6 +171,7 @@ class CheckReportPanel(Panel):
         def get_context_data(self, parent_context=None):
             from govmedia.checks.engine import CheckReport
             from govmedia.checks.findings import CATEGORY_LABELS, SEVERITY_LABELS, Finding
+            from govmedia.checks.rules.format import FindingGroup, group_findings
             from govmedia.checks.service import highlight_html
 
             context = super().get_context_data(parent_context)
@@ -179,22 +180,49 @@ class CheckReportPanel(Panel):
             state = state or latest_check_state(self.instance)
             report = state.report or {}
             findings = [Finding(**f) for f in report.get("findings", [])]
+            rows = []
+            # A rule's format findings are one row with a count, not 1,100 rows of commas.
+            for entry in group_findings(findings):
+                first = entry.first if isinstance(entry, FindingGroup) else entry
+                rows.append(
+                    {
+                        "finding": first,
+                        "count": entry.count if isinstance(entry, FindingGroup) else 1,
+                        "category": CATEGORY_LABELS.get(first.category, first.category),
+                        "severity": SEVERITY_LABELS.get(first.severity, first.severity),
+                    }
+                )
             context.update(
                 {
                     "state": state,
                     "notes": notes,
                     "item": self.instance,
-                    "findings": [
-                        {
-                            "finding": f,
-                            "category": CATEGORY_LABELS.get(f.category, f.category),
-                            "severity": SEVERITY_LABELS.get(f.severity, f.severity),
-                        }
-                        for f in findings
-                    ],
+                    "findings": rows,
+                    "format_fix": format_fix_offer(self.instance, self.request),
                     "highlighted": highlight_html(
                         CheckReport(text=report.get("text", ""), findings=findings)
                     ),
                 }
             )
             return context
+
+
+def format_fix_offer(item, request) -> dict | None:
+    """The 一键修正 button's count and address, for whoever may edit the item; else None.
+
+    The same questions as `do_fix_item_format` asks; the count is of the latest
+    draft's body, which is what the button corrects.
+    """
+    from django.urls import reverse
+
+    from govmedia.checks.rules.format import fix_html
+
+    if request is None or not item.permissions_for_user(request.user).can_edit():
+        return None
+    lock = item.get_lock()
+    if lock is not None and lock.for_user(request.user):
+        return None  # under review, scheduled or locked by someone: Wagtail's edit view refuses too
+    _, count = fix_html(str(item.get_latest_revision_as_object().body or ""))
+    if not count:
+        return None
+    return {"count": count, "url": reverse("publishing_fix_format", args=[item.pk])}

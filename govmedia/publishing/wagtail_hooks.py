@@ -107,6 +107,11 @@ def urls():
             name="publishing_sign_off_refused",
         ),
         path("items/<int:page_id>/preview/", admin_views.preview, name="publishing_preview"),
+        path(
+            "items/<int:page_id>/fix-format/",
+            admin_views.fix_format,
+            name="publishing_fix_format",
+        ),
     ]
 
 

@@ -6,13 +6,14 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from ..findings import BLOCKING, LINK, WARNING, Finding
+
+if TYPE_CHECKING:
+    import httpx
 
 # Stops at whitespace, quotes, angle brackets and Chinese punctuation, which
 # cannot appear unescaped in a URL but often follow one in Chinese text.
@@ -85,6 +86,8 @@ class LinkChecker:
 
     def problem(self, client: httpx.Client, url: str) -> str | None:
         """None when the link works, else a short English reason."""
+        import httpx
+
         try:
             response = client.head(url)
             if response.status_code in (405, 501, 403):
@@ -111,6 +114,11 @@ class LinkChecker:
                 else:
                     todo.append(url)
         if todo:
+            # Imported when a link is checked: they cost 0.2 s of every start-up otherwise.
+            from concurrent.futures import ThreadPoolExecutor
+
+            import httpx
+
             with httpx.Client(
                 timeout=self.timeout,
                 follow_redirects=True,

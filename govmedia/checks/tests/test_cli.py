@@ -61,6 +61,7 @@ def test_it_prints_one_json_object_per_input(tmp_path):
         "suggestion",
         "rule",
         "reason",
+        "count",
     }
     assert objs[1]["text"][finding["start"] : finding["end"]] == "13800138000"
     assert objs[0]["stats"]["findings"] == 1

@@ -1,7 +1,9 @@
 """``govmedia check`` (Django name ``checktext``): the content-check command line.
 
 The work is done by ``govmedia.checks.cli``, which also runs without Django;
-this command adds the word-list entries and leaders kept in the database.
+this command adds the word-list entries and leaders kept in the database
+(not with --no-db). `govmedia check` comes here only when an installation is
+configured; otherwise it runs ``govmedia.checks.cli`` without Django.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def settings_args() -> list[str]:
     ]
 
 
+def _extra_for(args: list[str]):
+    return None if "--no-db" in args else database_extra
+
+
 class Command(BaseCommand):
     help = cli.build_parser().description
 
@@ -47,7 +53,7 @@ class Command(BaseCommand):
         args = argv[2:]
         if "-h" not in args and "--help" not in args:
             args = settings_args() + args
-        sys.exit(cli.main(args, prog="govmedia check", extra=database_extra))
+        sys.exit(cli.main(args, prog="govmedia check", extra=_extra_for(args)))
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
         # call_command("checktext", "--no-links", path) must reach cli.py untouched:
@@ -65,6 +71,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: str, **options) -> None:
         # Reached through call_command(); the exit status is kept for callers and tests.
-        code = cli.main(settings_args() + list(args), prog="govmedia check", extra=database_extra)
+        code = cli.main(
+            settings_args() + list(args), prog="govmedia check", extra=_extra_for(list(args))
+        )
         if code:
             raise SystemExit(code)
