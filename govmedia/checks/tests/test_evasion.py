@@ -5,6 +5,8 @@ import pytest
 from govmedia.checks.engine import Engine
 from govmedia.checks.lists import load_builtin_lists
 
+from .helpers import engine, entry
+
 
 @pytest.fixture(scope="module")
 def builtin() -> Engine:
@@ -39,3 +41,43 @@ def test_emoji_in_ordinary_prose_give_no_finding(builtin):
         "祝大家新年快乐🎉！我们的发展🚀离不开每一位同志👍，开发票务系统顺利上线。"
     )
     assert sensitive(report) == []
+
+
+@pytest.mark.parametrize(
+    "text, found, reason",
+    [
+        ("加微信代a开b发c票", "代a开b发c票", "敏感词“代开发票”的字间夹杂字母"),
+        ("代1开2发3票，量大从优", "代1开2发3票", "敏感词“代开发票”的字间夹杂数字"),
+        ("代 1 开 2 发 3 票", "代 1 开 2 发 3 票", "敏感词“代开发票”的字间夹杂数字"),
+        ("专业daikaifapiao，电话联系", "daikaifapiao", "敏感词“代开发票”的拼音变体"),
+        ("Dai Kai Fa Piao", "Dai Kai Fa Piao", "敏感词“代开发票”的拼音变体"),
+        ("本公司DKFP业务", "DKFP", "敏感词“代开发票”的拼音首字母变体"),
+        ("长期代开发漂", "代开发漂", "敏感词“代开发票”的同音字变体（漂→票）"),
+    ],
+)
+def test_disguised_spellings_are_found_and_say_why(builtin, text, found, reason):
+    report = builtin.check(text)
+    assert [
+        (f.text, f.severity, f.reason) for f in report.findings if f.category == "sensitive"
+    ] == [(found, "blocking", reason)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "代1开b发3票",  # mixed fillers are not systematic
+        "代开1发2票",  # a pair without filler
+        "依照本法第3条第4款第5项的规定，2023年1月1日起施行。",
+        "创建A级景区，B类企业和C级资质按第1号令执行。",
+        "编号dkfpx和adaikaifapiao都不是独立的词",
+    ],
+)
+def test_ordinary_letters_digits_and_pinyin_give_no_finding(builtin, text):
+    assert sensitive(builtin.check(text)) == []
+
+
+def test_only_sensitive_entries_get_disguised_variants():
+    report = engine(entry("按装调试", "typo", suggestion="安装调试")).check(
+        "an zhuang tiao shi，按1装2调3试，暗装调试"
+    )
+    assert report.findings == []
