@@ -69,6 +69,7 @@ class Matcher:
         # Disguised spellings of sensitive entries; a real entry with the same key wins.
         reasons: dict[str, str] = {}
         sensitive = {k: d[SENSITIVE] for k, d in by_key.items() if SENSITIVE in d}
+        filler_keys = {k: i for i, k in enumerate(by_key) if k in sensitive}
         for variant in sensitive_variants(sensitive):
             if variant.key not in by_key:
                 by_key[variant.key] = {SENSITIVE: sensitive[variant.base]}
@@ -78,9 +79,7 @@ class Matcher:
         self.reasons: dict[int, str] = {
             i: reasons[k] for i, k in enumerate(self.keys) if k in reasons
         }
-        self.fillers = FillerFinder(
-            [(k, i) for i, k in enumerate(self.keys) if SENSITIVE in by_key[k]]
-        )
+        self.fillers = FillerFinder(list(filler_keys.items()))
         # Latin words need whole-word matching; they are few, so keep their indexes in a set.
         self.ascii_word: frozenset[int] = frozenset(
             i for i, k in enumerate(self.keys) if k.isascii() and _is_ascii_word(k)

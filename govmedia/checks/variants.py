@@ -12,7 +12,8 @@ name is not written in disguise):
   the same pinyin and tone (``代开发漂``). A homophone is used only when it makes
   no word with its neighbours (``发飘`` is a word, so ``代开发飘`` is not
   generated) and is one of the ``HOMOPHONES_PER_CHAR`` most frequent characters
-  of its reading. Generation needs pypinyin and jieba's dictionary; the result
+  of its reading (fewer when the list is so big that the homophones would pass
+  ``HOMOPHONE_BUDGET`` keys, none past it). Generation needs pypinyin and jieba's dictionary; the result
   is cached on disk by the entries' keys, so a cached compile imports neither.
 * **Fillers** (``FillerFinder``): one letter or one digit between every pair of
   characters (``代a开b发c票``, ``代1开2发3票``). The compact text is searched for
@@ -43,12 +44,14 @@ MIN_PINYIN_SYLLABLES = 3
 MIN_INITIALS = 4
 MIN_HOMOPHONE_LENGTH = 3
 HOMOPHONES_PER_CHAR = 4
+# At most about this many homophone keys in all (fewer per character for big lists).
+HOMOPHONE_BUDGET = 200_000
 # A homophone is refused when it forms a jieba word at least this frequent with a neighbour.
 NEIGHBOUR_WORD_FREQUENCY = 3
 MIN_FILLER_LENGTH = 3
 
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
-_VARIANTS_VERSION = 1
+_VARIANTS_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,7 @@ def _homophones() -> dict[str, list[str]]:
     return by_reading
 
 
-def _variants_of(key: str) -> list[Variant]:
+def _variants_of(key: str, per_char: int = HOMOPHONES_PER_CHAR) -> list[Variant]:
     from pypinyin import lazy_pinyin
 
     if not _CJK_RE.fullmatch(key):
@@ -123,15 +126,14 @@ def _variants_of(key: str) -> list[Variant]:
         initials = "".join(s[0] for s in syllables)
         if len(initials) >= MIN_INITIALS:
             out.append(Variant(initials, key, f"敏感词“{key}”的拼音首字母变体"))
-    if len(key) < MIN_HOMOPHONE_LENGTH:
+    if len(key) < MIN_HOMOPHONE_LENGTH or len(syllables) != len(key) or not per_char:
         return out
     freq = _jieba_frequencies()
     table = _homophones()
-    readings = lazy_pinyin(key)
-    for i, (char, reading) in enumerate(zip(key, readings, strict=True)):
+    for i, (char, reading) in enumerate(zip(key, syllables, strict=True)):
         used = 0
         for other in table.get(reading, ()):
-            if used >= HOMOPHONES_PER_CHAR:
+            if used >= per_char:
                 break
             if other == char:
                 continue
@@ -165,7 +167,11 @@ def sensitive_variants(keys: Iterable[str]) -> list[Variant]:
         return [Variant(*row) for row in rows]
     except Exception:  # missing or unreadable: generate again
         pass
-    variants = [v for key in unique for v in _variants_of(key)]
+    # Homophones multiply the keys; a big list gets fewer per character so that
+    # compiling it stays within seconds.
+    positions = sum(len(k) for k in unique if len(k) >= MIN_HOMOPHONE_LENGTH)
+    per_char = min(HOMOPHONES_PER_CHAR, HOMOPHONE_BUDGET // max(positions, 1))
+    variants = [v for key in unique for v in _variants_of(key, per_char)]
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
