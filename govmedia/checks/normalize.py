@@ -52,15 +52,24 @@ INVISIBLE = (
 
 # Characters whose NFKC form may be one letter, digit or ideograph (a coarse
 # superset; ``_nfkc_table`` keeps the exact ones). Plain CJK text and ASCII never
-# match, so most texts skip the table.
-_NFKC_CANDIDATES_RE = re.compile(
-    "[\u00aa-\u00be\u0132-\u017f\u01c4-\u01f3\u02b0-\u02e4\u1d2c-\u1dbf"
-    "\u2070-\u2189\u2460-\u24ff\u2c7c\u2c7d\u2d6f\u2e80-\u2fd5\u3038-\u303a"
+# match, so most texts skip the table. Split in two because a class with astral
+# ranges scans several times slower: the astral one runs only on texts that have
+# an astral character at all.
+_NFKC_CANDIDATES = (
+    "\u00aa-\u00be\u0132-\u017f\u01c4-\u01f3\u02b0-\u02e4\u1d2c-\u1dbf"
+    "\u2070-\u2189\u2460-\u24ff\u2c7c\u2c7d\u2d6f\u2e80-\u2fd5\u3000\u3038-\u303a"
     "\u3131-\u318e\u3192-\u319f\u3200-\u33ff\ua69c\ua69d\ua770\ua7f2-\ua7f9"
     "\uab5c-\uab69\uf900-\ufb4f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uffa0-\uffdc"
-    "\U0001d400-\U0001d7ff\U0001e030-\U0001e08f\U0001ee00-\U0001eeff"
-    "\U0001f100-\U0001f2ff\U0001fbf0-\U0001fbf9\U0002f800-\U0002fa1f\u3000]"
 )
+_NFKC_ASTRAL_CANDIDATES = (
+    "\U0001d400-\U0001d7ff\U0001e030-\U0001e08f\U0001ee00-\U0001eeff"
+    "\U0001f100-\U0001f2ff\U0001fbf0-\U0001fbf9\U0002f800-\U0002fa1f"
+)
+_NFKC_BMP_RE = re.compile(f"[{_NFKC_CANDIDATES}]")
+_NFKC_ASTRAL_RE = re.compile(f"[{_NFKC_ASTRAL_CANDIDATES}]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+# Above this many candidates, one str.translate beats replacing them one by one.
+_DENSE = 64
 
 # The CJK Radicals Supplement (U+2E80–U+2EF3) to the unified ideographs they
 # stand for (Unicode's EquivalentUnifiedIdeograph data; NFKC folds only ⺟ and ⻳).
@@ -85,8 +94,7 @@ def _nfkc_table() -> dict[int, str]:
     Built on first use from the candidate ranges (a few thousand code points).
     """
     table: dict[int, str] = {}
-    pattern = _NFKC_CANDIDATES_RE.pattern[1:-1]
-    for m in re.finditer(r"(.)(?:-(.))?", pattern, re.S):
+    for m in re.finditer(r"(.)(?:-(.))?", _NFKC_CANDIDATES + _NFKC_ASTRAL_CANDIDATES, re.S):
         first = ord(m.group(1))
         last = ord(m.group(2)) if m.group(2) else first
         for cp in range(first, last + 1):
@@ -147,10 +155,31 @@ def to_simplified(text: str) -> str:
     return "".join(_t2s_char(c) for c in text)
 
 
+def _fold_compatible(text: str, pattern: re.Pattern[str]) -> str:
+    """Replace the candidates ``pattern`` finds by their one-character NFKC form."""
+    table = _nfkc_table()
+    parts: list[str] = []
+    last = 0
+    for count, m in enumerate(pattern.finditer(text)):
+        if count == _DENSE:
+            return text.translate(table)
+        char = table.get(ord(m.group()))
+        if char is not None:
+            i = m.start()
+            parts += (text[last:i], char)
+            last = i + 1
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def fold(text: str) -> str:
     """Length-preserving fold: NFKC look-alikes, radicals, case, traditional to simplified."""
-    if _NFKC_CANDIDATES_RE.search(text):
-        text = text.translate(_nfkc_table())
+    if _NFKC_BMP_RE.search(text):
+        text = _fold_compatible(text, _NFKC_BMP_RE)
+    if _ASTRAL_RE.search(text) and _NFKC_ASTRAL_RE.search(text):
+        text = _fold_compatible(text, _NFKC_ASTRAL_RE)
     lowered = text.lower()
     # str.lower is C speed but may lengthen a few letters (İ → i̇); then only fold ASCII.
     if len(lowered) == len(text):
