@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.html import escape
 
+from govmedia.checks import variants
 from govmedia.checks.engine import CheckReport, Engine
 from govmedia.checks.findings import SEVERITY_RANK, Finding
 from govmedia.checks.importguard import GuardResult, ImportGuard
@@ -96,6 +97,7 @@ def get_engine(*, links: bool = False) -> Engine:
     if cached and cached[0] == key:
         return cached[1]
     builtin, _ = load_builtin_lists(cache_dir=cache_dir())
+    variants.set_cache_dir(cache_dir())
     checker = None
     if links:
         with _lock:

@@ -186,7 +186,18 @@ def _variants_of(key: str, per_char: int = HOMOPHONES_PER_CHAR) -> list[Variant]
     return out
 
 
+_cache_dir_override: Path | None = None
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Where variants are cached (the Django app passes its list cache directory)."""
+    global _cache_dir_override
+    _cache_dir_override = path
+
+
 def _cache_dir() -> Path:
+    if _cache_dir_override is not None:
+        return _cache_dir_override
     from .lists import default_cache_dir  # lists imports nothing from here
 
     return default_cache_dir()
