@@ -74,3 +74,19 @@ def test_it_removes_invisible_characters_and_emoji_from_the_compact_form():
         assert norm.compact == "代开发票", repr(char)
         s, e = norm.span_to_original(0, 4)
         assert (s, e) == (0, len(text)), repr(char)
+
+
+def test_every_kangxi_radical_folds_to_one_unified_ideograph():
+    radicals = "".join(chr(c) for c in range(0x2F00, 0x2FD6))
+    folded = fold(radicals)
+    assert len(folded) == len(radicals)
+    assert all("\u4e00" <= c <= "\u9fff" for c in folded)
+
+
+def test_folding_keeps_every_code_point_in_place_even_when_dense():
+    # More candidates than the one-by-one path handles, astral ones included.
+    text = "ＡＢ①⾏𝐀\U0002f800〸" * 40 + "代开发票"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded.endswith("代开发票")
+    assert folded.startswith("ab1行a")
