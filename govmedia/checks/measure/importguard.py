@@ -122,8 +122,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sample", type=int, default=0, help="check only this many held-out files (0: all)"
     )
-    parser.add_argument("--per-million", type=float, default=DEFAULT_PER_MILLION)
-    parser.add_argument("--jieba", type=int, default=DEFAULT_JIEBA)
+    parser.add_argument(
+        "--per-million",
+        type=float,
+        default=DEFAULT_PER_MILLION,
+        help="guard threshold: occurrences per million characters of the laws corpus "
+        "(default %(default)s, the setting GOVMEDIA_CHECKS_IMPORT_COMMON_PER_MILLION)",
+    )
+    parser.add_argument(
+        "--jieba",
+        type=int,
+        default=DEFAULT_JIEBA,
+        help="guard threshold: frequency in jieba's dictionary "
+        "(default %(default)s, the setting GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA)",
+    )
     parser.add_argument("--show", type=int, default=10, help="blocked files to list")
 
 
