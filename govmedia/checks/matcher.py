@@ -34,7 +34,7 @@ import ahocorasick_rs
 
 from .findings import ALLOW, SENSITIVE
 from .lists import ListEntry
-from .normalize import CLAUSE_PUNCTUATION, Normalized, gaps_acceptable
+from .normalize import CLAUSE_PUNCTUATION, Normalized, disguise_reason, gaps_acceptable
 from .variants import FillerFinder, sensitive_variants
 
 
@@ -142,7 +142,10 @@ class Matcher:
                     allowed.append((cstart, cend))
                     allowed_original.append((start, end))
                 else:
-                    listed.append((cstart, cend, start, end, entry, self.reasons.get(index, "")))
+                    reason = self.reasons.get(index, "")
+                    if not reason and entry.category == SENSITIVE:
+                        reason = disguise_reason(entry.key, norm.original[start:end])
+                    listed.append((cstart, cend, start, end, entry, reason))
         if not listed:
             return [], allowed_original
         if allowed:

@@ -281,3 +281,27 @@ def gaps_acceptable(original: str, char_positions: list[int]) -> bool:
     if all(gaps) and len(char_positions) >= 3:
         return True
     return not any(ch in CLAUSE_PUNCTUATION for gap in gaps for ch in gap)
+
+
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_EMOJI_RE = re.compile("[\U0001f000-\U0001faff]")
+
+
+def disguise_reason(key: str, original: str) -> str:
+    """Why a listed word written as ``original`` was still found, in Chinese; "" if plainly.
+
+    Names look-alike characters (Kangxi radicals, compatibility forms), invisible
+    characters and emoji; spaces, punctuation, full-width letters and traditional
+    characters are ordinary writing and not named.
+    """
+    kinds = []
+    table = _nfkc_table()
+    if any(ord(c) in table for c in original if c != "\u3000" and not "０" <= c <= "ｚ"):
+        kinds.append("用形近字符书写")
+    if _INVISIBLE_RE.search(original):
+        kinds.append("夹杂不可见字符")
+    if _EMOJI_RE.search(original):
+        kinds.append("夹杂表情符号")
+    if not kinds:
+        return ""
+    return f"敏感词“{key}”{'，'.join(kinds)}"

@@ -19,22 +19,34 @@ def sensitive(report) -> list[str]:
     return [f.text for f in report.findings if f.category == "sensitive"]
 
 
+LOOK_ALIKE = "用形近字符书写"
+INVISIBLE = "夹杂不可见字符"
+
+
 @pytest.mark.parametrize(
-    "text, found",
+    "text, found, how",
     [
-        ("本店出售银⾏卡，价格优惠", "出售银⾏卡"),
-        ("网上出售管制⼑具", "出售管制⼑具"),
-        ("代\u180e开\u180e发\u180e票", "代\u180e开\u180e发\u180e票"),
-        ("代\ufe0f开\ufe0f发\ufe0f票", "代\ufe0f开\ufe0f发\ufe0f票"),
-        ("代\u034f开发票", "代\u034f开发票"),
-        ("代\u3164开\u3164发\u3164票", "代\u3164开\u3164发\u3164票"),
-        ("代\u0301开\u0301发\u0301票", "代\u0301开\u0301发\u0301票"),
-        ("代\U000e0041开\U000e0042发票", "代\U000e0041开\U000e0042发票"),
-        ("快来代🍎开🍎发🍎票", "代🍎开🍎发🍎票"),
+        ("本店出售银⾏卡，价格优惠", "出售银⾏卡", LOOK_ALIKE),
+        ("网上出售管制⼑具", "出售管制⼑具", LOOK_ALIKE),
+        ("代\u180e开\u180e发\u180e票", "代\u180e开\u180e发\u180e票", INVISIBLE),
+        ("代\ufe0f开\ufe0f发\ufe0f票", "代\ufe0f开\ufe0f发\ufe0f票", INVISIBLE),
+        ("代\u034f开发票", "代\u034f开发票", INVISIBLE),
+        ("代\u3164开\u3164发\u3164票", "代\u3164开\u3164发\u3164票", INVISIBLE),
+        ("代\u0301开\u0301发\u0301票", "代\u0301开\u0301发\u0301票", INVISIBLE),
+        ("代\U000e0041开\U000e0042发票", "代\U000e0041开\U000e0042发票", INVISIBLE),
+        ("快来代🍎开🍎发🍎票", "代🍎开🍎发🍎票", "夹杂表情符号"),
     ],
 )
-def test_folded_and_invisible_spellings_of_a_sensitive_word_are_found(builtin, text, found):
-    assert sensitive(builtin.check(text)) == [found]
+def test_folded_and_invisible_spellings_of_a_sensitive_word_are_found(builtin, text, found, how):
+    findings = [f for f in builtin.check(text).findings if f.category == "sensitive"]
+    assert [f.text for f in findings] == [found]
+    assert findings[0].reason.endswith(how)
+
+
+def test_a_plainly_written_sensitive_word_names_no_disguise(builtin):
+    findings = [f for f in builtin.check("代开發票，代 开 发 票").findings]
+    assert [f.text for f in findings if f.category == "sensitive"] == ["代开發票", "代 开 发 票"]
+    assert not any(word in f.reason for f in findings for word in ("形近", "不可见", "表情"))
 
 
 def test_emoji_in_ordinary_prose_give_no_finding(builtin):
