@@ -9,12 +9,13 @@ name is not written in disguise):
   ``MIN_INITIALS`` letters (``dkfp``) — both ASCII keys, which the matcher only
   accepts as whole words — and, for entries of at least ``MIN_HOMOPHONE_LENGTH``
   characters, the spellings with one character replaced by a common character of
-  the same pinyin and tone (``代开发漂``). A homophone is used only when it makes
+  the same toneless pinyin (``代开发漂``). A homophone is used only when it makes
   no word with its neighbours (``发飘`` is a word, so ``代开发飘`` is not
   generated) and is one of the ``HOMOPHONES_PER_CHAR`` most frequent characters
   of its reading (fewer when the list is so big that the homophones would pass
-  ``HOMOPHONE_BUDGET`` keys, none past it). Generation needs pypinyin and jieba's dictionary; the result
-  is cached on disk by the entries' keys, so a cached compile imports neither.
+  ``HOMOPHONE_BUDGET`` keys, none past it). Generation needs pypinyin's tables
+  and jieba's dictionary; the result is cached on disk by the entries' keys, so
+  a cached compile loads neither.
 * **Fillers** (``FillerFinder``): one letter or one digit between every pair of
   characters (``代a开b发c票``, ``代1开2发3票``). The compact text is searched for
   runs that alternate ideograph and filler, the ideographs of each run are
