@@ -10,8 +10,8 @@ name is not written in disguise):
   accepts as whole words — and, for entries of at least ``MIN_HOMOPHONE_LENGTH``
   characters, the spellings with one character replaced by a common character of
   the same toneless pinyin (``代开发漂``). A homophone is used only when it makes
-  no word with its neighbours (``发飘`` is a word, so ``代开发飘`` is not
-  generated) and is one of the ``HOMOPHONES_PER_CHAR`` most frequent characters
+  no word of jieba's dictionary (two to four characters) with its neighbours
+  (``发飘`` is a word, so ``代开发飘`` is not generated) and is one of the ``HOMOPHONES_PER_CHAR`` most frequent characters
   of its reading (fewer when the list is so big that the homophones would pass
   ``HOMOPHONE_BUDGET`` keys, none past it). Generation needs pypinyin's tables
   and jieba's dictionary; the result is cached on disk by the entries' keys, so
@@ -53,7 +53,7 @@ NEIGHBOUR_WORD_FREQUENCY = 3
 MIN_FILLER_LENGTH = 3
 
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
-_VARIANTS_VERSION = 3
+_VARIANTS_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +177,13 @@ def _variants_of(key: str, per_char: int = HOMOPHONES_PER_CHAR) -> list[Variant]
             if other == char:
                 continue
             variant = key[:i] + other + key[i + 1 :]
-            # The new character must not make a word with its neighbours.
-            left = variant[max(0, i - 1) : i + 1] if i else ""
-            right = variant[i : i + 2] if i + 1 < len(variant) else ""
-            if any(freq.get(w, 0) >= NEIGHBOUR_WORD_FREQUENCY for w in (left, right) if w):
+            # The new character must not make a word (of two to four characters)
+            # with its neighbours.
+            if any(
+                freq.get(variant[a:b], 0) >= NEIGHBOUR_WORD_FREQUENCY
+                for a in range(max(0, i - 3), i + 1)
+                for b in range(max(i + 1, a + 2), min(len(variant), a + 4) + 1)
+            ):
                 continue
             used += 1
             out.append(Variant(variant, key, f"敏感词“{key}”的同音字变体（{other}→{char}）"))
