@@ -370,6 +370,13 @@ GOVMEDIA_CHECKS_FORBIDDEN_HOSTS = env_list("GOVMEDIA_CHECKS_FORBIDDEN_HOSTS")
 GOVMEDIA_CHECKS_LINK_TIMEOUT = env_float("GOVMEDIA_CHECKS_LINK_TIMEOUT", 5.0)
 # Where parsed word lists are cached; default <data dir>/cache/checks.
 GOVMEDIA_CHECKS_CACHE_DIR = env_str("GOVMEDIA_CHECKS_CACHE_DIR", "")
+# The guard for imported word lists: an entry at least this frequent in real prose
+# (per million characters of the laws corpus, or in jieba's dictionary) is a common
+# word, imported demoted and disabled for review (docs/checks.md, "导入词库的常用词保护").
+GOVMEDIA_CHECKS_IMPORT_COMMON_PER_MILLION = env_float(
+    "GOVMEDIA_CHECKS_IMPORT_COMMON_PER_MILLION", 0.5
+)
+GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA = env_int("GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA", 50)
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
 # host, mails are written as files to <data dir>/mail so none is lost.

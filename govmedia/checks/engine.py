@@ -109,6 +109,7 @@ class Engine:
                     text[hit.start : hit.end],
                     e.suggestion,
                     e.rule,
+                    hit.reason,
                 )
             )
         findings += self.leaders.find(norm.folded, today=self.today)

@@ -13,6 +13,11 @@ whatever the number of entries. Hits are then filtered in Python:
 * a hit strictly inside a longer hit of the same category is dropped, so one
   problem gives one finding.
 
+Sensitive entries also match in disguise (``variants``): pinyin, initials and
+homophone keys are added to the automaton, and runs with one letter or digit
+between every pair of characters are searched separately. Such hits carry a
+``reason`` saying which disguise was found.
+
 Compiled matchers are cached in-process by the hash of their entries.
 """
 
@@ -27,9 +32,10 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from .findings import ALLOW
+from .findings import ALLOW, SENSITIVE
 from .lists import ListEntry
-from .normalize import Normalized, gaps_acceptable
+from .normalize import CLAUSE_PUNCTUATION, Normalized, disguise_reason, gaps_acceptable
+from .variants import FillerFinder, sensitive_variants
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,7 @@ class Hit:
     entry: ListEntry
     start: int
     end: int
+    reason: str = ""
 
 
 def _is_ascii_word(key: str) -> bool:
@@ -59,8 +66,20 @@ class Matcher:
             else:
                 found[entry.category] = entry
         by_key.pop("", None)
+        # Disguised spellings of sensitive entries; a real entry with the same key wins.
+        reasons: dict[str, str] = {}
+        sensitive = {k: d[SENSITIVE] for k, d in by_key.items() if SENSITIVE in d}
+        filler_keys = {k: i for i, k in enumerate(by_key) if k in sensitive}
+        for variant in sensitive_variants(sensitive):
+            if variant.key not in by_key:
+                by_key[variant.key] = {SENSITIVE: sensitive[variant.base]}
+                reasons[variant.key] = variant.reason
         self.keys: list[str] = list(by_key)
         self.entries: list[tuple[ListEntry, ...]] = [tuple(d.values()) for d in by_key.values()]
+        self.reasons: dict[int, str] = {
+            i: reasons[k] for i, k in enumerate(self.keys) if k in reasons
+        }
+        self.fillers = FillerFinder(list(filler_keys.items()))
         # Latin words need whole-word matching; they are few, so keep their indexes in a set.
         self.ascii_word: frozenset[int] = frozenset(
             i for i, k in enumerate(self.keys) if k.isascii() and _is_ascii_word(k)
@@ -97,10 +116,16 @@ class Matcher:
 
     def find_with_allowed(self, norm: Normalized) -> tuple[list[Hit], list[tuple[int, int]]]:
         """Accepted hits, and the original spans of allowed phrases (for the other rules)."""
-        listed: list[tuple[int, int, int, int, ListEntry]] = []
+        listed: list[tuple[int, int, int, int, ListEntry, str]] = []
         allowed: list[tuple[int, int]] = []
         allowed_original: list[tuple[int, int]] = []
         folded = norm.folded
+        for index, cstart, cend, reason in self.fillers.find(norm.compact):
+            start, end = norm.span_to_original(cstart, cend)
+            if not any(ch in CLAUSE_PUNCTUATION for ch in norm.original[start:end]):
+                for entry in self.entries[index]:
+                    if entry.category == SENSITIVE:
+                        listed.append((cstart, cend, start, end, entry, reason))
         for index, cstart, cend in self.raw_hits(norm):
             start, end = norm.span_to_original(cstart, cend)
             if end - start != cend - cstart and not gaps_acceptable(
@@ -117,7 +142,10 @@ class Matcher:
                     allowed.append((cstart, cend))
                     allowed_original.append((start, end))
                 else:
-                    listed.append((cstart, cend, start, end, entry))
+                    reason = self.reasons.get(index, "")
+                    if not reason and entry.category == SENSITIVE:
+                        reason = disguise_reason(entry.key, norm.original[start:end])
+                    listed.append((cstart, cend, start, end, entry, reason))
         if not listed:
             return [], allowed_original
         if allowed:
@@ -159,10 +187,10 @@ def _covered(
     return False
 
 
-def _drop_nested(listed: list[tuple[int, int, int, int, ListEntry]], span: int) -> list[Hit]:
+def _drop_nested(listed: list[tuple[int, int, int, int, ListEntry, str]], span: int) -> list[Hit]:
     """Drop hits strictly inside a longer hit of the same category."""
     listed.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    kept: list[tuple[int, int, int, int, ListEntry]] = []
+    kept: list[tuple[int, int, int, int, ListEntry, str]] = []
     # A covering hit starts at most ``span`` (the longest key) before this one, so the
     # reverse scan over kept hits stops early and the whole pass stays linear.
     for hit in listed:
@@ -182,7 +210,7 @@ def _drop_nested(listed: list[tuple[int, int, int, int, ListEntry]], span: int) 
                 break
         if not covered:
             kept.append(hit)
-    return [Hit(h[4], h[2], h[3]) for h in kept]
+    return [Hit(h[4], h[2], h[3], h[5]) for h in kept]
 
 
 def entries_digest(entries: Sequence[ListEntry]) -> str:

@@ -2,21 +2,30 @@
 
 Two layers:
 
-1. ``fold`` is length-preserving: full-width letters and digits become
-   half-width, the ideographic space becomes a space, ASCII capitals become
-   lower case, and traditional characters become simplified (OpenCC ``t2s``).
-   Because no character is added or removed, an offset in the folded text is
-   the same offset in the original. Rules that look at digits (privacy) run on
+1. ``fold`` is length-preserving: every letter, digit or ideograph whose NFKC
+   form is one other letter, digit or ideograph is replaced by it (full-width
+   ``Ａ１`` → ``a1``, Kangxi radicals ``⾏⼑`` → ``行刀``, CJK compatibility
+   ideographs, mathematical and circled letters); the CJK Radicals Supplement
+   (``⻋⻉⻔`` → ``车贝门``), which NFKC leaves alone, is folded by a table of
+   its standard equivalents. NFKC results of more than one character (``㈱``,
+   ``ﬁ``) and punctuation (``，`` stays ``，``) are left as they are. Then the
+   ideographic space becomes a space, capitals become lower case and
+   traditional characters become simplified (OpenCC ``t2s``). Because every
+   code point is replaced by exactly one, an offset in the folded text is the
+   same offset in the original. Rules that look at digits (privacy) run on
    this layer.
-2. ``compact`` removes separators (whitespace, zero-width characters,
-   punctuation and symbols) from the folded text, so that ``代 开 发 票`` and
-   ``代*开*发*票`` read as ``代开发票``. ``Normalized.to_original`` maps an
-   offset in the compact text back to the original text.
+2. ``compact`` removes separators (whitespace, invisible characters such as
+   zero-width spaces, variation selectors, combining marks, Hangul fillers and
+   tag characters, punctuation, symbols and emoji) from the folded text, so
+   that ``代 开 发 票``, ``代*开*发*票`` and ``代🍎开🍎发🍎票`` read as
+   ``代开发票``. ``Normalized.to_original`` maps an offset in the compact text
+   back to the original text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,13 +33,79 @@ from itertools import accumulate
 
 import opencc
 
-# Full-width ASCII letters and digits; full-width punctuation is a separator anyway,
-# so leaving it alone keeps the common case (Chinese text with ，。：) on the fast path.
-_FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 _FOLD_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _ASCII_UPPER_RE = re.compile("[A-Z]+")
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+
+# Characters that show nothing (or only change how the previous one looks), so an
+# evader can slip them between the characters of a word: the Mongolian vowel
+# separator, the combining grapheme joiner and other combining marks (U+0301 …),
+# variation selectors, Hangul fillers, Khmer invisible vowels, the Arabic letter
+# mark, and tag characters.
+INVISIBLE = (
+    ZERO_WIDTH
+    + "\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    + "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3164\ufe00-\ufe0f\ufe20-\ufe2f\uffa0"
+    + "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+)
+
+# Characters whose NFKC form may be one letter, digit or ideograph (a coarse
+# superset; ``_nfkc_table`` keeps the exact ones). Plain CJK text and ASCII never
+# match, so most texts skip the table. Split in two because a class with astral
+# ranges scans several times slower: the astral one runs only on texts that have
+# an astral character at all.
+_NFKC_CANDIDATES = (
+    "\u00aa-\u00be\u0132-\u017f\u01c4-\u01f3\u02b0-\u02e4\u1d2c-\u1dbf"
+    "\u2070-\u2189\u2460-\u24ff\u2c7c\u2c7d\u2d6f\u2e80-\u2fd5\u3000\u3038-\u303a"
+    "\u3131-\u318e\u3192-\u319f\u3200-\u33ff\ua69c\ua69d\ua770\ua7f2-\ua7f9"
+    "\uab5c-\uab69\uf900-\ufb4f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uffa0-\uffdc"
+)
+_NFKC_ASTRAL_CANDIDATES = (
+    "\U0001d400-\U0001d7ff\U0001e030-\U0001e08f\U0001ee00-\U0001eeff"
+    "\U0001f100-\U0001f2ff\U0001fbf0-\U0001fbf9\U0002f800-\U0002fa1f"
+)
+_NFKC_BMP_RE = re.compile(f"[{_NFKC_CANDIDATES}]")
+_NFKC_ASTRAL_RE = re.compile(f"[{_NFKC_ASTRAL_CANDIDATES}]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+# Above this many candidates, one str.translate beats replacing them one by one.
+_DENSE = 64
+
+# The CJK Radicals Supplement (U+2E80–U+2EF3) to the unified ideographs they
+# stand for (Unicode's EquivalentUnifiedIdeograph data; NFKC folds only ⺟ and ⻳).
+# Radicals without a unified equivalent in the BMP are left alone.
+_RADICALS_SUPPLEMENT = dict(
+    zip(
+        "⺁⺅⺆⺉⺊⺋⺌⺍⺎⺏⺐⺒⺓⺔⺕⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺱⺲⺳"
+        "⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻒⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠"
+        "⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+        "厂亻冂刂卜㔾小小兀尣尢巳幺彑彐忄㣺扌攵旡日月歺母民氵氺灬爫爫丬牛犭王疋罒示礻竹糸纟罓罒罒"
+        "耂肀聿月臼艹艹艹虎衤覀西见角讠贝足车辶辶辶阝钅長镸长门阝雨青韦页风飞食飠饣"
+        "马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+        strict=True,
+    )
+)
+
+
+@lru_cache(maxsize=1)
+def _nfkc_table() -> dict[int, str]:
+    """Code point → its one-character NFKC form, for letters, digits and ideographs.
+
+    Built on first use from the candidate ranges (a few thousand code points).
+    """
+    table: dict[int, str] = {}
+    for m in re.finditer(r"(.)(?:-(.))?", _NFKC_CANDIDATES + _NFKC_ASTRAL_CANDIDATES, re.S):
+        first = ord(m.group(1))
+        last = ord(m.group(2)) if m.group(2) else first
+        for cp in range(first, last + 1):
+            char = chr(cp)
+            nf = unicodedata.normalize("NFKC", char)
+            if nf != char and len(nf) == 1 and nf.isalnum():
+                table[cp] = nf
+    table.update({ord(k): v for k, v in _RADICALS_SUPPLEMENT.items()})
+    table[0x3000] = " "
+    return table
+
 
 # Characters that an evader may put between the characters of a listed word.
 # Letters, digits and CJK ideographs are never separators.
@@ -46,6 +121,8 @@ SEPARATOR_CLASS = (
     + "\ufe10-\ufe1f\ufe30-\ufe4f\ufe50-\ufe6f"  # vertical, compatibility, small forms
     + "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width punctuation
     + "\uffe0-\uffee"
+    + INVISIBLE[len(ZERO_WIDTH) :]
+    + "\U0001f000-\U0001faff"  # emoji, playing cards, mahjong tiles, pictographs
 )
 SEPARATOR_RE = re.compile(f"[{SEPARATOR_CLASS}]+")
 _SEPARATOR_CHAR_RE = re.compile(f"[{SEPARATOR_CLASS}]")
@@ -78,10 +155,31 @@ def to_simplified(text: str) -> str:
     return "".join(_t2s_char(c) for c in text)
 
 
+def _fold_compatible(text: str, pattern: re.Pattern[str]) -> str:
+    """Replace the candidates ``pattern`` finds by their one-character NFKC form."""
+    table = _nfkc_table()
+    parts: list[str] = []
+    last = 0
+    for count, m in enumerate(pattern.finditer(text)):
+        if count == _DENSE:
+            return text.translate(table)
+        char = table.get(ord(m.group()))
+        if char is not None:
+            i = m.start()
+            parts += (text[last:i], char)
+            last = i + 1
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def fold(text: str) -> str:
-    """Length-preserving fold: width, case, traditional to simplified."""
-    if _FULLWIDTH_ALNUM_RE.search(text):
-        text = text.translate(_FOLD_TABLE)
+    """Length-preserving fold: NFKC look-alikes, radicals, case, traditional to simplified."""
+    if _NFKC_BMP_RE.search(text):
+        text = _fold_compatible(text, _NFKC_BMP_RE)
+    if _ASTRAL_RE.search(text) and _NFKC_ASTRAL_RE.search(text):
+        text = _fold_compatible(text, _NFKC_ASTRAL_RE)
     lowered = text.lower()
     # str.lower is C speed but may lengthen a few letters (İ → i̇); then only fold ASCII.
     if len(lowered) == len(text):
@@ -183,3 +281,27 @@ def gaps_acceptable(original: str, char_positions: list[int]) -> bool:
     if all(gaps) and len(char_positions) >= 3:
         return True
     return not any(ch in CLAUSE_PUNCTUATION for gap in gaps for ch in gap)
+
+
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_EMOJI_RE = re.compile("[\U0001f000-\U0001faff]")
+
+
+def disguise_reason(key: str, original: str) -> str:
+    """Why a listed word written as ``original`` was still found, in Chinese; "" if plainly.
+
+    Names look-alike characters (Kangxi radicals, compatibility forms), invisible
+    characters and emoji; spaces, punctuation, full-width letters and traditional
+    characters are ordinary writing and not named.
+    """
+    kinds = []
+    table = _nfkc_table()
+    if any(ord(c) in table for c in original if c != "\u3000" and not "０" <= c <= "ｚ"):
+        kinds.append("用形近字符书写")
+    if _INVISIBLE_RE.search(original):
+        kinds.append("夹杂不可见字符")
+    if _EMOJI_RE.search(original):
+        kinds.append("夹杂表情符号")
+    if not kinds:
+        return ""
+    return f"敏感词“{key}”{'，'.join(kinds)}"

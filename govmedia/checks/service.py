@@ -10,7 +10,7 @@ other processes notice on their next call.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.html import escape
 
+from govmedia.checks import variants
 from govmedia.checks.engine import CheckReport, Engine
 from govmedia.checks.findings import SEVERITY_RANK, Finding
+from govmedia.checks.importguard import GuardResult, ImportGuard
 from govmedia.checks.lists import ListEntry, load_builtin_lists
 from govmedia.checks.rules.links import LinkChecker
 
@@ -95,6 +97,7 @@ def get_engine(*, links: bool = False) -> Engine:
     if cached and cached[0] == key:
         return cached[1]
     builtin, _ = load_builtin_lists(cache_dir=cache_dir())
+    variants.set_cache_dir(cache_dir())
     checker = None
     if links:
         with _lock:
@@ -215,15 +218,30 @@ def record_findings(page, report: CheckReport) -> int:
 WORDLIST_IMPORT = "govmedia.wordlist_import"
 
 
+def guard_import(entries: Sequence[ListEntry]) -> GuardResult:
+    """Demote the common words of an imported list (thresholds from settings)."""
+    return ImportGuard(
+        per_million=float(settings.GOVMEDIA_CHECKS_IMPORT_COMMON_PER_MILLION),
+        jieba=int(settings.GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA),
+    ).check(entries)
+
+
 def import_entries(
-    entries: Iterable[ListEntry], *, user=None, source: str = "", skipped: int = 0
+    entries: Iterable[ListEntry],
+    *,
+    user=None,
+    source: str = "",
+    skipped: int = 0,
+    disabled: Collection[tuple[str, str]] = (),
 ) -> tuple[int, int]:
     """Create or update database entries from parsed list rows; return (created, updated).
 
     The import is audited as one `govmedia.wordlist_import` entry (who, the
     file, the counts, the list's size before and after); `skipped` is the
-    number of bad rows the caller left out.
+    number of bad rows the caller left out. Entries whose (term, category) is in
+    `disabled` (the guard's demotions) are saved disabled, for review.
     """
+    disabled = set(disabled)
     from govmedia.checks.models import WordListEntry, WordListImport
     from govmedia.core.audit import log_state_change
 
@@ -240,7 +258,7 @@ def import_entries(
                     "subcategory": e.subcategory,
                     "note": e.note,
                     "source": source or e.source,
-                    "enabled": True,
+                    "enabled": (e.term, e.category) not in disabled,
                     "updated_by": user,
                 },
             )

@@ -29,6 +29,14 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("文件中未写类别的行使用此类别"),
     )
+    keep_common = forms.BooleanField(
+        label=_("不降级常用词"),
+        required=False,
+        help_text=_(
+            "默认情况下，在正式公文中常见的词条（如“改革”“人民”）导入后由阻断降为警告并停用，待人工审核；"
+            "仅当词库已逐条审核时勾选此项"
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -44,7 +52,7 @@ class ImportForm(forms.Form):
 
 def import_wordlist(request):
     from govmedia.checks.models import WordListEntry
-    from govmedia.checks.service import import_entries
+    from govmedia.checks.service import guard_import, import_entries
 
     if not request.user.has_perm("checks.add_wordlistentry") or not request.user.has_perm(
         "checks.change_wordlistentry"
@@ -70,10 +78,24 @@ def import_wordlist(request):
                 form.add_error("file", str(exc).replace(str(path), upload.name))
                 entries, errors = None, []
         if entries is not None:
+            demoted = []
+            disabled: set[tuple[str, str]] = set()
+            if not form.cleaned_data["keep_common"]:
+                guarded = guard_import(entries)
+                entries, demoted, disabled = guarded.entries, guarded.demoted, guarded.disabled_keys
             created, updated = import_entries(
-                entries, user=request.user, source=upload.name, skipped=len(errors)
+                entries,
+                user=request.user,
+                source=upload.name,
+                skipped=len(errors),
+                disabled=disabled,
             )
-            result = {"created": created, "updated": updated, "errors": errors}
+            result = {
+                "created": created,
+                "updated": updated,
+                "errors": errors,
+                "demoted": demoted,
+            }
     return render(
         request,
         "checks/import.html",

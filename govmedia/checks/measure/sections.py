@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import privacy
+from . import importguard, privacy
 
 # One line per section module; keep the list sorted by name.
-SECTIONS: list[ModuleType] = [privacy]
+SECTIONS: list[ModuleType] = [importguard, privacy]

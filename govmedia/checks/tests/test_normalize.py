@@ -38,3 +38,55 @@ def test_it_accepts_systematic_separators_but_not_a_clause_break_in_part_of_a_wo
 def test_it_does_not_join_a_two_character_word_across_a_sentence_break():
     assert not gaps_acceptable("按。装", [0, 2])
     assert gaps_acceptable("按 装", [0, 2])
+
+
+def test_it_folds_kangxi_and_supplement_radicals_to_the_ideographs_they_look_like():
+    text = "出售银⾏卡，管制⼑具，⻋⻉⻔"
+    folded = fold(text)
+    assert folded == "出售银行卡，管制刀具，车贝门"
+    assert len(folded) == len(text)
+
+
+def test_it_folds_compatibility_letters_but_keeps_punctuation_and_the_length():
+    text = "𝐀𝐁①，。㈱"
+    folded = fold(text)
+    assert folded == "ab1，。㈱"
+
+
+def test_it_removes_invisible_characters_and_emoji_from_the_compact_form():
+    invisible = [
+        "\u180e",
+        "\ufe0f",
+        "\ufe00",
+        "\U000e0100",
+        "\u034f",
+        "\u3164",
+        "\uffa0",
+        "\u115f",
+        "\u1160",
+        "\u0301",
+        "\U000e0041",
+        "🍎",
+    ]
+    for char in invisible:
+        text = f"代{char}开{char}发{char}票"
+        norm = normalize(text)
+        assert norm.compact == "代开发票", repr(char)
+        s, e = norm.span_to_original(0, 4)
+        assert (s, e) == (0, len(text)), repr(char)
+
+
+def test_every_kangxi_radical_folds_to_one_unified_ideograph():
+    radicals = "".join(chr(c) for c in range(0x2F00, 0x2FD6))
+    folded = fold(radicals)
+    assert len(folded) == len(radicals)
+    assert all("\u4e00" <= c <= "\u9fff" for c in folded)
+
+
+def test_folding_keeps_every_code_point_in_place_even_when_dense():
+    # More candidates than the one-by-one path handles, astral ones included.
+    text = "ＡＢ①⾏𝐀\U0002f800〸" * 40 + "代开发票"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded.endswith("代开发票")
+    assert folded.startswith("ab1行a")
