@@ -47,16 +47,18 @@ _NOT_CODE_AFTER = r"(?![0-9A-Za-z/_]|-\d|\.\d)"
 # 18 characters written whole, 6-8-4 or 6-4-4-4, with one kind of separator.
 ID18_RE = re.compile(
     _NOT_CODE_BEFORE
-    + r"[1-9]\d{5}(?P<sep>[ \-]?)(?:\d{8}|\d{4}(?P=sep)\d{4})(?P=sep)\d{3}[\dXx]"
+    + r"[1-9]\d{5}(?P<sep>[ \-\uff0d]?)(?:\d{8}|\d{4}(?P=sep)\d{4})(?P=sep)\d{3}[\dXx]"
     + _NOT_CODE_AFTER
 )
 ID15_RE = re.compile(_NOT_CODE_BEFORE + r"[1-9]\d{14}" + _NOT_CODE_AFTER)
 MOBILE_RE = re.compile(
-    r"(?<![0-9A-Za-z/_.\-])(?:\+?86[ \-]?)?(1[3-9]\d)([ \-]?)(\d{4})\2(\d{4})"
+    r"(?<![0-9A-Za-z/_.\-])(?:\+?86[ \-\uff0d]?)?(1[3-9]\d)([ \-\uff0d]?)(\d{4})\2(\d{4})"
     + r"(?![0-9A-Za-z/_]|-\d|\.\d)"
 )
 CARD_RE = re.compile(
-    _NOT_CODE_BEFORE + r"(?:\d{16,19}|\d{4}(?:[ \-]\d{4}){3}(?:[ \-]?\d{1,3})?)" + _NOT_CODE_AFTER
+    _NOT_CODE_BEFORE
+    + r"(?:\d{16,19}|\d{4}(?:[ \-\uff0d]\d{4}){3}(?:[ \-\uff0d]?\d{1,3})?)"
+    + _NOT_CODE_AFTER
 )
 # 普通护照: E + 8 digits (G + 8 before 2012), then E + letter + 7 digits (EA1234567).
 PASSPORT_RE = re.compile(
@@ -108,7 +110,7 @@ _AMOUNT_BEFORE = ("¥", "￥", "$")
 # Candidate regions: long runs of digits, spaces and dashes. The patterns above begin
 # with a lookbehind, which makes ``re`` try every position of the text; running them
 # only around these runs keeps privacy checking at a few milliseconds per megabyte.
-_CANDIDATE_RE = re.compile(r"[0-9][0-9 \-]{9,}[0-9Xx]")
+_CANDIDATE_RE = re.compile(r"[0-9][0-9 \-\uff0d]{9,}[0-9Xx]")
 _CONTEXT = 4
 
 # What the words before a number say it is. The nearest word wins; on a tie the
