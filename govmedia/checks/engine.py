@@ -88,7 +88,15 @@ class Engine:
         self.formatting = formatting
         self.today = today
 
-    def check(self, text: str, *, html: bool = False, source: str = "") -> CheckReport:
+    def check(
+        self,
+        text: str,
+        *,
+        html: bool = False,
+        source: str = "",
+        document_date: date | None = None,
+    ) -> CheckReport:
+        """Check one text. ``document_date`` (its 成文日期) spares names outdated after it."""
         started = time.perf_counter()
         anchors: list[Link] = []
         if html:

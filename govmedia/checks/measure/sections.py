@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from . import laws
+
 # One line per section module; keep the list sorted by name.
-SECTIONS: list[ModuleType] = []
+SECTIONS: list[ModuleType] = [laws]
