@@ -7,7 +7,9 @@ settings; ``Engine.check`` runs every rule over one text:
 2. The text is normalised once (``normalize.normalize``): folded for width,
    case and traditional characters, then compacted without separators.
 3. One Aho–Corasick pass finds every list entry (sensitive words, outdated
-   expressions, typos, allowed phrases); allowed phrases suppress what they cover.
+   expressions, typos, allowed phrases); allowed phrases suppress what they cover,
+   short typo keys must align with word boundaries (``segment``), and an outdated
+   name is spared in an older document, after 原/前, or in a citation (``context``).
 4. Leader titles, privacy patterns and formatting run on the folded and
    original text; links are checked last, and only when asked.
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from .context import outdated_exempt, reason
 from .findings import BLOCKING, CATEGORIES, SEVERITY_RANK, Finding
 from .html import visible_text
 from .lists import ListEntry
@@ -106,6 +109,10 @@ class Engine:
         hits, allowed = self.matcher.find_with_allowed(norm)
         for hit in hits:
             e = hit.entry
+            if e.since is not None and outdated_exempt(
+                norm.folded, hit.start, hit.end, e, document_date
+            ):
+                continue
             findings.append(
                 Finding(
                     e.category,
@@ -115,6 +122,7 @@ class Engine:
                     text[hit.start : hit.end],
                     e.suggestion,
                     e.rule,
+                    reason(e, document_date),
                 )
             )
         findings += self.leaders.find(norm.folded, today=self.today)

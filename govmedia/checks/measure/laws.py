@@ -3,7 +3,9 @@
 Runs the engine with the built-in lists (privacy, format and links off: they have
 their own sections) over every ``.txt`` of a folder of laws and regulations
 (default ``../shared/corpora/laws`` next to the repository). Each file's date is
-read from its name (``…(2020-09-24).txt``) and passed as the document date, so a
+read from its name (``…(2020-09-24).txt``), else from the latest date in the
+adoption and revision history at its head or of its entry into force (自…起施行),
+and passed as the document date, so a
 name that became outdated after the text was written is not counted. The corpus is
 carefully edited official prose: nearly every finding is a false alarm.
 
@@ -52,6 +54,10 @@ MAX_BLOCKING = 0
 MAX_TYPO_EXPRESSION_PER_10K = 0.05
 
 _DATE_IN_NAME = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
+_DATE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_IN_FORCE = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行")
+# The adoption and revision history heads the text; its latest date is the version's.
+HEADER_CHARACTERS = 400
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,6 +93,18 @@ def date_from_name(name: str) -> date | None:
         return None
 
 
+def date_from_text(text: str) -> date | None:
+    """The latest date of the adoption and revision history at the head of a text, or
+    of its entry into force (自…起施行)."""
+    found = []
+    for m in [*_DATE_IN_TEXT.finditer(text, 0, HEADER_CHARACTERS), *_IN_FORCE.finditer(text)]:
+        try:
+            found.append(date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:
+            continue
+    return max(found, default=None)
+
+
 def run(args: argparse.Namespace, out: IO[str]) -> int:
     corpus: Path = args.corpus or default_corpus()
     if not corpus.is_dir():
@@ -108,7 +126,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     progress = _Progress(len(files), enabled=args.progress)
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
-        when = date_from_name(path.name)
+        when = date_from_name(path.name) or date_from_text(text)
         dated += when is not None
         characters += len(text)
         report = engine.check(text, document_date=when)
@@ -167,7 +185,7 @@ def _print_figures(
     out: IO[str], *, files: int, dated: int, characters: int, elapsed: float
 ) -> None:
     print(
-        f"laws: {files} files ({dated} with a date in the name), {characters:,} characters, "
+        f"laws: {files} files ({dated} dated by name or header), {characters:,} characters, "
         f"{elapsed:.1f} s ({characters / max(elapsed, 1e-9) / 1e6:.2f} M characters/s)",
         file=out,
     )
