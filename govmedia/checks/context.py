@@ -12,7 +12,9 @@ engine does not report it there:
    (平原, 中原, 太原 …) do not count.
 3. **It is cited**: inside a document title 《…》, or followed in its clause by
    the marks of a citation of what the body issued (令第…号, 公告…第, 发布的,
-   印发的, 颁布的, 〔year〕…; a bare 发布 is present tense and does not count), or in a sentence that repeals something (废止, 同时失效,
+   印发的, 颁布的, 〔year〕…, or 发布 ending the clause as in the issuing line
+   "1982年2月4日 卫生部、交通部发布"; 发布 with an object, 银保监会发布风险提示,
+   is present tense and does not count), or in a sentence that repeals something (废止, 同时失效,
    停止执行) — the lists of issuing bodies in "…发布的…同时废止" — or as a party
    in the name of a court case (张某诉某县国土资源局…案).
 
@@ -38,7 +40,8 @@ _FORMER = re.compile(
     r"(?:[\u4e00-\u9fff]{1,10}?(?:省|市|县|区|州|盟|旗|镇|乡))?$"
 )
 _CITATION = re.compile(
-    r"令第|令〔|令\(|令（|号令|公告\d{4}年第|公告第|公告〔|(?:发布|印发|颁布|制定|批准)的|〔\d{4}〕|\[\d{4}\]"
+    r"令第|令〔|令\(|令（|号令|公告\d{4}年第|公告第|公告〔|〔\d{4}〕|\[\d{4}\]"
+    r"|(?:发布|公布|印发|颁布|制定|批准)(?:的|\s|$)"
 )
 _REPEAL = re.compile(r"废止|同时失效|停止执行")
 
