@@ -18,6 +18,9 @@ engine does not report it there:
    停止执行) — the lists of issuing bodies in "…发布的…同时废止" — or as a party
    in the name of a court case (张某诉某县国土资源局…案).
 
+A typo key can also be correct in a known pattern: 既使 followed by 又 in its
+sentence is 既……又…… (既使企业受益，又使群众满意), not a slip for 即使.
+
 ``reason`` gives the Chinese sentence every list finding carries.
 """
 
@@ -44,6 +47,9 @@ _CITATION = re.compile(
     r"|(?:发布|公布|印发|颁布|制定|批准)(?:的|\s|$)"
 )
 _REPEAL = re.compile(r"废止|同时失效|停止执行")
+# Typo keys that are correct when followed by this in their sentence: 既使……又使…… is
+# the 既……又…… pattern (既使企业受益，又使群众满意), not a mistake for 即使.
+_CORRECT_BEFORE = {"既使": re.compile(r"[^。；;！？!?\n]{0,40}?又")}
 
 
 def historical(text: str, start: int, end: int) -> bool:
@@ -72,10 +78,13 @@ def historical(text: str, start: int, end: int) -> bool:
     return bool(_REPEAL.search(sentence))
 
 
-def outdated_exempt(
+def context_exempt(
     text: str, start: int, end: int, entry: ListEntry, document_date: date | None
 ) -> bool:
-    """Whether an outdated name is legitimate here (see the module docstring)."""
+    """Whether a list hit is legitimate in its context (see the module docstring)."""
+    if entry.category == TYPO:
+        correct = _CORRECT_BEFORE.get(entry.key)
+        return bool(correct and correct.match(text, end))
     if entry.category != EXPRESSION or entry.since is None:
         return False
     if document_date is not None and document_date < entry.since:

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from .context import outdated_exempt, reason
+from .context import context_exempt, reason
 from .findings import BLOCKING, CATEGORIES, SEVERITY_RANK, Finding
 from .html import visible_text
 from .lists import ListEntry
 from .matcher import Matcher, compile_matcher
 from .normalize import normalize
+from .rules.confusions import find_confusions
 from .rules.format import find_format
 from .rules.leaders import Leader, LeaderChecker
 from .rules.links import Link, LinkChecker, find_link_problems, find_text_links
@@ -109,9 +110,7 @@ class Engine:
         hits, allowed = self.matcher.find_with_allowed(norm)
         for hit in hits:
             e = hit.entry
-            if e.since is not None and outdated_exempt(
-                norm.folded, hit.start, hit.end, e, document_date
-            ):
+            if context_exempt(norm.folded, hit.start, hit.end, e, document_date):
                 continue
             findings.append(
                 Finding(
@@ -125,6 +124,7 @@ class Engine:
                     reason(e, document_date),
                 )
             )
+        findings += find_confusions(norm.folded, formatting=self.formatting)
         findings += self.leaders.find(norm.folded, today=self.today)
         if self.privacy:
             findings += find_privacy(norm.folded)
