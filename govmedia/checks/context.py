@@ -38,9 +38,12 @@ TITLE_LOOK_BACK = 80
 
 _CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+# 原/前 then, optionally, a place (广东省, 示例市某某区); a place has none of the
+# function words that would make 原则上由市…, 前往市… or 前来县… read as one.
+_PLACE = r"[^\s\W\d则上由在对向把被将的和与及或等经按据从为于是往来到去请]{0,8}?(?:省|市|县|区|州|盟|旗|镇|乡)"
 _FORMER = re.compile(
     r"(?:(?<![平中草高太还复荒五九燕])原|(?<![目此之以当提事会日年月面向空眼生节跟门史])前|时任|当时的?)"
-    r"(?:[\u4e00-\u9fff]{1,10}?(?:省|市|县|区|州|盟|旗|镇|乡))?$"
+    rf"(?:{_PLACE})?$"
 )
 _CITATION = re.compile(
     r"令第|令〔|令\(|令（|号令|公告\d{4}年第|公告第|公告〔|〔\d{4}〕|\[\d{4}\]"

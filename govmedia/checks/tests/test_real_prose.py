@@ -150,9 +150,17 @@ def test_a_historical_mention_of_an_abolished_body_is_not_reported(text):
     assert [f.text for f in report.findings if f.category == "expression"] == []
 
 
-def test_an_outdated_name_after_a_time_word_is_still_reported():
-    # 前 in 目前 does not mark the name as former.
-    assert found("目前国土资源局正在审批。", "国土资源局") == ["expression"]
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("目前国土资源局正在审批。", "国土资源局"),  # 前 in 目前 does not mark it as former
+        ("原则上由市工商局负责。", "工商局"),  # nor 原 in 原则上
+        ("请前往市工商局办理。", "工商局"),  # nor 前 in 前往
+        ("平原县工商局负责。", "工商局"),  # nor 原 ending a place name
+    ],
+)
+def test_an_outdated_name_after_a_look_alike_of_原_or_前_is_still_reported(text, word):
+    assert found(text, word) == ["expression"]
 
 
 def test_the_document_date_decides_whether_a_name_was_already_outdated():
