@@ -1,0 +1,40 @@
+"""Word boundaries around hits: the segmenter and its agreement with jieba."""
+
+from __future__ import annotations
+
+import pytest
+
+from govmedia.checks import segment
+
+from .test_real_prose import CORRECT, SLIPS, STRADDLING
+
+
+def test_a_key_standing_alone_is_aligned_and_one_straddling_two_words_is_not():
+    segment.add_keys(["商确", "座落"])
+    text = "双方协商确定，此事有待商确。该楼座落于市中心，一座落后的村庄。"
+    first = text.index("商确")
+    second = text.index("商确", first + 1)
+    assert not segment.aligned(text, first, first + 2)
+    assert segment.aligned(text, second, second + 2)
+    a = text.index("座落")
+    b = text.index("座落", a + 1)
+    assert segment.aligned(text, a, a + 2)
+    assert not segment.aligned(text, b, b + 2)
+
+
+@pytest.mark.slow
+def test_the_rust_segmenter_cuts_like_jieba():
+    # The reference: jieba's own tokenizer with the same user dictionary and keys.
+    import jieba
+
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    reference.load_userdict(str(segment.USER_DICT))
+    keys = ["商确", "录相", "善长", "自已", "定阅", "既使", "籍口", "座落", "竟争", "按装"]
+    keys += ["按排", "回教", "北朝鲜", "卫生部", "建设部", "交通部", "做为", "报导", "好象"]
+    segment.add_keys(keys)
+    for key in keys:
+        reference.add_word(key, max(segment.KEY_FREQUENCY, reference.FREQ.get(key) or 0))
+    rust = segment._get_segmenter()
+    for text, *_ in STRADDLING + SLIPS + CORRECT:
+        assert rust.cut(text, False) == list(reference.cut(text, HMM=False)), text
