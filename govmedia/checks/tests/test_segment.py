@@ -38,3 +38,28 @@ def test_the_rust_segmenter_cuts_like_jieba():
     rust = segment._get_segmenter()
     for text, *_ in STRADDLING + SLIPS + CORRECT:
         assert rust.cut(text, False) == list(reference.cut(text, HMM=False)), text
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="协商确定有待此事录相关摘，。 ", max_size=30))
+def test_word_boundaries_only_ever_remove_hits(text):
+    from govmedia.checks.matcher import Matcher
+    from govmedia.checks.normalize import normalize
+
+    from .helpers import entry
+
+    words = ["商确", "录相", "确定"]
+    anywhere = Matcher([entry(w, "typo", boundary="any") for w in words]).find(normalize(text))
+    aligned = Matcher([entry(w, "typo", boundary="word") for w in words]).find(normalize(text))
+    spans = {(h.entry.term, h.start, h.end) for h in anywhere}
+    assert {(h.entry.term, h.start, h.end) for h in aligned} <= spans
+    for h in anywhere:
+        if h.entry.term == "商确" and text[max(0, h.start - 1) : h.end + 1] == "协商确定":
+            assert (h.entry.term, h.start, h.end) not in {
+                (a.entry.term, a.start, a.end) for a in aligned
+            }
