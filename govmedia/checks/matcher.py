@@ -27,7 +27,7 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
@@ -55,13 +55,18 @@ class Matcher:
 
     def __init__(self, entries: Sequence[ListEntry]) -> None:
         # Later entries override earlier ones with the same key and category, so a
-        # database row can change the severity or suggestion of a built-in entry.
+        # database row can change the severity or suggestion of a built-in entry; what
+        # the later row leaves empty (boundary, since, exceptions: database rows have
+        # no such columns) is kept from the earlier one.
         by_key: dict[str, dict[str, ListEntry]] = {}
         for entry in entries:
             found = by_key.get(entry.key)
             if found is None:
                 by_key[entry.key] = {entry.category: entry}
             else:
+                earlier = found.get(entry.category)
+                if earlier is not None:
+                    entry = _inherit(entry, earlier)
                 found[entry.category] = entry
         by_key.pop("", None)
         self.keys: list[str] = list(by_key)
@@ -148,6 +153,17 @@ class Matcher:
             segment.add_keys(self._boundary_keys)
             self._segmenter_ready = True
         return segment.aligned(folded, start, end)
+
+
+def _inherit(entry: ListEntry, earlier: ListEntry) -> ListEntry:
+    """``entry`` with the conditions it leaves empty taken from ``earlier``."""
+    if entry.boundary or entry.since or entry.exceptions:
+        return entry
+    if not (earlier.boundary or earlier.since or earlier.exceptions):
+        return entry
+    return replace(
+        entry, boundary=earlier.boundary, since=earlier.since, exceptions=earlier.exceptions
+    )
 
 
 def _inside_exception(compact: str, cstart: int, entry: ListEntry) -> bool:

@@ -66,3 +66,20 @@ def test_check_takes_the_document_date(tmp_path):
     err = io.StringIO()
     assert main(["--date", "2023-13-01", str(path)], stderr=err) == 2
     assert "--date" in err.getvalue()
+
+
+def test_an_overriding_row_without_conditions_keeps_those_of_the_built_in_entry():
+    builtin, _ = parse_text(
+        "代开发票\tsensitive\t\t\t\t\t\t\t税务机关代开发票\n"
+        "国家工商总局\texpression\t\t市场监管总局\t\t\t\t2018-03-17\n",
+        source="builtin.txt",
+    )
+    # As from the database: same key and category, a new severity, no conditions.
+    database, _ = parse_text(
+        "代开发票\tsensitive\twarning\n国家工商总局\texpression\tinfo\n", source="db"
+    )
+    engine = Engine(builtin + database)
+    report = engine.check("由税务机关代开发票。专业代开发票。")
+    assert [(f.severity, f.start) for f in report.findings] == [("warning", 12)]
+    report = engine.check("国家工商总局负责。", document_date=date(2017, 1, 1))
+    assert report.findings == []
