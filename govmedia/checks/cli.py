@@ -118,6 +118,11 @@ def build_parser(prog: str = "govmedia check") -> argparse.ArgumentParser:
         help="date at which leader titles are checked (default today)",
     )
     parser.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the document's date (成文日期): names outdated only after it are not flagged",
+    )
+    parser.add_argument(
         "--forbidden-host",
         action="append",
         default=[],
@@ -434,6 +439,12 @@ def _run(
             today = date.fromisoformat(args.as_of)
         except ValueError as exc:
             raise UsageError(f"--as-of {args.as_of!r} is not a date like 2026-06-01") from exc
+    document_date = None
+    if args.date:
+        try:
+            document_date = date.fromisoformat(args.date)
+        except ValueError as exc:
+            raise UsageError(f"--date {args.date!r} is not a date like 2026-06-01") from exc
     if args.max_size <= 0:
         raise UsageError("--max-size must be positive")
     engine = Engine(
@@ -478,7 +489,12 @@ def _run(
             _err(stderr, str(exc))
             status = EXIT_ERROR
             continue
-        report = engine.check(document.text, html=document.html, source=document.source)
+        report = engine.check(
+            document.text,
+            html=document.html,
+            source=document.source,
+            document_date=document_date,
+        )
         report.stats["encoding"] = document.encoding
         any_blocking = any_blocking or report.has_blocking
         fixed: tuple[int, str] | None = None

@@ -7,7 +7,9 @@ settings; ``Engine.check`` runs every rule over one text:
 2. The text is normalised once (``normalize.normalize``): folded for width,
    case and traditional characters, then compacted without separators.
 3. One Aho–Corasick pass finds every list entry (sensitive words, outdated
-   expressions, typos, allowed phrases); allowed phrases suppress what they cover.
+   expressions, typos, allowed phrases); allowed phrases suppress what they cover,
+   short typo keys must align with word boundaries (``segment``), and an outdated
+   name is spared in an older document, after 原/前, or in a citation (``context``).
 4. Leader titles, privacy patterns and formatting run on the folded and
    original text; links are checked last, and only when asked.
 
@@ -23,11 +25,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from .context import context_exempt, reason
 from .findings import BLOCKING, CATEGORIES, SEVERITY_RANK, Finding
 from .html import visible_text
 from .lists import ListEntry
 from .matcher import Matcher, compile_matcher
 from .normalize import normalize
+from .rules.confusions import find_confusions
 from .rules.format import find_format
 from .rules.leaders import Leader, LeaderChecker
 from .rules.links import Link, LinkChecker, find_link_problems, find_text_links
@@ -90,7 +94,15 @@ class Engine:
         self.formatting = formatting
         self.today = today
 
-    def check(self, text: str, *, html: bool = False, source: str = "") -> CheckReport:
+    def check(
+        self,
+        text: str,
+        *,
+        html: bool = False,
+        source: str = "",
+        document_date: date | None = None,
+    ) -> CheckReport:
+        """Check one text. ``document_date`` (its 成文日期) spares names outdated after it."""
         started = time.perf_counter()
         anchors: list[Link] = []
         if html:
@@ -100,6 +112,8 @@ class Engine:
         hits, allowed = self.matcher.find_with_allowed(norm)
         for hit in hits:
             e = hit.entry
+            if context_exempt(norm.folded, hit.start, hit.end, e, document_date):
+                continue
             findings.append(
                 Finding(
                     e.category,
@@ -109,9 +123,10 @@ class Engine:
                     text[hit.start : hit.end],
                     e.suggestion,
                     e.rule,
-                    hit.reason,
+                    hit.reason or reason(e, document_date),
                 )
             )
+        findings += find_confusions(norm.folded, formatting=self.formatting)
         findings += self.leaders.find(norm.folded, today=self.today)
         if self.privacy:
             findings += find_privacy(norm.folded, addresses=self.addresses)

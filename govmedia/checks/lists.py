@@ -1,10 +1,23 @@
 """Word lists as data: parsing ``.txt`` and ``.xlsx`` files into entries.
 
-A row is ``term[<TAB>category[<TAB>severity[<TAB>suggestion[<TAB>subcategory[<TAB>note]]]]]``.
-Empty trailing columns take the file's defaults. In ``.txt`` files, ``#`` starts
-a comment line, and a comment of the form ``# category: typo`` (also
-``severity``, ``subcategory``) sets the default for the rows below it, so a
-plain one-word-per-line file needs one header line. ``.xlsx`` files have the
+A row is ``term[<TAB>category[<TAB>severity[<TAB>suggestion[<TAB>subcategory[<TAB>note
+[<TAB>boundary[<TAB>since[<TAB>except]]]]]]]]``. Empty trailing columns take the
+file's defaults. In ``.txt`` files, ``#`` starts a comment line, and a comment of
+the form ``# category: typo`` (also ``severity``, ``subcategory``, ``boundary``)
+sets the default for the rows below it, so a plain one-word-per-line file needs
+one header line.
+
+The last three columns say when an entry applies:
+
+- ``boundary``: ``word`` — a match must start and end on word boundaries of the
+  text (jieba segmentation, see ``segment.py``), so 商确 is not found in 协商确定;
+  ``any`` — anywhere. Empty: ``word`` for typo keys of two or three characters,
+  ``any`` otherwise.
+- ``since``: ``YYYY-MM-DD``, the date from which the term is outdated (for an
+  abolished agency, the reform); a document written before it is not flagged.
+  The current name goes in ``suggestion``.
+- ``except``: longer phrases, separated by ``|``, that contain the term and in
+  which it is not reported (税务机关代开发票|申请代开发票 for 代开发票). ``.xlsx`` files have the
 same columns; a first row whose first cell is a column name is skipped.
 
 A malformed row never stops a load: it is reported as a ``ListError`` with
@@ -18,6 +31,7 @@ import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from govmedia.core import tabular
@@ -62,6 +76,11 @@ _CATEGORY_ALIASES = {
 _SEVERITY_ALIASES = {"阻断": BLOCKING, "警告": WARNING, "提示": INFO}
 _HEADER_WORDS = {"term", "entry", "word", "词条", "词语", "词", "敏感词"}
 _MIN_TERM_LENGTH = 2
+BOUNDARY_WORD = "word"
+BOUNDARY_ANY = "any"
+_BOUNDARY_ALIASES = {"词": BOUNDARY_WORD, "词边界": BOUNDARY_WORD, "任意": BOUNDARY_ANY}
+# Typo keys of these lengths need word boundaries unless the row says otherwise.
+_DEFAULT_BOUNDARY_LENGTHS = range(2, 4)
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which
@@ -78,12 +97,22 @@ class ListEntry:
     note: str = ""
     source: str = ""
     key: str = ""
+    boundary: str = ""  # "word", "any" or "" (the default for the category and length)
+    since: date | None = None  # outdated from this date (expressions)
+    exceptions: tuple[str, ...] = ()  # normalised phrases containing the key: not reported
 
     def __post_init__(self) -> None:
         # Computed once here (OpenCC per term is the costly part of loading a list);
         # the on-disk cache stores it so a cached load skips it.
         if not self.key:
             self.key = fold_entry(self.term)
+
+    @property
+    def needs_boundary(self) -> bool:
+        """Whether a match must align with word boundaries (see the module docstring)."""
+        if self.boundary:
+            return self.boundary == BOUNDARY_WORD
+        return self.category == TYPO and len(self.key) in _DEFAULT_BOUNDARY_LENGTHS
 
     @property
     def rule(self) -> str:
@@ -125,8 +154,9 @@ def make_entry(
     source: str,
 ) -> ListEntry:
     """Build an entry from row fields; raise ``ValueError`` with a reason if malformed."""
-    fields = [(f or "").strip() for f in fields] + [""] * 6
+    fields = [(f or "").strip() for f in fields] + [""] * 9
     term, category, severity, suggestion, subcategory, note = fields[:6]
+    boundary, since, exceptions = fields[6:9]
     if not term:
         raise ValueError("empty term")
     category, sub_from_category = _normalise_category(category or defaults.get("category", ""))
@@ -146,6 +176,19 @@ def make_entry(
             f"term {term!r} is shorter than {_MIN_TERM_LENGTH} characters once "
             "spaces and punctuation are removed; it would match too much"
         )
+    boundary = boundary or defaults.get("boundary", "")
+    boundary = _BOUNDARY_ALIASES.get(boundary, boundary.lower())
+    if boundary not in ("", BOUNDARY_WORD, BOUNDARY_ANY):
+        raise ValueError(f"unknown boundary {boundary!r}; expected word or any")
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise ValueError(f"since {since!r} is not a date like 2018-03-17") from None
+    raw_phrases = [p.strip() for p in exceptions.replace("｜", "|").split("|") if p.strip()]
+    phrases = tuple(fold_entry(p) for p in raw_phrases)
+    for phrase, raw in zip(phrases, raw_phrases, strict=True):
+        if key not in phrase or phrase == key:
+            raise ValueError(f"exception {raw!r} must be longer than and contain {term!r}")
     return ListEntry(
         term=term,
         category=category,
@@ -155,6 +198,9 @@ def make_entry(
         note=note,
         source=source,
         key=key,
+        boundary=boundary,
+        since=since_date,
+        exceptions=phrases,
     )
 
 
@@ -187,7 +233,7 @@ def parse_text(
         if line.lstrip().startswith("#"):
             directive = line.lstrip()[1:].strip()
             name, sep, value = directive.partition(":")
-            if sep and name.strip().lower() in ("category", "severity", "subcategory"):
+            if sep and name.strip().lower() in ("category", "severity", "subcategory", "boundary"):
                 defaults[name.strip().lower()] = value.strip()
             continue
         new, bad = parse_rows([(line_no, line.split("\t"))], source=source, defaults=defaults)
@@ -267,7 +313,7 @@ def load_builtin_lists(
 # hash and one unpickle. The automaton itself cannot be pickled (ahocorasick_rs
 # objects are not serialisable); rebuilding it from the cached keys is ~0.7 s.
 
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 def default_cache_dir() -> Path:
@@ -310,6 +356,9 @@ def load_list_file_cached(
                     e.note,
                     e.source,
                     e.key,
+                    e.boundary,
+                    e.since,
+                    e.exceptions,
                 )
                 for e in entries
             ]

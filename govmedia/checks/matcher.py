@@ -11,7 +11,11 @@ whatever the number of entries. Hits are then filtered in Python:
   triggers a shorter listed word inside it — and a listed word longer than the
   allowed phrase is not covered, so it still fires;
 * a hit strictly inside a longer hit of the same category is dropped, so one
-  problem gives one finding.
+  problem gives one finding;
+* an entry that needs word boundaries (short typo keys by default) is dropped
+  when the segmentation around it does not start and end a word there
+  (``segment.aligned``: 商确 in 协商确定), and an entry is dropped inside one of
+  its own exception phrases (代开发票 in 税务机关代开发票).
 
 Sensitive entries also match in disguise (``variants``): pinyin, initials and
 homophone keys are added to the automaton, and runs with one letter or digit
@@ -28,10 +32,11 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
+from . import segment
 from .findings import ALLOW, SENSITIVE
 from .lists import ListEntry
 from .normalize import CLAUSE_PUNCTUATION, Normalized, disguise_reason, gaps_acceptable
@@ -57,13 +62,18 @@ class Matcher:
 
     def __init__(self, entries: Sequence[ListEntry]) -> None:
         # Later entries override earlier ones with the same key and category, so a
-        # database row can change the severity or suggestion of a built-in entry.
+        # database row can change the severity or suggestion of a built-in entry; what
+        # the later row leaves empty (boundary, since, exceptions: database rows have
+        # no such columns) is kept from the earlier one.
         by_key: dict[str, dict[str, ListEntry]] = {}
         for entry in entries:
             found = by_key.get(entry.key)
             if found is None:
                 by_key[entry.key] = {entry.category: entry}
             else:
+                earlier = found.get(entry.category)
+                if earlier is not None:
+                    entry = _inherit(entry, earlier)
                 found[entry.category] = entry
         by_key.pop("", None)
         # Disguised spellings of sensitive entries; a real entry with the same key wins.
@@ -85,6 +95,13 @@ class Matcher:
             i for i, k in enumerate(self.keys) if k.isascii() and _is_ascii_word(k)
         )
         self.max_key_length = max(map(len, self.keys), default=0)
+        # Keys of entries that need word boundaries; given to the segmenter on first use.
+        self._boundary_keys = [
+            k
+            for k, es in zip(self.keys, self.entries, strict=True)
+            if any(e.needs_boundary for e in es)
+        ]
+        self._segmenter_ready = False
         # A byte automaton over UTF-8: measured here on a 100k list, it builds in ~0.5 s and
         # scans about 1.5x faster than the str automaton. UTF-8 is self-synchronising, so
         # a key can only match on character boundaries of the text.
@@ -138,6 +155,10 @@ class Matcher:
             ):
                 continue
             for entry in self.entries[index]:
+                if entry.exceptions and _inside_exception(norm.compact, cstart, entry):
+                    continue
+                if entry.needs_boundary and not self._aligned(folded, start, end):
+                    continue
                 if entry.category == ALLOW:
                     allowed.append((cstart, cend))
                     allowed_original.append((start, end))
@@ -154,6 +175,36 @@ class Matcher:
             span = self.max_key_length
             listed = [h for h in listed if not _covered(h[0], h[1], allowed, starts, span)]
         return _drop_nested(listed, self.max_key_length), allowed_original
+
+    def _aligned(self, folded: str, start: int, end: int) -> bool:
+        if not self._segmenter_ready:
+            segment.add_keys(self._boundary_keys)
+            self._segmenter_ready = True
+        return segment.aligned(folded, start, end)
+
+
+def _inherit(entry: ListEntry, earlier: ListEntry) -> ListEntry:
+    """``entry`` with the conditions it leaves empty taken from ``earlier``."""
+    if entry.boundary or entry.since or entry.exceptions:
+        return entry
+    if not (earlier.boundary or earlier.since or earlier.exceptions):
+        return entry
+    return replace(
+        entry, boundary=earlier.boundary, since=earlier.since, exceptions=earlier.exceptions
+    )
+
+
+def _inside_exception(compact: str, cstart: int, entry: ListEntry) -> bool:
+    """Whether the hit at compact offset ``cstart`` lies inside one of the entry's exceptions."""
+    key = entry.key
+    for phrase in entry.exceptions:
+        offset = phrase.find(key)
+        while offset >= 0:
+            begin = cstart - offset
+            if begin >= 0 and compact.startswith(phrase, begin):
+                return True
+            offset = phrase.find(key, offset + 1)
+    return False
 
 
 def _to_char_offsets(data: bytes, hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -218,7 +269,17 @@ def entries_digest(entries: Sequence[ListEntry]) -> str:
     for e in entries:
         h.update(
             "\x1f".join(
-                (e.key, e.category, e.severity, e.suggestion, e.subcategory, e.source)
+                (
+                    e.key,
+                    e.category,
+                    e.severity,
+                    e.suggestion,
+                    e.subcategory,
+                    e.source,
+                    e.boundary,
+                    str(e.since or ""),
+                    "|".join(e.exceptions),
+                )
             ).encode()
         )
         h.update(b"\x1e")

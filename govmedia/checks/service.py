@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +116,14 @@ def get_engine(*, links: bool = False) -> Engine:
     return engine
 
 
-def check_content(text_or_html: str, *, html: bool, links: bool = False) -> CheckReport:
-    """Check a text (or the visible text of HTML); offsets refer to ``report.text``."""
-    return get_engine(links=links).check(text_or_html, html=html)
+def check_content(
+    text_or_html: str, *, html: bool, links: bool = False, document_date: date | None = None
+) -> CheckReport:
+    """Check a text (or the visible text of HTML); offsets refer to ``report.text``.
+
+    ``document_date`` is the item's 成文日期: a name outdated only after it is not flagged.
+    """
+    return get_engine(links=links).check(text_or_html, html=html, document_date=document_date)
 
 
 def highlight_html(report: CheckReport) -> str:

@@ -17,4 +17,4 @@ def item_html(item) -> str:
 def check_item(item):
     from govmedia.checks.service import check_content
 
-    return check_content(item_html(item), html=True, links=False)
+    return check_content(item_html(item), html=True, links=False, document_date=item.written_date)

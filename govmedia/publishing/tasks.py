@@ -195,7 +195,7 @@ def scan_published_item(page_id: int) -> int:
     item = ItemPage.objects.live().filter(pk=page_id).first()
     if item is None:
         return 0
-    report = check_content(item_html(item), html=True, links=True)
+    report = check_content(item_html(item), html=True, links=True, document_date=item.written_date)
     return record_findings(item, report)
 
 

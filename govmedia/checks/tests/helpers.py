@@ -7,10 +7,17 @@ from govmedia.checks.lists import ListEntry
 
 
 def entry(
-    term: str, category: str = "sensitive", severity: str = "", suggestion: str = ""
+    term: str,
+    category: str = "sensitive",
+    severity: str = "",
+    suggestion: str = "",
+    *,
+    boundary: str = "",
 ) -> ListEntry:
     defaults = {"sensitive": "blocking", "allow": "info"}
-    return ListEntry(term, category, severity or defaults.get(category, "warning"), suggestion)
+    return ListEntry(
+        term, category, severity or defaults.get(category, "warning"), suggestion, boundary=boundary
+    )
 
 
 def engine(*entries: ListEntry, **kwargs) -> Engine:
