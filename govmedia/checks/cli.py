@@ -137,6 +137,14 @@ def build_parser(prog: str = "govmedia check") -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="per-link timeout",
     )
+    parser.add_argument(
+        "--typo-model",
+        action="store_true",
+        help=(
+            "also run the statistical typo finder (a pass of its own, suggestions only, "
+            "never blocking; loads a 5 MB model in under a second)"
+        ),
+    )
     parser.add_argument("--html", action="store_true", help="treat stdin and unknown files as HTML")
     parser.add_argument(
         "--fix",
@@ -454,6 +462,7 @@ def _run(
         link_checker=None if args.no_links else LinkChecker(timeout=args.link_timeout),
         addresses=args.addresses,
         today=today,
+        typo_finder=_typo_finder() if args.typo_model else None,
     )
 
     paths = list(expand_paths(args.paths or ["-"]))
@@ -529,6 +538,12 @@ def _print_report(
     )
     if fixed is not None:
         print(f"  fixed {fixed[0]} problem(s); corrected text written to {fixed[1]}", file=out)
+
+
+def _typo_finder() -> Any:
+    from .typos.finder import TypoFinder  # numpy and the model load only when asked
+
+    return TypoFinder()
 
 
 if __name__ == "__main__":

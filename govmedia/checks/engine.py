@@ -12,6 +12,9 @@ settings; ``Engine.check`` runs every rule over one text:
    name is spared in an older document, after 原/前, or in a citation (``context``).
 4. Leader titles, privacy patterns and formatting run on the folded and
    original text; links are checked last, and only when asked.
+5. The statistical typo finder (``typos/``), when the engine is given one, runs
+   as a pass of its own on the visible text, timed separately
+   (``stats["typo_model_seconds"]``).
 
 No Django import here: the Django app builds an ``Engine`` from its tables.
 """
@@ -23,10 +26,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .context import context_exempt, reason
-from .findings import BLOCKING, CATEGORIES, SEVERITY_RANK, Finding
+from .findings import BLOCKING, CATEGORIES, SEVERITY_RANK, TYPO, Finding
 from .html import visible_text
 from .lists import ListEntry
 from .matcher import Matcher, compile_matcher
@@ -36,6 +39,9 @@ from .rules.format import find_format
 from .rules.leaders import Leader, LeaderChecker
 from .rules.links import Link, LinkChecker, find_link_problems, find_text_links
 from .rules.privacy import find_privacy
+
+if TYPE_CHECKING:
+    from .typos.finder import TypoFinder
 
 
 @dataclass(slots=True)
@@ -84,6 +90,7 @@ class Engine:
         addresses: bool = False,
         formatting: bool = True,
         today: date | None = None,
+        typo_finder: TypoFinder | None = None,
     ) -> None:
         self.matcher: Matcher = compile_matcher(list(entries))
         self.leaders = LeaderChecker(leaders)
@@ -93,6 +100,7 @@ class Engine:
         self.addresses = addresses  # street addresses with a house number (privacy)
         self.formatting = formatting
         self.today = today
+        self.typo_finder = typo_finder
 
     def check(
         self,
@@ -140,6 +148,15 @@ class Engine:
                 checker=self.link_checker,
                 visible_text=text,
             )
+        typo_seconds = None
+        if self.typo_finder is not None:
+            listed = [(f.start, f.end) for f in findings if f.category == TYPO]
+            findings += [
+                f
+                for f in self.typo_finder.findings(text)
+                if not any(a < f.end and f.start < b for a, b in listed)
+            ]
+            typo_seconds = self.typo_finder.last_seconds
         if allowed:
             # An allowed phrase is also the exception list of the other rules: a
             # published service number in the allow list is not a privacy leak.
@@ -155,7 +172,8 @@ class Engine:
             for f in findings
         ]
         findings.sort(key=lambda f: f.sort_key)
-        elapsed = time.perf_counter() - started
+        # The typo model is a pass of its own with its own speed figure (typo_model_seconds).
+        elapsed = time.perf_counter() - started - (typo_seconds or 0.0)
         counts = Counter(f.category for f in findings)
         stats: dict[str, Any] = {
             "characters": len(text),
@@ -165,6 +183,8 @@ class Engine:
             "links": len(links),
             "seconds": round(elapsed, 4),
         }
+        if typo_seconds is not None:
+            stats["typo_model_seconds"] = round(typo_seconds, 4)
         return CheckReport(text=text, findings=findings, stats=stats, source=source)
 
     def describe(self) -> dict[str, int]:
