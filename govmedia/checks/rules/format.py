@@ -87,7 +87,7 @@ _FAMILY = {
     "}": "curly",
 }
 _FULL_WIDTH = set("（）【】《》〈〉「」『』“”〔〕")
-BRACKET_RE = re.compile("[()（）\\[\\]【】《》〈〉「」『』“”{}〔〕\n]")
+BRACKET_RE = re.compile("[()（）\\[\\]【】《》〈〉「」『』“”{}〔〕]")
 # "1）", "a)", "一）" at the start of a line or after a clause are list numbers, not strays.
 _LIST_NUMBER_RE = re.compile(
     r"(?:^|[\n；;。，,：:])[ \t\u3000]*[0-9A-Za-z一二三四五六七八九十]{1,3}$"
@@ -185,11 +185,13 @@ def _find_brackets(text: str) -> tuple[list[Finding], list[Edit]]:
         unclosed(stack)
         stack.clear()
 
+    last = 0
     for m in BRACKET_RE.finditer(text):
         char, pos = m.group(), m.start()
-        if char == "\n":
+        # Brackets pair within a paragraph: a line break since the last one closes it.
+        if stack and text.find("\n", last, pos) != -1:
             flush()
-            continue
+        last = pos
         if char in _OPEN_TO_CLOSE:
             stack.append((char, pos))
             continue
