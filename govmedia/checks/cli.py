@@ -243,10 +243,12 @@ def format_report(report: CheckReport, *, show_text: bool, mask: bool, group: bo
                 f"  {line}:{col} [{f.severity}] {f.category} ({label}) “{text}”{suggestion}"
                 f"  ×{entry.count} at {shown}  [{f.rule}]"
             )
-            continue
-        out.append(
-            f"  {line}:{col} [{f.severity}] {f.category} ({label}) “{text}”{suggestion}  [{f.rule}; {f.start}-{f.end}]"
-        )
+        else:
+            out.append(
+                f"  {line}:{col} [{f.severity}] {f.category} ({label}) “{text}”{suggestion}  [{f.rule}; {f.start}-{f.end}]"
+            )
+        if f.reason:
+            out.append(f"      why: {f.reason}")
     return "\n".join(out)
 
 

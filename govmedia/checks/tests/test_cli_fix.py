@@ -22,11 +22,13 @@ def test_a_rules_format_findings_are_one_line_with_a_count():
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "<stdin>: 1100 finding(s), 0 blocking"
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert "×1100 at 1:2, 1:5, 1:8" in lines[1]
     assert "(+1090 more)" in lines[1]
+    # Each entry says once why its rule fired.
+    assert lines[2].strip().startswith("why: 半角标点“,”用在汉字之间")
     _, ungrouped, _ = run("--no-links", "--no-group", stdin=COMMAS.encode())
-    assert len(ungrouped.splitlines()) == 1101
+    assert len([line for line in ungrouped.splitlines() if "[format:" in line]) == 1100
 
 
 def test_json_keeps_every_position_of_a_grouped_rule():
