@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govmedia.checks import findings as f
-from govmedia.checks.lists import ListEntry
+from govmedia.checks.lists import BOUNDARY_ANY, BOUNDARY_WORD, ListEntry, make_entry
 from govmedia.checks.rules.leaders import Leader
 
 LIST_CATEGORY_CHOICES = [
@@ -40,6 +41,31 @@ class WordListEntry(models.Model):
     source = models.CharField(
         _("来源"), max_length=100, blank=True, help_text=_("导入的文件名或手工录入")
     )
+    boundary = models.CharField(
+        _("匹配位置"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=[
+            ("", _("默认（两三字的错别字按词边界，其余任意位置）")),
+            (BOUNDARY_WORD, _("只按词边界匹配")),
+            (BOUNDARY_ANY, _("任意位置")),
+        ],
+        help_text=_("按词边界时，跨越其他词语的匹配不提示，如“协商确定”中的“商确”"),
+    )
+    since = models.DateField(
+        _("过时日期"),
+        null=True,
+        blank=True,
+        help_text=_("自该日起此名称或提法已过时（如机构改革之日），成文日期早于该日的文件不提示"),
+    )
+    exceptions = models.TextField(
+        _("例外语境"),
+        blank=True,
+        help_text=_(
+            "包含本词条、但不应提示的较长短语，用“|”分隔，如“税务机关代开发票|申请代开发票”"
+        ),
+    )
     enabled = models.BooleanField(_("启用"), default=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,16 +91,38 @@ class WordListEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.term}（{self.get_category_display()}）"
 
+    def list_row(self) -> list[str]:
+        return [
+            self.term,
+            self.category,
+            self.severity,
+            self.suggestion,
+            self.subcategory,
+            self.note,
+            self.boundary,
+            self.since.isoformat() if self.since else "",
+            self.exceptions,
+        ]
+
+    def clean(self) -> None:
+        # The rules of list files, so that a row saved here is one the engine can use.
+        try:
+            make_entry(self.list_row(), defaults={}, source="db")
+        except ValueError as exc:
+            message = str(exc)
+            if message.startswith("exception "):
+                raise ValidationError(
+                    {"exceptions": _("每个例外短语都必须包含本词条，并且比词条长。")}
+                ) from exc
+            if "shorter than" in message:
+                raise ValidationError(
+                    {"term": _("词条去掉空格和标点后至少要有两个字，否则会误报太多。")}
+                ) from exc
+            raise ValidationError(message) from exc
+
     def to_entry(self) -> ListEntry:
-        return ListEntry(
-            term=self.term,
-            category=self.category,
-            severity=self.severity,
-            suggestion=self.suggestion,
-            subcategory=self.subcategory,
-            note=self.note,
-            source="db",
-        )
+        """The engine's entry; raises ValueError for a row the list rules refuse."""
+        return make_entry(self.list_row(), defaults={}, source="db")
 
 
 class WordListImport(models.Model):

@@ -6,7 +6,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-COLUMNS = ["term", "category", "severity", "suggestion", "subcategory", "note"]
+COLUMNS = [
+    "term",
+    "category",
+    "severity",
+    "suggestion",
+    "subcategory",
+    "note",
+    "boundary",
+    "since",
+    "except",
+]
 
 
 class Command(BaseCommand):
@@ -20,7 +30,7 @@ class Command(BaseCommand):
         from govmedia.checks.models import WordListEntry
 
         rows = WordListEntry.objects.all() if all else WordListEntry.objects.filter(enabled=True)
-        data = [[getattr(r, c) or "" for c in COLUMNS] for r in rows.order_by("category", "term")]
+        data = [r.list_row() for r in rows.order_by("category", "term")]
         out = Path(path)
         if out.suffix.lower() == ".xlsx":
             import openpyxl
