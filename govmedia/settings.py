@@ -377,6 +377,9 @@ GOVMEDIA_CHECKS_IMPORT_COMMON_PER_MILLION = env_float(
     "GOVMEDIA_CHECKS_IMPORT_COMMON_PER_MILLION", 0.5
 )
 GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA = env_int("GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA", 50)
+# The statistical typo finder (a 5 MB model shipped in the package) in the checks of
+# items: its suspicions are 提示 (info), never blocking. Off: only the word lists.
+GOVMEDIA_CHECKS_TYPO_MODEL = env_bool("GOVMEDIA_CHECKS_TYPO_MODEL", True)
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
 # host, mails are written as files to <data dir>/mail so none is lost.

@@ -41,6 +41,7 @@ _version = 0
 _engines: dict[bool, tuple[Any, Engine]] = {}
 # One checker per process, so its result cache outlives engine rebuilds.
 _link_checker: LinkChecker | None = None
+_typo_finder: Any = None
 
 
 def bump_version() -> None:
@@ -90,10 +91,29 @@ def database_leaders() -> list:
     return [o.to_leader() for o in Official.objects.all()]
 
 
+def typo_finder():
+    """The statistical typo finder when GOVMEDIA_CHECKS_TYPO_MODEL is on; loaded once."""
+    global _typo_finder
+    if not settings.GOVMEDIA_CHECKS_TYPO_MODEL:
+        return None
+    with _lock:
+        if _typo_finder is None:
+            from govmedia.checks.typos.finder import TypoFinder
+
+            _typo_finder = TypoFinder()
+    return _typo_finder
+
+
 def get_engine(*, links: bool = False) -> Engine:
     """The engine for the built-in lists plus the database's entries and leaders, cached."""
     global _link_checker
-    key = (_version, _fingerprint(), tuple(forbidden_hosts()), link_timeout())
+    key = (
+        _version,
+        _fingerprint(),
+        tuple(forbidden_hosts()),
+        link_timeout(),
+        settings.GOVMEDIA_CHECKS_TYPO_MODEL,
+    )
     cached = _engines.get(links)
     if cached and cached[0] == key:
         return cached[1]
@@ -110,6 +130,7 @@ def get_engine(*, links: bool = False) -> Engine:
         database_leaders(),
         forbidden_hosts=forbidden_hosts(),
         link_checker=checker,
+        typo_finder=typo_finder(),
     )
     with _lock:
         _engines[links] = (key, engine)

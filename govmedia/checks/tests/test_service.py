@@ -112,3 +112,15 @@ def test_it_records_findings_per_page_and_keeps_accepted_ones():
         "fixed",
         "accepted",
     }
+
+
+def test_item_checks_show_the_typo_models_suspicions_as_hints_unless_switched_off(settings):
+    text = "<p>我们要认真惯彻落实会议精神。</p>"
+    report = service.check_content(text, html=True)
+    [suspicion] = [f for f in report.findings if f.rule == "typos:model"]
+    assert (suspicion.text, suspicion.suggestion, suspicion.severity) == ("惯", "贯", "info")
+    assert not report.has_blocking
+
+    settings.GOVMEDIA_CHECKS_TYPO_MODEL = False
+    report = service.check_content(text, html=True)
+    assert not [f for f in report.findings if f.rule == "typos:model"]
