@@ -127,6 +127,7 @@ class LeaderChecker:
                 shown,
                 f"{name}{when}{title}，应写“原{title}”或现任职务（{now}）",
                 "leader:former-title",
+                f"领导职务表记载{name}{when}{title}，而“{title}”前没有“原”或“前”",
             )
         return Finding(
             LEADER,
@@ -136,6 +137,7 @@ class LeaderChecker:
             shown,
             f"{name}不担任{title}，现任职务：{now}",
             "leader:wrong-title",
+            f"领导职务表中{name}没有“{title}”这一职务（成文日期当日：{now}）",
         )
 
 

@@ -159,6 +159,7 @@ def find_link_problems(
                     shown,
                     f"链接指向禁止使用的网站（{entry}），请删除或更换：{link.url}",
                     "link:forbidden-host",
+                    f"链接的网站“{host}”在禁止链接的网站名单中（名单条目：{entry}）",
                 )
             )
         elif checker is not None:
@@ -177,6 +178,7 @@ def find_link_problems(
                         visible_text[link.start : link.end],
                         f"链接无法访问（{problem}），请核实：{link.url}",
                         "link:broken",
+                        f"检查时打开该链接失败：{problem}",
                     )
                 )
     return findings

@@ -31,6 +31,18 @@ def test_it_blocks_a_former_title_used_in_the_present_but_accepts_it_with_yuan()
     assert rules("示例市原副市长王建国曾分管") == []
 
 
+def test_a_leader_finding_says_what_the_table_records():
+    [wrong] = LeaderChecker(TABLE).find(fold("市长李红梅调研"), today=TODAY)
+    assert (
+        wrong.reason == "领导职务表中李红梅没有“市长”这一职务（成文日期当日：示例市人民政府副市长）"
+    )
+    [former] = LeaderChecker(TABLE).find(fold("副市长王建国出席"), today=TODAY)
+    assert (
+        former.reason
+        == "领导职务表记载王建国已于2021年02月28日卸任副市长，而“副市长”前没有“原”或“前”"
+    )
+
+
 def test_it_checks_every_title_in_a_chain():
     assert rules("市委书记、市长赵志刚强调") == [("leader:wrong-title", "市长赵志刚")]
 

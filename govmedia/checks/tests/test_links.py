@@ -106,6 +106,10 @@ def test_it_blocks_forbidden_hosts_without_any_network_use():
         "blocking",
         "这里",
     )
+    assert (
+        finding.reason
+        == "链接的网站“www.bad.example”在禁止链接的网站名单中（名单条目：bad.example）"
+    )
 
 
 def test_it_does_not_fetch_anything_when_link_checking_is_off(server):
