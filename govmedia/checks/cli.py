@@ -252,6 +252,15 @@ def format_report(report: CheckReport, *, show_text: bool, mask: bool, group: bo
     return "\n".join(out)
 
 
+def _date_option(option: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} {value!r} is not a date like 2026-06-01") from exc
+
+
 def _err(stream: IO[str], message: str) -> None:
     print(f"govmedia check: {message}", file=stream)
 
@@ -443,18 +452,8 @@ def _run(
                 print(f"  {mistake}", file=stdout)
         return status
 
-    today = None
-    if args.as_of:
-        try:
-            today = date.fromisoformat(args.as_of)
-        except ValueError as exc:
-            raise UsageError(f"--as-of {args.as_of!r} is not a date like 2026-06-01") from exc
-    document_date = None
-    if args.date:
-        try:
-            document_date = date.fromisoformat(args.date)
-        except ValueError as exc:
-            raise UsageError(f"--date {args.date!r} is not a date like 2026-06-01") from exc
+    today = _date_option("--as-of", args.as_of)
+    document_date = _date_option("--date", args.date)
     if args.max_size <= 0:
         raise UsageError("--max-size must be positive")
     engine = Engine(
