@@ -24,7 +24,9 @@ signal (as in a real `migrate`):
    locale, ...), cannot run on today's tables; `REPLACED` names each one and
    gives the function that leaves the same rows in today's tables. An
    operation that fails and is not listed stops the build with its name;
-3. every migration of the plan (and each migration a squashed one replaces)
+3. the primary keys of many-to-many tables get the type a migration gives
+   them (`_match_many_to_many_keys`);
+4. every migration of the plan (and each migration a squashed one replaces)
    is recorded as applied, as `migrate` records them.
 
 `test_testdb.py` builds one database by migrating and one this way and
@@ -312,6 +314,7 @@ def replay_data_operations(connection: Any) -> tuple[Any, list[Any]] | None:
                     "to build the test database by migrating."
                 ) from error
 
+    _match_many_to_many_keys(connection, state)
     recorder.ensure_schema()
     names: list[tuple[str, str]] = []
     for migration in plan:
@@ -322,6 +325,26 @@ def replay_data_operations(connection: Any) -> tuple[Any, list[Any]] | None:
         [recorder.Migration(app=app, name=name) for app, name in names]
     )
     return state, plan
+
+
+def _match_many_to_many_keys(connection: Any, state: Any) -> None:
+    """Give the tables of many-to-many fields the primary key type migrating gives them.
+
+    A migration creates the table of a many-to-many field with the project's
+    DEFAULT_AUTO_FIELD (bigint), syncdb with the field's app's own
+    `default_auto_field` (integer for django.contrib.auth, for instance). The
+    same column on SQLite; on PostgreSQL it is altered to the migrated type.
+    """
+    from django.apps import apps as global_apps
+
+    with connection.schema_editor() as editor:
+        for model in state.apps.get_models(include_auto_created=True):
+            if not model._meta.auto_created:
+                continue
+            current = global_apps.get_model(model._meta.label)
+            old, new = current._meta.pk, model._meta.pk
+            if old.db_type(connection) != new.db_type(connection):
+                editor.alter_field(current, old, new)
 
 
 def _replay_separate(connection: Any, state: Any, migration: Any, operation: Any) -> None:
