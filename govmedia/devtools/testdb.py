@@ -19,15 +19,21 @@ signal (as in a real `migrate`):
    as a data migration sees them, rendered once). A data migration added
    later is therefore picked up without touching this file, as long as its
    code works on the current tables (which a migration written today does);
-2. the operations of Wagtail's early migrations, written for tables that have
-   changed since (`GroupPagePermission.permission_type`, pages without a
-   locale, ...), cannot run on today's tables; `REPLACED` names each one and
-   gives the function that leaves the same rows in today's tables. An
+2. the operations of installed packages' early migrations written for tables
+   that have changed since (Wagtail's `GroupPagePermission.permission_type`,
+   pages made before pages had a locale, django-tasks-db's old result
+   columns) cannot run on today's tables; `REPLACED` names each one and gives
+   the function that leaves the same rows in today's tables (for most,
+   nothing: the rows they rewrite do not exist in a fresh database). An
    operation that fails and is not listed stops the build with its name;
-3. the primary keys of many-to-many tables get the type a migration gives
+3. a `SeparateDatabaseAndState` whose database side is SQL (Wagtail's SQLite
+   FTS5 table) replaces the table syncdb made for its model with the SQL's;
+4. the primary keys of many-to-many tables get the type a migration gives
    them (`_match_many_to_many_keys`);
-4. every migration of the plan (and each migration a squashed one replaces)
-   is recorded as applied, as `migrate` records them.
+5. every migration of the plan (and each migration a squashed one replaces)
+   is recorded as applied, as `migrate` records them; `post_migrate` (content
+   types, permissions, Wagtail's extra permissions) then receives the final
+   migration state and the plan, as after a real `migrate`.
 
 `test_testdb.py` builds one database by migrating and one this way and
 compares their schemas and rows, on SQLite and on PostgreSQL when
@@ -198,12 +204,6 @@ REPLACED: dict[tuple[str, str, str], DataFunction] = {
         "0001_squashed_0016_change_page_url_path_to_text_field",
         "initial_data",
     ): _wagtail_initial_data,
-    # Sets page revisions' latest dates through PageRevision, renamed in 0070.
-    (
-        "wagtailcore",
-        "0036_populate_page_last_published_at",
-        "forwards_func",
-    ): _nothing_on_a_fresh_database,
     (
         "wagtailcore",
         "0045_assign_unlock_grouppagepermission",
@@ -213,10 +213,7 @@ REPLACED: dict[tuple[str, str, str], DataFunction] = {
         _wagtail_default_workflow
     ),
     ("wagtailcore", "0054_initial_locale", "initial_locale"): _wagtail_initial_locale,
-    # Fills the locale and translation key of pages made before 0054: the
-    # replacement of 0001 made them with both.
-    ("wagtailcore", "0056_page_locale_fields_populate", "forwards"): _nothing_on_a_fresh_database,
-    # Rewrite log entries' JSON through `data_json`, renamed `data` in 0069:
+    # Rewrites log entries' JSON through `data_json`, renamed `data` in 0069:
     # there are no log entries yet.
     (
         "wagtailcore",
@@ -234,7 +231,7 @@ REPLACED: dict[tuple[str, str, str], DataFunction] = {
         "0013_separate_exception_fields",
         "separate_exception_fields",
     ): _nothing_on_a_fresh_database,
-    # Fills `permission` from `permission_type`, a column dropped in 0087:
+    # Fills `permission` from `permission_type`, a column dropped in 0090:
     # the replacements create the rows with `permission` set.
     (
         "wagtailcore",
