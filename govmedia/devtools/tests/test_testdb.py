@@ -79,3 +79,17 @@ def test_the_test_database_holds_the_migrations_data_and_records_them_applied():
     executor = MigrationExecutor(connection)
     # Nothing left to apply: `migrate` and `makemigrations --check` see a migrated database.
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_serialized_rollback_restores_the_migrations_rows():
+    # What Django serialised after building the test database, and puts back
+    # after each transactional test's flush: the migrations' rows are in it.
+    restored = {
+        (entry["model"], entry["fields"].get("name") or entry["fields"].get("title"))
+        for entry in json.loads(connection._test_serialized_contents)
+    }
+    assert ("wagtailcore.page", "根页面") in restored
+    assert ("wagtailcore.workflow", "默认审核流程") in restored
+    assert ("auth.group", "默认审核组") in restored
+    assert ("publishing.disclosurecategory", "统计信息") in restored
