@@ -194,7 +194,7 @@ def _wagtail_initial_locale(apps: Any, schema_editor: Any) -> None:
 
 
 def _nothing_on_a_fresh_database(apps: Any, schema_editor: Any) -> None:
-    """The operation only rewrites rows of a shape the replacements above never create."""
+    """The operation only rewrites rows that a fresh database does not hold."""
 
 
 # (app label, migration name, function name) -> what runs in its place.
