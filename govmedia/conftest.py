@@ -130,11 +130,22 @@ def browser_page(monkeypatch):
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is built from the models, with the migrations' data (devtools/testdb.py).
+
+    GOVMEDIA_TEST_MIGRATE=1 builds it by applying every migration instead.
+    """
     # Persistent connections outlive a test's threads (the live server's) and
     # would keep PostgreSQL from dropping the test database at the end.
     from django.conf import settings
 
+    from govmedia.devtools.testdb import built_from_models, migrate_for_tests
+
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if migrate_for_tests():
+        yield
+        return
+    with built_from_models("default"):
+        yield
 
 
 @pytest.fixture(autouse=True)
