@@ -43,11 +43,12 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
 # separator, the combining grapheme joiner and other combining marks (U+0301 …),
 # variation selectors, Hangul fillers, Khmer invisible vowels, the Arabic letter
 # mark, and tag characters.
+_INVISIBLE_ASTRAL = "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 INVISIBLE = (
     ZERO_WIDTH
     + "\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
     + "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3164\ufe00-\ufe0f\ufe20-\ufe2f\uffa0"
-    + "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+    + _INVISIBLE_ASTRAL
 )
 
 # Characters whose NFKC form may be one letter, digit or ideograph (a coarse
@@ -109,7 +110,7 @@ def _nfkc_table() -> dict[int, str]:
 
 # Characters that an evader may put between the characters of a listed word.
 # Letters, digits and CJK ideographs are never separators.
-SEPARATOR_CLASS = (
+_SEPARATOR_BMP = (
     r"\s"
     + ZERO_WIDTH
     + r"!-/:-@\[-`{-~"  # ASCII punctuation
@@ -121,11 +122,17 @@ SEPARATOR_CLASS = (
     + "\ufe10-\ufe1f\ufe30-\ufe4f\ufe50-\ufe6f"  # vertical, compatibility, small forms
     + "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width punctuation
     + "\uffe0-\uffee"
-    + INVISIBLE[len(ZERO_WIDTH) :]
-    + "\U0001f000-\U0001faff"  # emoji, playing cards, mahjong tiles, pictographs
+    + INVISIBLE[len(ZERO_WIDTH) : -len(_INVISIBLE_ASTRAL)]
 )
+_SEPARATOR_ASTRAL = _INVISIBLE_ASTRAL + "\U0001f000-\U0001faff"  # emoji, tiles, pictographs
+SEPARATOR_CLASS = _SEPARATOR_BMP + _SEPARATOR_ASTRAL
 SEPARATOR_RE = re.compile(f"[{SEPARATOR_CLASS}]+")
 _SEPARATOR_CHAR_RE = re.compile(f"[{SEPARATOR_CLASS}]")
+# Runs of kept characters, for compacting: joining them beats ``re.sub`` on prose
+# full of commas. A class with astral ranges scans slower, so texts without an
+# astral character (which cannot hold an astral separator) use the BMP-only one.
+_KEPT_RE = re.compile(f"[^{SEPARATOR_CLASS}]+")
+_KEPT_BMP_RE = re.compile(f"[^{_SEPARATOR_BMP}]+")
 
 # Punctuation that ends a clause or sentence. A listed word is not matched across
 # one of these unless the separators look systematic (see ``gaps_acceptable``).
@@ -176,9 +183,15 @@ def _fold_compatible(text: str, pattern: re.Pattern[str]) -> str:
 
 def fold(text: str) -> str:
     """Length-preserving fold: NFKC look-alikes, radicals, case, traditional to simplified."""
+    return _fold(text)[0]
+
+
+def _fold(text: str) -> tuple[str, bool]:
+    """The folded text, and whether the text had an astral character."""
     if _NFKC_BMP_RE.search(text):
         text = _fold_compatible(text, _NFKC_BMP_RE)
-    if _ASTRAL_RE.search(text) and _NFKC_ASTRAL_RE.search(text):
+    astral = _ASTRAL_RE.search(text) is not None
+    if astral and _NFKC_ASTRAL_RE.search(text):
         text = _fold_compatible(text, _NFKC_ASTRAL_RE)
     lowered = text.lower()
     # str.lower is C speed but may lengthen a few letters (İ → i̇); then only fold ASCII.
@@ -186,7 +199,7 @@ def fold(text: str) -> str:
         text = lowered
     else:
         text = _ASCII_UPPER_RE.sub(lambda m: m.group().lower(), text)
-    return to_simplified(text)
+    return to_simplified(text), astral
 
 
 def fold_entry(term: str) -> str:
@@ -255,12 +268,12 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Fold and compact ``text``, keeping what is needed to map offsets back."""
-    folded = fold(text)
+    folded, astral = _fold(text)
+    kept = (_KEPT_RE if astral else _KEPT_BMP_RE).findall
     if len(folded) <= BLOCK:
-        compact = SEPARATOR_RE.sub("", folded)
-        return Normalized(text, folded, compact, [0])
+        return Normalized(text, folded, "".join(kept(folded)), [0])
     # Removing characters is local, so compacting block by block gives the same string.
-    parts = [SEPARATOR_RE.sub("", folded[i : i + BLOCK]) for i in range(0, len(folded), BLOCK)]
+    parts = ["".join(kept(folded, i, i + BLOCK)) for i in range(0, len(folded), BLOCK)]
     starts = [0, *accumulate(map(len, parts))][:-1]
     return Normalized(text, folded, "".join(parts), starts)
 
