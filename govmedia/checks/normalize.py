@@ -29,7 +29,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
 
 import opencc
 
@@ -131,6 +131,7 @@ _SEPARATOR_CHAR_RE = re.compile(f"[{SEPARATOR_CLASS}]")
 # Runs of kept characters, for compacting: joining them beats ``re.sub`` on prose
 # full of commas. A class with astral ranges scans slower, so texts without an
 # astral character (which cannot hold an astral separator) use the BMP-only one.
+_SPLIT_RE = re.compile(f"([{SEPARATOR_CLASS}]+)")
 _KEPT_RE = re.compile(f"[^{SEPARATOR_CLASS}]+")
 _KEPT_BMP_RE = re.compile(f"[^{_SEPARATOR_BMP}]+")
 
@@ -238,14 +239,11 @@ class Normalized:
     def _block_runs(self, k: int) -> tuple[list[int], list[int]]:
         runs = self._runs.get(k)
         if runs is None:
-            positions: list[int] = []
-            removed: list[int] = []
-            total = 0
-            for m in SEPARATOR_RE.finditer(self.folded, k * BLOCK, (k + 1) * BLOCK):
-                s, e = m.span()
-                positions.append(s - k * BLOCK - total)
-                total += e - s
-                removed.append(total)
+            # Split alternates kept pieces and separator runs (kept first and last,
+            # maybe empty); their running lengths are the two lists, at C speed.
+            lengths = list(map(len, _SPLIT_RE.split(self.folded[k * BLOCK : (k + 1) * BLOCK])))
+            removed = list(accumulate(lengths[1::2]))
+            positions = list(islice(accumulate(lengths[0::2]), len(removed)))
             runs = self._runs[k] = (positions, removed)
         return runs
 
