@@ -24,12 +24,16 @@ Two layers:
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import tempfile
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, islice
+from pathlib import Path
 
 import opencc
 
@@ -148,15 +152,113 @@ def _t2s_char(char: str) -> str:
     return converted if len(converted) == 1 else char
 
 
-def to_simplified(text: str) -> str:
+# OpenCC's own tool that writes a compiled dictionary out as text (shipped with it).
+_OPENCC_DICT = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+# Shorter texts are converted whole: finding the lines to convert does not pay.
+_T2S_BY_LINE_MIN = 4096
+
+
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> re.Pattern[str] | None:
+    """A class of characters without which t2s leaves a line of BMP characters alone.
+
+    None if unknown.
+
+    Read once per process from the dictionaries of the t2s configuration (written
+    out as text by ``opencc_dict``): every one-character key, and every character
+    of a longer key that holds none of them and is not converted to itself (in
+    OpenCC 1.4 every such phrase holds one). In a line without these characters
+    only keys converted to themselves can match, and no key spans a line break,
+    so converting only the lines that hold one gives the same text.
+    """
+    config = Path(_t2s.config)
+    try:
+        names = re.findall(r'"file":\s*"([^"]+)"', json.dumps(json.loads(config.read_text())))
+        rows: list[tuple[str, str]] = []  # key, first value
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in names:
+                source = config.parent / name
+                if name.endswith(".ocd2"):
+                    dumped = Path(tmp) / "dict.txt"
+                    subprocess.run(
+                        [_OPENCC_DICT, "-i", source, "-o", dumped, "-f", "ocd2", "-t", "text"],
+                        check=True,
+                        capture_output=True,
+                        timeout=60,
+                    )
+                    source = dumped
+                elif not name.endswith(".txt"):
+                    return None
+                lines = source.read_text(encoding="utf-8").splitlines()
+                for line in lines:
+                    key, _, values = line.partition("\t")
+                    if key:
+                        rows.append((key, values.split(" ", 1)[0]))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    chars = {key for key, _ in rows if len(key) == 1}
+    for key, value in rows:
+        if key != value and not chars.intersection(key):
+            chars.update(key)
+    # Keys with astral characters (rare ideographs) are left out: a class with
+    # astral ranges scans a hundred times slower, and texts with an astral
+    # character are converted whole.
+    bmp = sorted(c for c in chars if c < "\U00010000")
+    if not bmp or "\n" in chars or "\r" in chars:
+        return None
+    return re.compile("[{}]".format("".join(re.escape(c) for c in bmp)))
+
+
+def _t2s_by_line(text: str, triggers: re.Pattern[str]) -> str | None:
+    """t2s of ``text``, converting only the lines that hold a trigger character.
+
+    The lines are converted in one call, joined by line breaks (no key spans one).
+    None if some converted line changed length (the caller then does it the slow way).
+    """
+    spans: list[tuple[int, int]] = []
+    found = triggers.search(text)
+    while found:
+        end = text.find("\n", found.start())
+        if end == -1:
+            end = len(text)
+        spans.append((text.rfind("\n", 0, found.start()) + 1, end))
+        found = triggers.search(text, end)
+    if not spans:
+        return text
+    lines = [text[a:b] for a, b in spans]
+    converted = _t2s.convert("\n".join(lines)).split("\n")
+    if len(converted) != len(lines):
+        return None
+    parts: list[str] = []
+    last = 0
+    for (start, end), line, new in zip(spans, lines, converted, strict=True):
+        if len(new) != len(line):
+            return None
+        parts += (text[last:start], new)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def to_simplified(text: str, *, astral: bool | None = None) -> str:
     """Traditional to simplified, keeping the length.
 
     OpenCC converts phrase by phrase (so 乾隆 stays 乾隆 while 乾燥 becomes 干燥);
     t2s conversions keep the length. If some conversion did not, fall back to
     converting character by character, which always keeps offsets aligned.
+    A long text without astral characters (``astral``, looked up if not given) has
+    only its lines that t2s could change converted (``_t2s_triggers``).
     """
     if text.isascii():
         return text
+    if (
+        len(text) >= _T2S_BY_LINE_MIN
+        and not (_ASTRAL_RE.search(text) is not None if astral is None else astral)
+        and (triggers := _t2s_triggers()) is not None
+    ):
+        by_line = _t2s_by_line(text, triggers)
+        if by_line is not None:
+            return by_line
     converted = _t2s.convert(text)
     if len(converted) == len(text):
         return converted
@@ -200,7 +302,7 @@ def _fold(text: str) -> tuple[str, bool]:
         text = lowered
     else:
         text = _ASCII_UPPER_RE.sub(lambda m: m.group().lower(), text)
-    return to_simplified(text), astral
+    return to_simplified(text, astral=astral), astral
 
 
 def fold_entry(term: str) -> str:
