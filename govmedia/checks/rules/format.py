@@ -202,7 +202,8 @@ def _find_brackets(text: str) -> tuple[list[Finding], list[Edit]]:
     size = len(text)
     after = last = 0
     while True:
-        pos = skip(text, after).end()
+        skipped = skip(text, after)  # matches always (perhaps nothing)
+        pos = skipped.end() if skipped else after
         if pos >= size:
             break
         after = pos + 1
