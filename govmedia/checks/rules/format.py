@@ -145,9 +145,7 @@ def _scan(text: str) -> tuple[list[Finding], list[Edit]]:
         )
         # The space some writers put after a half-width mark goes with it.
         edits.append(Edit(start, m.end(), full, HALF_WIDTH))
-    # Five substring searches rule out most texts faster than the regex scans them.
-    doubled = any(mark + mark in text for mark in _MARK_NAMES)
-    for m in DUPLICATE_RE.finditer(text) if doubled else ():
+    for m in _doubled_marks(text):
         mark = m.group(1)
         findings.append(
             Finding(
@@ -167,6 +165,26 @@ def _scan(text: str) -> tuple[list[Finding], list[Edit]]:
     edits += bracket_edits
     edits.sort(key=lambda e: e.start)
     return findings, edits
+
+
+def _doubled_marks(text: str) -> list[re.Match[str]]:
+    """The matches of ``DUPLICATE_RE`` in order, found from substring searches for each mark twice.
+
+    Five ``str.find`` scans are several times faster than the regex over the whole
+    text, which stops at every comma; each run of one mark is one match either way.
+    """
+    found: list[re.Match[str]] = []
+    for mark in _MARK_NAMES:
+        pair = mark + mark
+        at = text.find(pair)
+        while at != -1:
+            m = DUPLICATE_RE.match(text, at)
+            if m is None:  # cannot happen: the pair is there
+                break
+            found.append(m)
+            at = text.find(pair, m.end())
+    found.sort(key=lambda m: m.start())
+    return found
 
 
 def _find_brackets(text: str) -> tuple[list[Finding], list[Edit]]:
