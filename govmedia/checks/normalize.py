@@ -24,12 +24,16 @@ Two layers:
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import tempfile
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
+from pathlib import Path
 
 import opencc
 
@@ -43,11 +47,12 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
 # separator, the combining grapheme joiner and other combining marks (U+0301 …),
 # variation selectors, Hangul fillers, Khmer invisible vowels, the Arabic letter
 # mark, and tag characters.
+_INVISIBLE_ASTRAL = "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 INVISIBLE = (
     ZERO_WIDTH
     + "\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
     + "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3164\ufe00-\ufe0f\ufe20-\ufe2f\uffa0"
-    + "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+    + _INVISIBLE_ASTRAL
 )
 
 # Characters whose NFKC form may be one letter, digit or ideograph (a coarse
@@ -68,8 +73,11 @@ _NFKC_ASTRAL_CANDIDATES = (
 _NFKC_BMP_RE = re.compile(f"[{_NFKC_CANDIDATES}]")
 _NFKC_ASTRAL_RE = re.compile(f"[{_NFKC_ASTRAL_CANDIDATES}]")
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
-# Above this many candidates, one str.translate beats replacing them one by one.
-_DENSE = 64
+# Above one candidate in this many characters (and at least 64), one str.translate
+# (about 0.1 µs a character) beats replacing them one by one (about 0.5 µs each):
+# a long text with a few ideographic spaces is not translated whole.
+_DENSE_SHARE = 8
+_DENSE_MIN = 64
 
 # The CJK Radicals Supplement (U+2E80–U+2EF3) to the unified ideographs they
 # stand for (Unicode's EquivalentUnifiedIdeograph data; NFKC folds only ⺟ and ⻳).
@@ -109,7 +117,7 @@ def _nfkc_table() -> dict[int, str]:
 
 # Characters that an evader may put between the characters of a listed word.
 # Letters, digits and CJK ideographs are never separators.
-SEPARATOR_CLASS = (
+_SEPARATOR_BMP = (
     r"\s"
     + ZERO_WIDTH
     + r"!-/:-@\[-`{-~"  # ASCII punctuation
@@ -121,11 +129,18 @@ SEPARATOR_CLASS = (
     + "\ufe10-\ufe1f\ufe30-\ufe4f\ufe50-\ufe6f"  # vertical, compatibility, small forms
     + "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full-width punctuation
     + "\uffe0-\uffee"
-    + INVISIBLE[len(ZERO_WIDTH) :]
-    + "\U0001f000-\U0001faff"  # emoji, playing cards, mahjong tiles, pictographs
+    + INVISIBLE[len(ZERO_WIDTH) : -len(_INVISIBLE_ASTRAL)]
 )
+_SEPARATOR_ASTRAL = _INVISIBLE_ASTRAL + "\U0001f000-\U0001faff"  # emoji, tiles, pictographs
+SEPARATOR_CLASS = _SEPARATOR_BMP + _SEPARATOR_ASTRAL
 SEPARATOR_RE = re.compile(f"[{SEPARATOR_CLASS}]+")
 _SEPARATOR_CHAR_RE = re.compile(f"[{SEPARATOR_CLASS}]")
+# Runs of kept characters, for compacting: joining them beats ``re.sub`` on prose
+# full of commas. A class with astral ranges scans slower, so texts without an
+# astral character (which cannot hold an astral separator) use the BMP-only one.
+_SPLIT_RE = re.compile(f"([{SEPARATOR_CLASS}]+)")
+_KEPT_RE = re.compile(f"[^{SEPARATOR_CLASS}]+")
+_KEPT_BMP_RE = re.compile(f"[^{_SEPARATOR_BMP}]+")
 
 # Punctuation that ends a clause or sentence. A listed word is not matched across
 # one of these unless the separators look systematic (see ``gaps_acceptable``).
@@ -140,15 +155,113 @@ def _t2s_char(char: str) -> str:
     return converted if len(converted) == 1 else char
 
 
-def to_simplified(text: str) -> str:
+# OpenCC's own tool that writes a compiled dictionary out as text (shipped with it).
+_OPENCC_DICT = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+# Shorter texts are converted whole: finding the lines to convert does not pay.
+_T2S_BY_LINE_MIN = 4096
+
+
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> re.Pattern[str] | None:
+    """A class of characters without which t2s leaves a line of BMP characters alone.
+
+    None if unknown.
+
+    Read once per process from the dictionaries of the t2s configuration (written
+    out as text by ``opencc_dict``): every one-character key, and every character
+    of a longer key that holds none of them and is not converted to itself (in
+    OpenCC 1.4 every such phrase holds one). In a line without these characters
+    only keys converted to themselves can match, and no key spans a line break,
+    so converting only the lines that hold one gives the same text.
+    """
+    config = Path(_t2s.config)
+    try:
+        names = re.findall(r'"file":\s*"([^"]+)"', json.dumps(json.loads(config.read_text())))
+        rows: list[tuple[str, str]] = []  # key, first value
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in names:
+                source = config.parent / name
+                if name.endswith(".ocd2"):
+                    dumped = Path(tmp) / "dict.txt"
+                    subprocess.run(
+                        [_OPENCC_DICT, "-i", source, "-o", dumped, "-f", "ocd2", "-t", "text"],
+                        check=True,
+                        capture_output=True,
+                        timeout=60,
+                    )
+                    source = dumped
+                elif not name.endswith(".txt"):
+                    return None
+                lines = source.read_text(encoding="utf-8").splitlines()
+                for line in lines:
+                    key, _, values = line.partition("\t")
+                    if key:
+                        rows.append((key, values.split(" ", 1)[0]))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    chars = {key for key, _ in rows if len(key) == 1}
+    for key, value in rows:
+        if key != value and not chars.intersection(key):
+            chars.update(key)
+    # Keys with astral characters (rare ideographs) are left out: a class with
+    # astral ranges scans a hundred times slower, and texts with an astral
+    # character are converted whole.
+    bmp = sorted(c for c in chars if c < "\U00010000")
+    if not bmp or "\n" in chars or "\r" in chars:
+        return None
+    return re.compile("[{}]".format("".join(re.escape(c) for c in bmp)))
+
+
+def _t2s_by_line(text: str, triggers: re.Pattern[str]) -> str | None:
+    """t2s of ``text``, converting only the lines that hold a trigger character.
+
+    The lines are converted in one call, joined by line breaks (no key spans one).
+    None if some converted line changed length (the caller then does it the slow way).
+    """
+    spans: list[tuple[int, int]] = []
+    found = triggers.search(text)
+    while found:
+        end = text.find("\n", found.start())
+        if end == -1:
+            end = len(text)
+        spans.append((text.rfind("\n", 0, found.start()) + 1, end))
+        found = triggers.search(text, end)
+    if not spans:
+        return text
+    lines = [text[a:b] for a, b in spans]
+    converted = _t2s.convert("\n".join(lines)).split("\n")
+    if len(converted) != len(lines):
+        return None
+    parts: list[str] = []
+    last = 0
+    for (start, end), line, new in zip(spans, lines, converted, strict=True):
+        if len(new) != len(line):
+            return None
+        parts += (text[last:start], new)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def to_simplified(text: str, *, astral: bool | None = None) -> str:
     """Traditional to simplified, keeping the length.
 
     OpenCC converts phrase by phrase (so 乾隆 stays 乾隆 while 乾燥 becomes 干燥);
     t2s conversions keep the length. If some conversion did not, fall back to
     converting character by character, which always keeps offsets aligned.
+    A long text without astral characters (``astral``, looked up if not given) has
+    only its lines that t2s could change converted (``_t2s_triggers``).
     """
     if text.isascii():
         return text
+    if (
+        len(text) >= _T2S_BY_LINE_MIN
+        and not (_ASTRAL_RE.search(text) is not None if astral is None else astral)
+        and (triggers := _t2s_triggers()) is not None
+    ):
+        by_line = _t2s_by_line(text, triggers)
+        if by_line is not None:
+            return by_line
     converted = _t2s.convert(text)
     if len(converted) == len(text):
         return converted
@@ -160,8 +273,9 @@ def _fold_compatible(text: str, pattern: re.Pattern[str]) -> str:
     table = _nfkc_table()
     parts: list[str] = []
     last = 0
+    dense = max(_DENSE_MIN, len(text) // _DENSE_SHARE)
     for count, m in enumerate(pattern.finditer(text)):
-        if count == _DENSE:
+        if count == dense:
             return text.translate(table)
         char = table.get(ord(m.group()))
         if char is not None:
@@ -176,9 +290,15 @@ def _fold_compatible(text: str, pattern: re.Pattern[str]) -> str:
 
 def fold(text: str) -> str:
     """Length-preserving fold: NFKC look-alikes, radicals, case, traditional to simplified."""
+    return _fold(text)[0]
+
+
+def _fold(text: str) -> tuple[str, bool]:
+    """The folded text, and whether the text had an astral character."""
     if _NFKC_BMP_RE.search(text):
         text = _fold_compatible(text, _NFKC_BMP_RE)
-    if _ASTRAL_RE.search(text) and _NFKC_ASTRAL_RE.search(text):
+    astral = _ASTRAL_RE.search(text) is not None
+    if astral and _NFKC_ASTRAL_RE.search(text):
         text = _fold_compatible(text, _NFKC_ASTRAL_RE)
     lowered = text.lower()
     # str.lower is C speed but may lengthen a few letters (İ → i̇); then only fold ASCII.
@@ -186,7 +306,7 @@ def fold(text: str) -> str:
         text = lowered
     else:
         text = _ASCII_UPPER_RE.sub(lambda m: m.group().lower(), text)
-    return to_simplified(text)
+    return to_simplified(text, astral=astral), astral
 
 
 def fold_entry(term: str) -> str:
@@ -225,14 +345,11 @@ class Normalized:
     def _block_runs(self, k: int) -> tuple[list[int], list[int]]:
         runs = self._runs.get(k)
         if runs is None:
-            positions: list[int] = []
-            removed: list[int] = []
-            total = 0
-            for m in SEPARATOR_RE.finditer(self.folded, k * BLOCK, (k + 1) * BLOCK):
-                s, e = m.span()
-                positions.append(s - k * BLOCK - total)
-                total += e - s
-                removed.append(total)
+            # Split alternates kept pieces and separator runs (kept first and last,
+            # maybe empty); their running lengths are the two lists, at C speed.
+            lengths = list(map(len, _SPLIT_RE.split(self.folded[k * BLOCK : (k + 1) * BLOCK])))
+            removed = list(accumulate(lengths[1::2]))
+            positions = list(islice(accumulate(lengths[0::2]), len(removed)))
             runs = self._runs[k] = (positions, removed)
         return runs
 
@@ -255,12 +372,12 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     """Fold and compact ``text``, keeping what is needed to map offsets back."""
-    folded = fold(text)
+    folded, astral = _fold(text)
+    kept = (_KEPT_RE if astral else _KEPT_BMP_RE).findall
     if len(folded) <= BLOCK:
-        compact = SEPARATOR_RE.sub("", folded)
-        return Normalized(text, folded, compact, [0])
+        return Normalized(text, folded, "".join(kept(folded)), [0])
     # Removing characters is local, so compacting block by block gives the same string.
-    parts = [SEPARATOR_RE.sub("", folded[i : i + BLOCK]) for i in range(0, len(folded), BLOCK)]
+    parts = ["".join(kept(folded, i, i + BLOCK)) for i in range(0, len(folded), BLOCK)]
     starts = [0, *accumulate(map(len, parts))][:-1]
     return Normalized(text, folded, "".join(parts), starts)
 

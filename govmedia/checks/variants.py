@@ -35,9 +35,11 @@ import os
 import pickle
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import ahocorasick_rs
@@ -266,29 +268,40 @@ class FillerFinder:
         """(matcher key index, compact start, compact end, reason) of each filler match."""
         if self._automaton is None:
             return []
-        found: list[tuple[int, int, int, str]] = []
+        runs: list[tuple[int, str]] = []  # (compact offset, run text)
         for run in _FILLER_RUN_RE.finditer(compact):
             start, end = run.span()
             # Take the characters on either side when they are not ASCII, so that
             # the run starts and ends with a character of the word.
             base = start - 1 if start and not compact[start - 1].isascii() else start + 1
             stop = end + 1 if end < len(compact) and not compact[end].isascii() else end - 1
-            text = compact[base:stop]
-            ideographs = text[0::2]
-            for index, s, e in self._automaton.find_matches_as_indexes(
-                ideographs, overlapping=True
-            ):
-                fillers = text[2 * s + 1 : 2 * (e - 1) : 2]
-                for kind, label in zip(_FILLER_KIND, ("数字", "字母"), strict=True):
-                    if all(kind(c) for c in fillers):
-                        key = ideographs[s:e]
-                        found.append(
-                            (
-                                self.indexes[index],
-                                base + 2 * s,
-                                base + 2 * (e - 1) + 1,
-                                f"敏感词“{key}”的字间夹杂{label}",
-                            )
+            runs.append((base, compact[base:stop]))
+        if not runs:
+            return []
+        # The ideographs of every run in one automaton pass, a line break between runs
+        # (no key holds one, so no match spans two runs and each run is read from the
+        # automaton's start, as if alone).
+        ideograph_runs = [text[0::2] for _, text in runs]
+        offsets = list(accumulate((len(i) + 1 for i in ideograph_runs), initial=0))
+        found: list[tuple[int, int, int, str]] = []
+        for index, gs, ge in self._automaton.find_matches_as_indexes(
+            "\n".join(ideograph_runs), overlapping=True
+        ):
+            k = bisect_right(offsets, gs) - 1
+            s, e = gs - offsets[k], ge - offsets[k]
+            base, text = runs[k]
+            ideographs = ideograph_runs[k]
+            fillers = text[2 * s + 1 : 2 * (e - 1) : 2]
+            for kind, label in zip(_FILLER_KIND, ("数字", "字母"), strict=True):
+                if all(kind(c) for c in fillers):
+                    key = ideographs[s:e]
+                    found.append(
+                        (
+                            self.indexes[index],
+                            base + 2 * s,
+                            base + 2 * (e - 1) + 1,
+                            f"敏感词“{key}”的字间夹杂{label}",
                         )
-                        break
+                    )
+                    break
         return found

@@ -18,6 +18,7 @@ Runs on the folded text (full-width digits already half-width). No Django import
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..findings import FORMAT, INFO, TYPO, WARNING, Finding
 
@@ -47,9 +48,7 @@ def find_confusions(folded: str, *, formatting: bool = True) -> list[Finding]:
                 )
             )
     if formatting and "零" in folded:
-        for m in _YEAR_WITH_LING.finditer(folded):
-            if "零" not in m.group():
-                continue
+        for m in _years_with_ling(folded):
             findings.append(
                 Finding(
                     FORMAT,
@@ -63,3 +62,21 @@ def find_confusions(folded: str, *, formatting: bool = True) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _years_with_ling(folded: str) -> Iterator[re.Match[str]]:
+    """Matches of ``_YEAR_WITH_LING`` that hold a 零, in order.
+
+    Searched only next to each 零 (a year holding one starts at most three
+    characters before it): 一 and 二 are everywhere in Chinese prose, 零 is not.
+    Two matches never overlap (each ends before a 年, which none can hold), so
+    these are the matches a scan of the whole text would find.
+    """
+    last = -1
+    at = folded.find("零")
+    while at != -1:
+        for m in _YEAR_WITH_LING.finditer(folded, max(0, at - 3), at + 5):
+            if m.start() > last and "零" in m.group():
+                last = m.start()
+                yield m
+        at = folded.find("零", at + 1)

@@ -51,6 +51,11 @@ class Leader:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+# Up to this many names, look for each with ``in`` before running the automaton
+# (the ``str`` automaton costs about 4.7 ms per MB, a substring search a fraction).
+_FEW_NAMES = 8
+
+
 def _automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
     return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
 
@@ -74,6 +79,10 @@ class LeaderChecker:
 
     def find(self, folded: str, *, today: date | None = None) -> list[Finding]:
         if self._names is None or self._titles is None:
+            return []
+        # A short table is ruled out by substring searches, much faster than the
+        # automaton over a long text that names none of them (the usual case).
+        if len(self.names) <= _FEW_NAMES and not any(n in folded for n in self.names):
             return []
         day = today or date.today()
         name_hits = self._names.find_matches_as_indexes(folded)

@@ -12,6 +12,17 @@ def test_it_leaves_simplified_words_that_look_traditional_alone():
     assert fold("著名的乾隆年间") == "著名的乾隆年间"
 
 
+def test_a_long_text_is_converted_phrase_by_phrase_like_a_short_one():
+    # Long texts have only the lines that could change converted; the phrases must
+    # still read as OpenCC reads them (回覆 → 回复 although 覆 alone stays 覆).
+    plain = "市政府召开常务会议，研究部署安全生产工作。\n" * 150
+    text = plain + "他回覆了来函。\n乾隆年间天气乾燥。\n意志消沈，國土資源部\n" + plain
+    folded = fold(text)
+    assert len(text) > 4096 and len(folded) == len(text)
+    assert "他回复了来函。\n乾隆年间天气干燥。\n意志消沉，国土资源部\n" in folded
+    assert folded.startswith(plain) and folded.endswith(plain)
+
+
 def test_it_removes_separators_and_zero_width_characters_from_the_compact_form():
     norm = normalize("代 开\u200b发*票。")
     assert norm.compact == "代开发票"
