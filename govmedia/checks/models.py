@@ -47,11 +47,14 @@ class WordListEntry(models.Model):
         blank=True,
         default="",
         choices=[
-            ("", _("默认（两三字的错别字按词边界，其余任意位置）")),
-            (BOUNDARY_WORD, _("只按词边界匹配")),
+            ("", _("默认")),
+            (BOUNDARY_WORD, _("按词边界")),
             (BOUNDARY_ANY, _("任意位置")),
         ],
-        help_text=_("按词边界时，跨越其他词语的匹配不提示，如“协商确定”中的“商确”"),
+        help_text=_(
+            "默认：两三个字的错别字按词边界，其余在任意位置匹配。按词边界时，"
+            "跨越其他词语的匹配不提示，如“协商确定”中的“商确”"
+        ),
     )
     since = models.DateField(
         _("过时日期"),
