@@ -94,6 +94,19 @@ class WordListEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.term}（{self.get_category_display()}）"
 
+    # The columns of a list file (lists.py), in the order of ``list_row``.
+    LIST_COLUMNS = (
+        "term",
+        "category",
+        "severity",
+        "suggestion",
+        "subcategory",
+        "note",
+        "boundary",
+        "since",
+        "except",
+    )
+
     def list_row(self) -> list[str]:
         return [
             self.term,

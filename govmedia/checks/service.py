@@ -41,7 +41,6 @@ _version = 0
 _engines: dict[bool, tuple[Any, Engine]] = {}
 # One checker per process, so its result cache outlives engine rebuilds.
 _link_checker: LinkChecker | None = None
-_typo_finder: Any = None
 
 
 def bump_version() -> None:
@@ -92,16 +91,15 @@ def database_leaders() -> list:
 
 
 def typo_finder():
-    """The statistical typo finder when GOVMEDIA_CHECKS_TYPO_MODEL is on; loaded once."""
-    global _typo_finder
+    """The statistical typo finder when GOVMEDIA_CHECKS_TYPO_MODEL is on.
+
+    Its model is loaded once per process (``typos.model.load_model``).
+    """
     if not settings.GOVMEDIA_CHECKS_TYPO_MODEL:
         return None
-    with _lock:
-        if _typo_finder is None:
-            from govmedia.checks.typos.finder import TypoFinder
+    from govmedia.checks.typos.finder import TypoFinder
 
-            _typo_finder = TypoFinder()
-    return _typo_finder
+    return TypoFinder()
 
 
 def get_engine(*, links: bool = False) -> Engine:

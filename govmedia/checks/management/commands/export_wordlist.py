@@ -6,18 +6,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-COLUMNS = [
-    "term",
-    "category",
-    "severity",
-    "suggestion",
-    "subcategory",
-    "note",
-    "boundary",
-    "since",
-    "except",
-]
-
 
 class Command(BaseCommand):
     help = "Export the database word list to a .txt or .xlsx file that import_wordlist reads back."
@@ -38,12 +26,14 @@ class Command(BaseCommand):
             book = openpyxl.Workbook()
             sheet = book.active
             sheet.title = "词库"
-            sheet.append(COLUMNS)
+            sheet.append(list(WordListEntry.LIST_COLUMNS))
             for row in data:
                 sheet.append(row)
             book.save(out)
         elif out.suffix.lower() in (".txt", ".tsv"):
-            lines = ["# " + "\t".join(COLUMNS)] + ["\t".join(r).rstrip("\t") for r in data]
+            lines = ["# " + "\t".join(WordListEntry.LIST_COLUMNS)] + [
+                "\t".join(r).rstrip("\t") for r in data
+            ]
             out.write_text("\n".join(lines) + "\n", encoding="utf-8")
         else:
             raise CommandError(f"{path}: the file must end in .txt or .xlsx")
