@@ -29,6 +29,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from govmedia import __version__
 from govmedia.core import api_errors
 from govmedia.core.api_errors import error_body, error_responses
+from govmedia.desk.api import router as desk_router
 from govmedia.publishing.api import router as publishing_router
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ api = NinjaAPI(
     title="govmedia API",
     version="1",
     description=(
-        "政务新媒体运营与监管平台的开放接口。公开数据无需登录，只读。"
+        "政务新媒体运营与监管平台的开放接口。公开数据无需登录，只读；政民互动接口（/desk/）可提交留言和依申请公开申请。"
         '错误一律返回 {"error": {"code", "message"}}：'
         "404 not_found（地址或对象不存在）、405 method_not_allowed（该地址不支持此请求方法）、"
         "422 invalid_request（参数类型或取值范围不符）、500 server_error。"
@@ -48,6 +49,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", publishing_router)
+api.add_router("/desk/", desk_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
