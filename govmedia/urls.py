@@ -32,6 +32,7 @@ if settings.DEBUG:
     ]
 
 urlpatterns += [
+    path("hudong/", include("govmedia.desk.urls")),
     path("", include("govmedia.publishing.urls")),
     path("", include("govmedia.portal.urls")),
     path("", include(wagtail_urls)),

@@ -74,6 +74,9 @@ class Submission:
     longitude: float | None = None
     channel: str = "web"
     client_key: str | None = None
+    # A code the caller derived from its own client key (the web form, so a resend
+    # shows the same code); empty: a new random one.
+    query_code: str = ""
     submitter_ip: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -140,7 +143,7 @@ def do_submit_message(submission: Submission) -> Submitted:
 
     A resend with the same `client_key` returns the first message (no new code).
     """
-    code = new_query_code()
+    code = submission.query_code or new_query_code()
     now = timezone.now()
     fields = {
         name: getattr(submission, name)

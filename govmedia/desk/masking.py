@@ -1,33 +1,47 @@
-"""Personal data masked in everything the desk shows publicly (docs/desk-api.md).
+"""Personal data masked in everything the desk shows publicly.
 
-The text of a message and its answer go through the content-check engine's
-privacy rules (ID numbers with their checksum, mobile numbers, bank cards,
-e-mail addresses, house numbers) and each finding is masked the way disclosure
-rules usually show them (`checks.rules.privacy.mask_value`); a submitter's
-name keeps its first character only. No Django here.
+The submitter's own fields are masked by kind (a name keeps its first
+character: 张**; a phone its first three and last four digits; an e-mail its
+first character and domain; an ID number its first two and last three
+characters), and free text (title, body, answer) goes through the content
+check's privacy rules, which find ID numbers by their check digit, mobile
+numbers, bank cards by Luhn, e-mail addresses and the like, and mask each the
+same way (checks/rules/privacy.py ``mask_text``). Plain Python: no Django.
 """
 
 from __future__ import annotations
 
 from govmedia.checks.normalize import fold
-from govmedia.checks.rules.privacy import find_privacy, mask_text
-
-
-def mask_personal(text: str) -> str:
-    """`text` with every ID, phone, card, e-mail and house number masked."""
-    if not text:
-        return text
-    # fold() keeps every offset, so the findings' spans are the original text's.
-    return mask_text(text, find_privacy(fold(text), addresses=True))
+from govmedia.checks.rules.privacy import find_privacy, mask_text, mask_value
 
 
 def mask_name(name: str) -> str:
-    """王小明 → 王**; an organisation's name is public and kept."""
+    """张** for a person; an organisation's name likewise keeps only its first character."""
     name = name.strip()
     if not name:
         return ""
-    if len(name) > 6 and any(
-        w in name for w in ("公司", "中心", "协会", "学校", "医院", "委员会", "事务所")
-    ):
-        return name
-    return name[0] + "*" * min(len(name) - 1, 2) if len(name) > 1 else "*"
+    return name[0] + "*" * min(max(len(name) - 1, 2), 6)
+
+
+def mask_phone(phone: str) -> str:
+    digits = [i for i, c in enumerate(phone) if c.isdigit()]
+    if len(digits) < 7:
+        return "*" * len(phone)
+    keep = set(digits[:3] + digits[-4:])
+    return "".join(c if (i in keep or not c.isdigit()) else "*" for i, c in enumerate(phone))
+
+
+def mask_email(email: str) -> str:
+    return mask_value("privacy:email", email) if "@" in email else ""
+
+
+def mask_id_number(number: str) -> str:
+    return mask_value("privacy:id", number)
+
+
+def mask_free_text(text: str) -> str:
+    """``text`` with every privacy finding of the content check masked (same length or shorter)."""
+    if not text:
+        return text
+    # The privacy rules run on the folded text, whose offsets are the original's.
+    return mask_text(text, find_privacy(fold(text), email=True))

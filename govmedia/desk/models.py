@@ -377,3 +377,7 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The notices to submitters live beside their notifiers (desk/notify/).
+from govmedia.desk.notify.models import Notification, NotificationStatus  # noqa: E402, F401
