@@ -13,15 +13,16 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpResponse
 from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status as Answer
 from pydantic import AfterValidator
 
-from govmedia.core.api_errors import ErrorDetail, error_responses
+from govmedia.core.api_errors import ErrorDetail, error_body, error_responses
+from govmedia.desk import ratelimit
 from govmedia.desk.actions import Submission, do_submit_message
-from govmedia.desk.masking import mask_name, mask_personal
+from govmedia.desk.masking import mask_free_text, mask_name
 from govmedia.desk.models import (
     Channel,
     Kind,
@@ -30,12 +31,14 @@ from govmedia.desk.models import (
     Status,
 )
 from govmedia.desk.policy import deadline_days
-from govmedia.desk.validation import submission_errors
+from govmedia.desk.publicview import public_answers
+from govmedia.desk.validation import bound_form, form_errors
 from govmedia.publishing.api import MAX_ID, MAX_PAGE_SIZE, ItemPagination, _no_nul
 
 router = Router(tags=["desk"])
 
 INVALID_SUBMISSION = "invalid_submission"
+RATE_LIMITED = "rate_limited"
 KIND_CODES = tuple(Kind.values)
 KindCode = Literal["consult", "complaint", "suggestion", "help", "error", "disclosure"]
 Text = Annotated[str, AfterValidator(_no_nul)]
@@ -145,41 +148,34 @@ class KindOut(Schema):
     open311_service_code: str | None
 
 
-def _submission(payload: MessageIn, request: HttpRequest, key: str | None) -> Submission:
-    item_id = None
-    if payload.item:
-        from govmedia.publishing.models import ItemPage
-
-        item_id = (
-            ItemPage.objects.live()
-            .filter(index_number=payload.item)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if item_id is None:
-            raise _Refused({"item": ["没有该索引号的已发布信息。"]})
-    data = payload.dict(exclude={"item"})
-    return Submission(
-        **data,
-        item_id=item_id,
-        channel=Channel.API,
-        client_key=f"api:{key}" if key else None,
-        submitter_ip=request.META.get("REMOTE_ADDR") or None,
-    )
-
-
 class _Refused(Exception):
     def __init__(self, fields: dict[str, list[str]]) -> None:
         super().__init__("refused")
         self.fields = fields
 
 
-def refused_body(fields: dict[str, list[str]]) -> dict:
+def _item_id(index_number: str | None) -> int | None:
+    if not index_number:
+        return None
+    from govmedia.publishing.models import ItemPage
+
+    item_id = (
+        ItemPage.objects.live()
+        .filter(index_number=index_number)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if item_id is None:
+        raise _Refused({"item": ["没有该索引号的已发布信息。"]})
+    return item_id
+
+
+def refused_body(fields: dict[str, list[str]], message: str = "") -> dict:
     names = "、".join(fields)
     return {
         "error": {
             "code": INVALID_SUBMISSION,
-            "message": f"提交的内容不符合要求，请检查：{names}。",
+            "message": message or f"提交的内容不符合要求，请检查：{names}。",
             "fields": fields,
         }
     }
@@ -191,17 +187,19 @@ def refused_body(fields: dict[str, list[str]]) -> dict:
         200: SubmittedOut,
         201: SubmittedOut,
         422: FieldErrorOut,
-        500: error_responses()[500],
+        **error_responses(429),
     },
     summary="File a message (咨询、投诉、建议、求助、找错、依申请公开)",
     description=(
         "201：新留言，答复中含受理编号和查询码（只出现这一次）。"
         "同一 Idempotency-Key 再次提交返回 200 和第一次的受理编号，不含查询码，不会重复受理。"
         "422：内容不符合要求，error.fields 按字段列出原因。"
+        "429 rate_limited：同一地址或联系方式提交过于频繁，Retry-After 头给出等待秒数。"
     ),
 )
 def submit(
     request,
+    response: HttpResponse,
     payload: MessageIn,
     idempotency_key: Annotated[
         str | None,
@@ -218,12 +216,31 @@ def submit(
         if first is not None:
             return Answer(200, _submitted(first, "", duplicate=True))
     try:
-        submission = _submission(payload, request, idempotency_key)
+        item_id = _item_id(payload.item)
     except _Refused as refused:
         return Answer(422, refused_body(refused.fields))
-    errors = submission_errors(submission)
-    if errors:
-        return Answer(422, refused_body(errors))
+    form = bound_form(payload.kind, payload.dict(exclude={"kind", "item", "latitude", "longitude"}))
+    if not form.is_valid():
+        return Answer(422, refused_body(form_errors(form)))
+    ip = request.META.get("REMOTE_ADDR") or None
+    refusal = ratelimit.submission_refusal(
+        ip, form.cleaned_data.get("phone", ""), form.cleaned_data.get("email", "")
+    )
+    if refusal is not None:
+        response["Retry-After"] = str(refusal.retry_after)
+        return Answer(429, error_body(RATE_LIMITED, refusal.text))
+    fields = form.submission_fields()
+    if payload.kind not in (Kind.COMPLAINT, Kind.HELP):
+        fields["place"] = payload.place  # the form asks for a place only for these two
+    submission = Submission(
+        **fields,
+        item_id=item_id,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        channel=Channel.API,
+        client_key=f"api:{idempotency_key}" if idempotency_key else None,
+        submitter_ip=ip,
+    )
     result = do_submit_message(submission)
     return Answer(
         200 if result.duplicate else 201,
@@ -253,9 +270,12 @@ def find_with_code(number: str, code: str) -> Message:
 
 @router.get(
     "/messages/{number}",
-    response={200: StatusOut, **error_responses(404, 422)},
+    response={200: StatusOut, **error_responses(404, 422, 429)},
     summary="A message's public status, with its query code",
-    description="查询码放在请求头 X-Query-Code 或参数 code 中；编号或查询码不对一律 404。",
+    description=(
+        "查询码放在请求头 X-Query-Code 或参数 code 中；编号或查询码不对一律 404。"
+        "同一地址输错次数过多时 429 rate_limited。"
+    ),
 )
 def message_status(
     request,
@@ -263,7 +283,15 @@ def message_status(
     code: Annotated[str | None, Query(None, max_length=20, description="查询码")] = None,
     x_query_code: Annotated[str | None, Header(None, alias="X-Query-Code", max_length=20)] = None,
 ):
-    message = find_with_code(number, x_query_code or code or "")
+    ip = request.META.get("REMOTE_ADDR") or ""
+    refusal = ratelimit.lookup_refusal(ip)
+    if refusal is not None:
+        return Answer(429, error_body(RATE_LIMITED, refusal.text))
+    try:
+        message = find_with_code(number, x_query_code or code or "")
+    except Http404:
+        ratelimit.record_lookup_failure(ip)
+        raise
     status = PUBLIC_STATUS.get(message.status, message.status)
     return {
         "number": message.number,
@@ -288,13 +316,6 @@ def message_status(
     }
 
 
-def public_messages():
-    """Answered messages shown on the portal: the submitter agreed and staff made them public."""
-    return Message.objects.filter(
-        is_public=True, wants_public=True, answered_at__isnull=False
-    ).exclude(status__in=[Status.MODERATION, Status.REJECTED])
-
-
 @router.get(
     "/public",
     response={200: list[PublicMessageOut], **error_responses(422)},
@@ -302,7 +323,7 @@ def public_messages():
 )
 @paginate(ItemPagination, page_size=20, max_page_size=MAX_PAGE_SIZE)
 def public_list(request, filters: Query[PublicFilters]):
-    qs = public_messages().select_related("department").order_by("-answered_at", "-id")
+    qs = public_answers(Message.objects.filter(wants_public=True))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.department:
@@ -333,13 +354,13 @@ def _public(m: Message) -> dict:
         "number": m.number,
         "kind": m.kind,
         "kind_display": m.get_kind_display(),
-        "title": mask_personal(m.title),
-        "body": mask_personal(m.body),
+        "title": mask_free_text(m.title),
+        "body": mask_free_text(m.body),
         "name": mask_name(m.name),
         "department": m.department.name if m.department else None,
         "received_on": m.received_on,
         "answered_on": m.answered_at.date() if m.answered_at else None,
-        "answer": mask_personal(m.answer),
+        "answer": mask_free_text(m.answer),
         "on_time": m.on_time,
         "rating": m.rating,
         "rating_display": str(Rating(m.rating).label) if m.rating else "",

@@ -30,8 +30,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from govmedia.desk import ratelimit
 from govmedia.desk.actions import Submission, add_event, do_submit_message
-from govmedia.desk.masking import mask_personal
+from govmedia.desk.masking import mask_free_text
 from govmedia.desk.models import (
     OPEN_STATUSES,
     Channel,
@@ -42,7 +43,7 @@ from govmedia.desk.models import (
     Status,
 )
 from govmedia.desk.policy import deadline_days
-from govmedia.desk.validation import submission_errors
+from govmedia.desk.validation import bound_form, form_errors
 
 # service_code -> kind. The codes are the kinds' own names, stable for clients.
 SERVICE_CODES: dict[str, str] = {
@@ -199,30 +200,46 @@ def _create(request: HttpRequest) -> HttpResponse:
     ).strip()
     media_url = data.get("media_url", "").strip()
     key = request.headers.get("Idempotency-Key", "").strip()[:56]
+    client_key = f"open311:{key}" if key else None
+    if client_key:
+        first = Message.objects.filter(client_key=client_key).first()
+        if first is not None:
+            return _json([_created(first, "")], 201)
+    kind = SERVICE_CODES[code]
+    form = bound_form(
+        kind,
+        {
+            "title": _title(description),
+            "body": description,
+            "name": name or "匿名",
+            "phone": data.get("phone", "").strip(),
+            "email": data.get("email", "").strip(),
+            "place": address,
+            "wants_public": True,
+        },
+    )
+    if not form.is_valid():
+        names = {"body": "description", "title": "description", "place": "address_string"}
+        return _errors(
+            400,
+            [f"{names.get(f, f)}：{t}" for f, texts in form_errors(form).items() for t in texts],
+        )
+    ip = request.META.get("REMOTE_ADDR") or None
+    refusal = ratelimit.submission_refusal(
+        ip, form.cleaned_data.get("phone", ""), form.cleaned_data.get("email", "")
+    )
+    if refusal is not None:
+        response = error(429, refusal.text)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     submission = Submission(
-        kind=SERVICE_CODES[code],
-        title=_title(description),
-        body=description,
-        name=name or "匿名",
-        phone=data.get("phone", "").strip(),
-        email=data.get("email", "").strip(),
-        place=address,
+        **{**form.submission_fields(), "place": address},
         latitude=lat,
         longitude=long,
         channel=Channel.OPEN311,
-        client_key=f"open311:{key}" if key else None,
-        submitter_ip=request.META.get("REMOTE_ADDR") or None,
+        client_key=client_key,
+        submitter_ip=ip,
     )
-    if key:
-        first = Message.objects.filter(client_key=submission.client_key).first()
-        if first is not None:
-            return _json([_created(first, "")], 201)
-    fields = submission_errors(submission)
-    if fields:
-        names = {"body": "description", "title": "description", "place": "address_string"}
-        return _errors(
-            400, [f"{names.get(f, f)}：{t}" for f, texts in fields.items() for t in texts]
-        )
     result = do_submit_message(submission)
     if media_url and not result.duplicate:
         add_event(result.message, EventKind.NOTE, text="Open311 附件链接", media_url=media_url)
@@ -329,16 +346,18 @@ def _request_out(m: Message) -> dict[str, Any]:
     return {
         "service_request_id": m.number,
         "status": "closed" if m.status in CLOSED_STATUSES else "open",
-        "status_notes": mask_personal(m.answer) if answered and public_text and m.is_public else "",
+        "status_notes": mask_free_text(m.answer)
+        if answered and public_text and m.is_public
+        else "",
         "service_name": str(Kind(m.kind).label),
         "service_code": code,
-        "description": mask_personal(m.body) if public_text else "",
+        "description": mask_free_text(m.body) if public_text else "",
         "agency_responsible": m.department.name if m.department else "",
         "service_notice": "",
         "requested_datetime": _iso(m.received_at),
         "updated_datetime": _iso(m.updated_at),
         "expected_datetime": _iso(expected),
-        "address": mask_personal(m.place) if public_text else "",
+        "address": mask_free_text(m.place) if public_text else "",
         "address_id": None,
         "zipcode": None,
         "lat": m.latitude,

@@ -26,6 +26,7 @@ DISCLOSURE = {
     "delivery_form": "electronic",
     "delivery_way": "email",
     "email": "li@example.com",
+    "address": "示例市光明路1号",
 }
 
 
@@ -64,7 +65,7 @@ def test_it_refuses_a_disclosure_request_without_the_fields_the_law_asks_for(cli
 
 def test_it_refuses_a_wrong_id_check_character_and_a_wrong_credit_code(client):
     response = post(client, {**DISCLOSURE, "id_number": "110101199003074478"})
-    assert "身份证号码校验位不正确" in response.json()["error"]["fields"]["id_number"][0]
+    assert "身份证号码不正确" in response.json()["error"]["fields"]["id_number"][0]
     organisation = {
         **DISCLOSURE,
         "applicant_type": "organisation",
@@ -74,7 +75,7 @@ def test_it_refuses_a_wrong_id_check_character_and_a_wrong_credit_code(client):
     }
     response = post(client, organisation)
     assert response.status_code == 422
-    assert "统一社会信用代码不正确" in response.json()["error"]["fields"]["id_number"][0]
+    assert "校验码不正确" in response.json()["error"]["fields"]["id_number"][0]
     response = post(client, {**organisation, "id_number": "91110000600037341L"})
     assert response.status_code == 201
 
