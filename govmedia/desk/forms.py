@@ -45,6 +45,13 @@ class ActionForm(forms.Form):
         kwargs.setdefault("prefix", self.action)
         super().__init__(*args, **kwargs)
         self.message = message
+        self.say_what_is_required()
+
+    def say_what_is_required(self) -> None:
+        """Each required field's error names it ("请填写答复内容。"), not Django's generic text."""
+        for field in self.fields.values():
+            verb = "选择" if isinstance(field, forms.ChoiceField) else "填写"
+            field.error_messages["required"] = f"请{verb}{field.label}。"
 
     @property
     def title(self) -> str:
@@ -239,6 +246,7 @@ class AnswerForm(ActionForm):
                 label="涉及申请人个人信息（不在门户公开）", required=False
             )
             self.fields["is_public"].help_text = "公开时门户只显示处理结果，不显示答复全文。"
+            self.say_what_is_required()
         if message.kind == Kind.ERROR and message.item_id:
             self.fields["corrected"] = forms.BooleanField(
                 label="已更正",
