@@ -6,3 +6,6 @@ class WorkdaysConfig(AppConfig):
     label = "workdays"
     verbose_name = "工作日历"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from govmedia.workdays import signals  # noqa: F401 - connects the cache invalidation
