@@ -189,3 +189,26 @@ def register_desk_log_actions(actions):
             {"label": label, "detail": detail},
         )
         actions.register_action(name)(formatter)
+
+
+# ---------------------------------------------------------------- statistics and the annual report
+
+
+@hooks.register(MENU_HOOK)
+def stats_item():
+    from govmedia.desk import stats_views
+
+    return ShownIf(
+        "政民互动统计",
+        reverse("desk_stats"),
+        icon_name="table",
+        order=600,
+        shown=lambda user: stats_views.scope(user) != frozenset(),
+    )
+
+
+@hooks.register("register_admin_urls")
+def desk_stats_urls():
+    from govmedia.desk import stats_views
+
+    return [path("desk/stats/", stats_views.stats_page, name="desk_stats")]
