@@ -381,3 +381,4 @@ class RoutingRule(models.Model):
 
 # The notices to submitters live beside their notifiers (desk/notify/).
 from govmedia.desk.notify.models import Notification, NotificationStatus  # noqa: E402, F401
+from govmedia.desk.annual_models import AnnualReportText  # noqa: E402, F401
