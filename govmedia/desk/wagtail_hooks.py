@@ -209,9 +209,7 @@ def stats_item():
 
 @hooks.register("register_admin_urls")
 def desk_stats_urls():
-    from govmedia.desk import stats_views
-
-    from govmedia.desk import annual_views
+    from govmedia.desk import annual_views, stats_views
 
     return [
         path("desk/stats/", stats_views.stats_page, name="desk_stats"),
