@@ -27,13 +27,12 @@ histogram, in Python, without sorting rows), one histogram of ratings.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from govmedia.desk.models import OPEN_STATUSES, Message, Rating, Status
@@ -187,38 +186,40 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
 
 
 def monthly(period: Period) -> list[tuple[str, int, int]]:
-    """Messages received and answered per month of the period (the trend chart)."""
+    """Messages received and answered per month of the period (the trend chart).
+
+    One scan with a conditional count per month: truncating dates to months
+    would run a Python function per row on SQLite.
+    """
+    months = _month_starts(period.start, period.end)
+    counts = {}
+    for i, (first, after) in enumerate(itertools.pairwise(months)):
+        first, after = max(first, period.start), min(after, period.end + dt.timedelta(days=1))
+        starts, ends = (
+            timezone.make_aware(dt.datetime.combine(d, dt.time.min)) for d in (first, after)
+        )
+        counts[f"r{i}"] = Count("pk", filter=Q(received_on__gte=first, received_on__lt=after))
+        counts[f"a{i}"] = Count("pk", filter=Q(answered_at__gte=starts, answered_at__lt=ends))
     start, end = period.answered_range()
-    base = _base(period)
-    received = dict(
-        base.filter(received_on__gte=period.start, received_on__lte=period.end)
-        .annotate(month=TruncMonth("received_on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("month", "n")
+    row = (
+        _base(period)
+        .filter(
+            Q(received_on__gte=period.start, received_on__lte=period.end)
+            | Q(answered_at__gte=start, answered_at__lt=end)
+        )
+        .aggregate(**counts)
     )
-    answered: dict[str, int] = defaultdict(int)
-    for day, n in (
-        base.filter(answered_at__gte=start, answered_at__lt=end)
-        .annotate(month=TruncMonth("answered_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("month", "n")
-    ):
-        answered[f"{day:%Y-%m}"] += n
-    by_month = {f"{m:%Y-%m}": n for m, n in received.items()}
-    months = _months(period.start, period.end)
-    return [(m, by_month.get(m, 0), answered.get(m, 0)) for m in months]
+    return [(f"{first:%Y-%m}", row[f"r{i}"], row[f"a{i}"]) for i, first in enumerate(months[:-1])]
 
 
-def _months(start: dt.date, end: dt.date) -> list[str]:
+def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first day of every month from `start`'s to `end`'s, and of the month after."""
     out = []
     y, m = start.year, start.month
     while (y, m) <= (end.year, end.month):
-        out.append(f"{y:04d}-{m:02d}")
+        out.append(dt.date(y, m, 1))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    out.append(dt.date(y, m, 1))
     return out
 
 
