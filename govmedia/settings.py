@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "govmedia.checks",
     "govmedia.publishing",
     "govmedia.portal",
+    "govmedia.desk",
     "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -381,6 +382,16 @@ GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA = env_int("GOVMEDIA_CHECKS_IMPORT_COMMON_JIE
 # The statistical typo finder (a 5 MB model shipped in the package) in the checks of
 # items: its suspicions are 提示 (info), never blocking. Off: only the word lists.
 GOVMEDIA_CHECKS_TYPO_MODEL = env_bool("GOVMEDIA_CHECKS_TYPO_MODEL", True)
+
+# --- Citizen desk (desk/policy.py, docs/desk.md) -----------------------------
+# Working days to answer, per kind: "consult=3,error=3,help=5,complaint=10,
+# suggestion=15,disclosure=20" (any subset; the rest keep their defaults).
+GOVMEDIA_DESK_DEADLINES = {
+    kind.strip(): int(days)
+    for kind, _, days in (
+        part.partition("=") for part in env_list("GOVMEDIA_DESK_DEADLINES") if "=" in part
+    )
+}
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
 # host, mails are written as files to <data dir>/mail so none is lost.
