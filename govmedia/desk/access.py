@@ -149,7 +149,7 @@ def status_allows(message: Message, action: str) -> bool:
         # Awaiting 补正, only the outcome "逾期不补正，不再处理" is possible (a disclosure request).
         return status == Status.HANDLING or (disclosure and status == Status.AWAITING_CORRECTION)
     if action == REQUEST_CORRECTION:
-        # One 补正 notice per request (一次性告知, 第二十九条).
+        # One 补正 notice per request (一次性告知, 第三十条).
         return (
             disclosure
             and status == Status.HANDLING

@@ -434,7 +434,7 @@ def do_note_message(message: Message, user: Any, text: str) -> MessageEvent:
 def do_request_correction_message(
     message: Message, user: Any, what: str, *, on: date | None = None
 ) -> Message:
-    """A 补正 notice (第二十九条): what to correct; the clock stops until the correction arrives.
+    """A 补正 notice (第三十条): what to correct; the clock stops until the correction arrives.
 
     Refused past CORRECTION_NOTICE_DAYS working days after receipt: a late
     notice would not stop the clock in law, so the request must be handled as it is.
