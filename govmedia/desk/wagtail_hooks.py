@@ -146,13 +146,9 @@ def _item_messages_button(page, user):
         )
 
 
+# On the item's own pages only (not in listings, where it would cost a count per row).
 @hooks.register("register_page_header_buttons")
 def item_messages_header_button(page, user, view_name, next_url=None):
-    yield from _item_messages_button(page, user)
-
-
-@hooks.register("register_page_listing_more_buttons")
-def item_messages_listing_button(page, user, next_url=None):
     yield from _item_messages_button(page, user)
 
 
