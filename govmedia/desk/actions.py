@@ -576,6 +576,16 @@ def _answer_checks(
         raise ValidationError("只有针对某条信息的找错留言才能标记“已更正”。", code="corrected")
 
 
+def _amount(fee: Any) -> Decimal | None:
+    """A fee as the API or a form gives it ("12.50", 12.5, Decimal), or None."""
+    if fee is None or fee == "":
+        return None
+    try:
+        return Decimal(str(fee)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        raise ValidationError("信息处理费应为金额，例如 12.50。", code="fee") from None
+
+
 def _correction_link(item_id: int) -> dict[str, Any]:
     """What an 找错 answer marked 已更正 points at: the item's latest revision and correction record."""
     from govmedia.publishing.models import ArchiveKind, ArchiveRecord, ItemPage
@@ -616,6 +626,7 @@ def do_answer_message(
     to a correction of its item, linked in the event's data.
     """
     text = _required(text, "答复内容")
+    fee = _amount(fee)
     with _acting(message, user, access.ANSWER) as m:
         _answer_checks(m, outcome, outcome_reason, fee, corrected)
         day = on or timezone.localdate()
