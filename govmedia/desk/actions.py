@@ -169,9 +169,14 @@ def clock_state(message: Message, today=None) -> clock.ClockState:
 def refresh_clock(message: Message) -> clock.ClockState:
     """Recompute and store the deadline (after any event that moves the clock)."""
     state = clock_state(message)
+    fields = ["due_on", "due_provisional", "updated_at"]
+    if message.reminded_at and state.due and message.due_on and state.due > message.due_on:
+        # A later deadline (extension, consultation, 补正) earns its own reminder.
+        message.reminded_at = None
+        fields.append("reminded_at")
     message.due_on = state.due
     message.due_provisional = state.provisional
-    message.save(update_fields=["due_on", "due_provisional", "updated_at"])
+    message.save(update_fields=fields)
     return state
 
 

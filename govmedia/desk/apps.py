@@ -15,4 +15,8 @@ class DeskConfig(AppConfig):
             "desk_expire_consultations", 3600, "govmedia.desk.jobs.expire_consultations"
         )
         scheduler.register("desk_remind_due", 3600, "govmedia.desk.jobs.remind_due")
+        # A deadline counted on weekends alone becomes exact once its year is entered.
+        scheduler.register(
+            "desk_refresh_provisional", 3600, "govmedia.desk.jobs.refresh_provisional"
+        )
         scheduler.register("desk_escalate_overdue", 3600, "govmedia.desk.jobs.escalate_overdue")

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govmedia.desk import actions
-from govmedia.desk.models import EventKind, Message, Status
+from govmedia.desk.models import OPEN_STATUSES, EventKind, Message, Status
 from govmedia.desk.policy import REMIND_BEFORE_DAYS
 from govmedia.desk.queries import RUNNING_STATUSES
 from govmedia.orgs.models import Role
@@ -161,3 +161,17 @@ def expire_consultations(today: date | None = None) -> str:
         )
     )
     return f"{ended} consultations ended"
+
+
+def refresh_provisional() -> str:
+    """Deadlines counted on weekends alone (暂定) are counted again once their year is entered."""
+    exact = 0
+    pending = Message.objects.filter(status__in=OPEN_STATUSES, due_provisional=True)
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            message = Message.objects.select_for_update().filter(pk=pk).first()
+            if message is None or not message.due_provisional:
+                continue
+            if not actions.refresh_clock(message).provisional:
+                exact += 1
+    return f"{exact} deadlines now exact"
