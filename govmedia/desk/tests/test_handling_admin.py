@@ -279,7 +279,7 @@ def test_supervisors_keep_the_routing_rules_and_a_new_message_follows_them(clien
         reverse("desk_rules:add"),
         {
             "name": "公交线路",
-            "kinds": "consult,complaint",
+            "kinds": ["consult", "complaint"],
             "keywords": "公交\n地铁",
             "places": "",
             "department": people.transport.pk,
@@ -288,6 +288,8 @@ def test_supervisors_keep_the_routing_rules_and_a_new_message_follows_them(clien
         },
     )
     assert response.status_code == 302
-    assert RoutingRule.objects.get().department == people.transport
+    rule = RoutingRule.objects.get()
+    assert (rule.department, rule.kinds) == (people.transport, "consult,complaint")
+    assert "咨询、投诉" in client.get(reverse("desk_rules:index")).content.decode()
     message = new_message(title="公交末班车", body="请问10路公交车末班车几点？")
     assert message.department == people.transport and message.status == Status.HANDLING
