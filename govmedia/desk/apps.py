@@ -8,6 +8,7 @@ class DeskConfig(AppConfig):
 
     def ready(self) -> None:
         from govmedia.core import scheduler
+        from govmedia.desk import jobs  # noqa: F401 (connects the calendar_changed receiver)
 
         # Intake that crashed after storing a message: picked up within minutes.
         scheduler.register("desk_reprocess_received", 120, "govmedia.desk.jobs.reprocess_received")
