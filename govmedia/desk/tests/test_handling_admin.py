@@ -293,3 +293,11 @@ def test_supervisors_keep_the_routing_rules_and_a_new_message_follows_them(clien
     assert "咨询、投诉" in client.get(reverse("desk_rules:index")).content.decode()
     message = new_message(title="公交末班车", body="请问10路公交车末班车几点？")
     assert message.department == people.transport and message.status == Status.HANDLING
+
+
+def test_the_message_page_explains_the_deadline_day_by_day(client, people):
+    message = new_message(people.education, received_on=date(2025, 9, 26))
+    client.force_login(people.editor)
+    body = client.get(page(message)).content.decode()
+    assert "答复期限：2025年09月30日" in body
+    assert "计入：2025年9月28日（周日），调休上班（周日）" in body
