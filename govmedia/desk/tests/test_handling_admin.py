@@ -301,3 +301,34 @@ def test_the_message_page_explains_the_deadline_day_by_day(client, people):
     body = client.get(page(message)).content.decode()
     assert "答复期限：2025年09月30日" in body
     assert "计入：2025年9月28日（周日），调休上班（周日）" in body
+
+
+def test_a_rejected_message_is_kept_never_public_and_the_reason_is_required(client, people):
+    held = new_message(people.education, title="办证刻章")
+    Message.objects.filter(pk=held.pk).update(status=Status.MODERATION, department=None)
+    client.force_login(people.supervisor)
+    response = client.post(page(held), {"action": "reject", "reject-reason": ""})
+    assert response.status_code == 400 and "请填写理由。" in response.content.decode()
+    assert client.post(page(held), {"action": "reject", "reject-reason": "广告"}).status_code == 302
+    held.refresh_from_db()
+    assert held.status == Status.REJECTED and not held.is_public
+    response = client.get(page(held))
+    assert "广告" in response.content.decode()
+    assert [form.action for form in response.context["forms"]] == ["note"]  # nothing else to do
+
+
+def test_a_supervisor_dispatches_by_the_rules_run_again(client, people):
+    from govmedia.desk.models import RoutingRule
+
+    waiting = new_message(title="地铁站出口", body="地铁站出口照明不足")
+    assert waiting.status == Status.RECEIVED and waiting.department is None
+    RoutingRule.objects.create(name="地铁", keywords="地铁", department=people.transport)
+    client.force_login(people.supervisor)
+    assert (
+        client.post(page(waiting), {"action": "dispatch", "dispatch-department": ""}).status_code
+        == 302
+    )
+    waiting.refresh_from_db()
+    assert waiting.department == people.transport
+    event = waiting.events.get(kind=EventKind.DISPATCHED)
+    assert event.public and event.data["rule"] is True
