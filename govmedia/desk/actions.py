@@ -172,9 +172,14 @@ def clock_state(message: Message, today=None) -> clock.ClockState:
 def refresh_clock(message: Message) -> clock.ClockState:
     """Recompute and store the deadline (after any event that moves the clock)."""
     state = clock_state(message)
+    fields = ["due_on", "due_provisional", "updated_at"]
+    if message.reminded_at and state.due and message.due_on and state.due > message.due_on:
+        # A later deadline (extension, consultation, 补正) earns its own reminder.
+        message.reminded_at = None
+        fields.append("reminded_at")
     message.due_on = state.due
     message.due_provisional = state.provisional
-    message.save(update_fields=["due_on", "due_provisional", "updated_at"])
+    message.save(update_fields=fields)
     return state
 
 
@@ -437,7 +442,7 @@ def do_note_message(message: Message, user: Any, text: str) -> MessageEvent:
 def do_request_correction_message(
     message: Message, user: Any, what: str, *, on: date | None = None
 ) -> Message:
-    """A 补正 notice (第二十九条): what to correct; the clock stops until the correction arrives.
+    """A 补正 notice (第三十条): what to correct; the clock stops until the correction arrives.
 
     Refused past CORRECTION_NOTICE_DAYS working days after receipt: a late
     notice would not stop the clock in law, so the request must be handled as it is.
@@ -579,6 +584,16 @@ def _answer_checks(
         raise ValidationError("只有针对某条信息的找错留言才能标记“已更正”。", code="corrected")
 
 
+def _amount(fee: Any) -> Decimal | None:
+    """A fee as the API or a form gives it ("12.50", 12.5, Decimal), or None."""
+    if fee is None or fee == "":
+        return None
+    try:
+        return Decimal(str(fee)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        raise ValidationError("信息处理费应为金额，例如 12.50。", code="fee") from None
+
+
 def _correction_link(item_id: int) -> dict[str, Any]:
     """What an 找错 answer marked 已更正 points at: the item's latest revision and correction record."""
     from govmedia.publishing.models import ArchiveKind, ArchiveRecord, ItemPage
@@ -619,6 +634,7 @@ def do_answer_message(
     to a correction of its item, linked in the event's data.
     """
     text = _required(text, "答复内容")
+    fee = _amount(fee)
     with _acting(message, user, access.ANSWER) as m:
         _answer_checks(m, outcome, outcome_reason, fee, corrected)
         day = on or timezone.localdate()

@@ -196,6 +196,7 @@ def message_page(request, message_id: int):
         for name in allowed
     ]
     state = actions.clock_state(message) if message.status in _CLOCK_SHOWN else None
+    days = _day_by_day(message, state)
     return TemplateResponse(
         request,
         "desk/admin/message.html",
@@ -204,6 +205,7 @@ def message_page(request, message_id: int):
             "events": message.events.select_related("user", "department"),
             "attachments": message.attachments.all(),
             "clock": state,
+            "day_by_day": days,
             "forms": forms,
             "failed": bound.action if bound is not None else "",
             "today": timezone.localdate(),
@@ -211,6 +213,17 @@ def message_page(request, message_id: int):
         },
         status=400 if bound is not None else 200,
     )
+
+
+def _day_by_day(message: Message, state) -> list[str]:
+    """The calendar's own explanation of the deadline: which days were skipped, and why."""
+    if state is None or state.due is None:
+        return []
+    from govmedia.desk.policy import deadline_days
+
+    start = state.restarted_on or message.received_on
+    total = deadline_days(message.kind) + state.extended_days + state.consultation_days
+    return actions.calendar().explain(start, total)
 
 
 _CLOCK_SHOWN = (

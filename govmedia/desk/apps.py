@@ -8,6 +8,7 @@ class DeskConfig(AppConfig):
 
     def ready(self) -> None:
         from govmedia.core import scheduler
+        from govmedia.desk import jobs  # noqa: F401 (connects the calendar_changed receiver)
 
         scheduler.register(
             "retry_notifications", 60, "govmedia.desk.notify.tasks.retry_due_notifications"
@@ -18,4 +19,8 @@ class DeskConfig(AppConfig):
             "desk_expire_consultations", 3600, "govmedia.desk.jobs.expire_consultations"
         )
         scheduler.register("desk_remind_due", 3600, "govmedia.desk.jobs.remind_due")
+        # A deadline counted on weekends alone becomes exact once its year is entered.
+        scheduler.register(
+            "desk_refresh_provisional", 3600, "govmedia.desk.jobs.refresh_provisional"
+        )
         scheduler.register("desk_escalate_overdue", 3600, "govmedia.desk.jobs.escalate_overdue")

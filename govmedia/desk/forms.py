@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from govmedia.desk import access, actions
 from govmedia.desk.models import (
@@ -20,6 +21,7 @@ from govmedia.desk.models import (
     Message,
     Outcome,
     OutcomeReason,
+    RoutingRule,
     Status,
 )
 from govmedia.desk.policy import DISCLOSURE_EXTENSION_MAX
@@ -380,3 +382,37 @@ class MessageFilterForm(forms.Form):
         if data.get("item"):
             messages = messages.filter(item_id=data["item"])
         return messages
+
+
+class RoutingRuleForm(WagtailAdminModelForm):
+    """The rule's kinds as checkboxes (stored as the comma-separated codes `route` reads)."""
+
+    kinds = forms.MultipleChoiceField(
+        label="适用类型",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="不选为全部类型。",
+    )
+
+    class Meta:
+        model = RoutingRule
+        fields = ["name", "kinds", "keywords", "places", "department", "order", "enabled"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["kinds"] = kind_codes(self.instance.kinds)
+
+    def clean_kinds(self) -> str:
+        return ",".join(self.cleaned_data["kinds"])
+
+
+def kind_codes(stored: str) -> list[str]:
+    return [k.strip() for k in stored.split(",") if k.strip()]
+
+
+def kind_labels(rule: RoutingRule) -> str:
+    return (
+        "、".join(str(Kind(k).label) for k in kind_codes(rule.kinds) if k in Kind.values) or "全部"
+    )

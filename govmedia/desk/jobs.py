@@ -22,13 +22,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
+from django_tasks import task
 
+from govmedia.core import workers
 from govmedia.desk import actions
-from govmedia.desk.models import EventKind, Message, Status
+from govmedia.desk.models import OPEN_STATUSES, EventKind, Message, Status
 from govmedia.desk.policy import REMIND_BEFORE_DAYS
 from govmedia.desk.queries import RUNNING_STATUSES
 from govmedia.orgs.models import Role
+from govmedia.workdays.signals import calendar_changed
 
 logger = logging.getLogger(__name__)
 
@@ -161,3 +166,47 @@ def expire_consultations(today: date | None = None) -> str:
         )
     )
     return f"{ended} consultations ended"
+
+
+def refresh_deadlines(years: list[int] | tuple[int, ...] = ()) -> str:
+    """Count again the stored deadlines a change of the calendar may move.
+
+    Those marked 暂定, and open ones whose count runs through one of `years`
+    (received in or before the last of them, due in or after the first).
+    """
+    exact = moved = 0
+    affected = Q(due_provisional=True)
+    if years:
+        affected |= Q(received_on__year__lte=max(years), due_on__year__gte=min(years))
+    pending = Message.objects.filter(affected, status__in=OPEN_STATUSES)
+    for pk in list(pending.values_list("pk", flat=True)):
+        with transaction.atomic():
+            message = Message.objects.select_for_update().filter(pk=pk).first()
+            if message is None or not message.is_open:
+                continue
+            before = (message.due_on, message.due_provisional)
+            state = actions.refresh_clock(message)
+            moved += (state.due, state.provisional) != before
+            exact += before[1] and not state.provisional
+    return f"{moved} deadlines changed, {exact} now exact"
+
+
+def refresh_provisional() -> str:
+    """The hourly safety net: 暂定 deadlines, in case a calendar change was missed."""
+    return refresh_deadlines()
+
+
+@task()
+def refresh_deadlines_task(years: list[int]) -> str:
+    return refresh_deadlines(years)
+
+
+# Recomputing is idempotent: a run cut short by a dead worker simply runs again.
+workers.REQUEUE_SAFE.add(refresh_deadlines_task.module_path)
+
+
+@receiver(calendar_changed)
+def deadlines_follow_the_calendar(sender, years=(), **kwargs) -> None:
+    # Sent after the calendar's transaction commits; the work goes to a task, as
+    # a year's change may move many deadlines.
+    refresh_deadlines_task.enqueue(list(years))

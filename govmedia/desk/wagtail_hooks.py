@@ -8,12 +8,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from govmedia.core.admin_columns import yes_no_column
 from govmedia.desk import access, admin_views
+from govmedia.desk.forms import RoutingRuleForm, kind_labels
 from govmedia.desk.models import RoutingRule
 
 MENU_HOOK = "register_desk_menu_item"
@@ -44,13 +47,21 @@ class RoutingRuleViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = False
-    form_fields = ["name", "kinds", "keywords", "places", "department", "order", "enabled"]
-    list_display = ["name", "kinds", "department", "order", "enabled"]
+    list_display = [
+        "name",
+        Column("kinds", label=_("适用类型"), accessor=kind_labels),
+        "department",
+        "order",
+        yes_no_column(RoutingRule, "enabled"),
+    ]
     list_filter = ["department", "enabled"]
     search_fields = ["name", "keywords", "places"]
 
     def get_permissions_to_register(self):
         return Permission.objects.none()
+
+    def get_form_class(self, for_update=False):
+        return RoutingRuleForm
 
 
 rules_viewset = RoutingRuleViewSet()
@@ -146,13 +157,9 @@ def _item_messages_button(page, user):
         )
 
 
+# On the item's own pages only (not in listings, where it would cost a count per row).
 @hooks.register("register_page_header_buttons")
 def item_messages_header_button(page, user, view_name, next_url=None):
-    yield from _item_messages_button(page, user)
-
-
-@hooks.register("register_page_listing_more_buttons")
-def item_messages_listing_button(page, user, next_url=None):
     yield from _item_messages_button(page, user)
 
 

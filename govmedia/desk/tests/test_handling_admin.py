@@ -41,7 +41,11 @@ def test_the_departments_editor_answers_through_the_form(client, people, consult
     assert consult.title in body and "答复" in body and "期限计算" in body
     response = client.post(
         page(consult),
-        {"action": "answer", "answer-text": "今年小学报名时间为5月10日至20日。", "answer-is_public": "on"},
+        {
+            "action": "answer",
+            "answer-text": "今年小学报名时间为5月10日至20日。",
+            "answer-is_public": "on",
+        },
     )
     assert response.status_code == 302
     consult.refresh_from_db()
@@ -214,9 +218,117 @@ def test_a_bad_rating_opens_a_follow_up_before_closing(client, people, consult):
     client.force_login(people.editor)
     body = client.get(page(consult)).content.decode()
     assert 'value="follow_up"' in body and 'value="close"' not in body
-    client.post(page(consult), {"action": "follow_up", "follow_up-text": "已电话回访，解释了报名安排"})
+    client.post(
+        page(consult), {"action": "follow_up", "follow_up-text": "已电话回访，解释了报名安排"}
+    )
     consult.refresh_from_db()
     assert consult.followed_up_at is not None
     assert client.post(page(consult), {"action": "close"}).status_code == 302
     consult.refresh_from_db()
     assert consult.status == Status.CLOSED
+
+
+def test_an_error_report_answered_as_corrected_links_the_items_revision(client, people):
+    from govmedia.publishing.tests.factories import draft_item
+
+    item = draft_item(people.education, people.editor)
+    report = new_message(
+        kind="error", item_id=item.pk, title="文中日期有误", body="应为9月1日，文中写成了9月31日。"
+    )
+    assert report.department == people.education  # routed to the item's department
+    client.force_login(people.editor)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).content.decode()
+    assert "本信息的留言 (1)" in edit
+    listed = client.get(reverse("desk_all"), {"item": item.pk}).context["page"]
+    assert [m.pk for m in listed] == [report.pk]
+    assert "已更正" in client.get(page(report)).content.decode()
+    response = client.post(
+        page(report),
+        {"action": "answer", "answer-text": "感谢指正，已更正。", "answer-corrected": "on"},
+    )
+    assert response.status_code == 302
+    data = report.events.get(kind=EventKind.ANSWERED).data
+    assert data["corrected"] and data["item_id"] == item.pk
+    assert data["revision_id"] == item.latest_revision_id
+    # Another department's editor sees no such link on an item they can open.
+    client.force_login(people.other_editor)
+    assert (
+        "本信息的留言"
+        not in client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).content.decode()
+    )
+
+
+def test_the_menu_shows_each_person_what_they_may_open(client, people):
+    # The sidebar is rendered from JSON props: look for the menu's addresses.
+    client.force_login(people.editor)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("desk_todo") in home and reverse("desk_overdue") not in home
+    client.force_login(people.supervisor)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("desk_overdue") in home and reverse("desk_moderation") in home
+    assert reverse("desk_rules:index") in home
+
+
+def test_supervisors_keep_the_routing_rules_and_a_new_message_follows_them(client, people):
+    from govmedia.desk.models import RoutingRule
+
+    client.force_login(people.editor)
+    assert client.get(reverse("desk_rules:index")).status_code in (302, 403)
+    client.force_login(people.supervisor)
+    response = client.post(
+        reverse("desk_rules:add"),
+        {
+            "name": "公交线路",
+            "kinds": ["consult", "complaint"],
+            "keywords": "公交\n地铁",
+            "places": "",
+            "department": people.transport.pk,
+            "order": 1,
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    rule = RoutingRule.objects.get()
+    assert (rule.department, rule.kinds) == (people.transport, "consult,complaint")
+    assert "咨询、投诉" in client.get(reverse("desk_rules:index")).content.decode()
+    message = new_message(title="公交末班车", body="请问10路公交车末班车几点？")
+    assert message.department == people.transport and message.status == Status.HANDLING
+
+
+def test_the_message_page_explains_the_deadline_day_by_day(client, people):
+    message = new_message(people.education, received_on=date(2025, 9, 26))
+    client.force_login(people.editor)
+    body = client.get(page(message)).content.decode()
+    assert "答复期限：2025年09月30日" in body
+    assert "计入：2025年9月28日（周日），调休上班（周日）" in body
+
+
+def test_a_rejected_message_is_kept_never_public_and_the_reason_is_required(client, people):
+    held = new_message(people.education, title="办证刻章")
+    Message.objects.filter(pk=held.pk).update(status=Status.MODERATION, department=None)
+    client.force_login(people.supervisor)
+    response = client.post(page(held), {"action": "reject", "reject-reason": ""})
+    assert response.status_code == 400 and "请填写理由。" in response.content.decode()
+    assert client.post(page(held), {"action": "reject", "reject-reason": "广告"}).status_code == 302
+    held.refresh_from_db()
+    assert held.status == Status.REJECTED and not held.is_public
+    response = client.get(page(held))
+    assert "广告" in response.content.decode()
+    assert [form.action for form in response.context["forms"]] == ["note"]  # nothing else to do
+
+
+def test_a_supervisor_dispatches_by_the_rules_run_again(client, people):
+    from govmedia.desk.models import RoutingRule
+
+    waiting = new_message(title="地铁站出口", body="地铁站出口照明不足")
+    assert waiting.status == Status.RECEIVED and waiting.department is None
+    RoutingRule.objects.create(name="地铁", keywords="地铁", department=people.transport)
+    client.force_login(people.supervisor)
+    assert (
+        client.post(page(waiting), {"action": "dispatch", "dispatch-department": ""}).status_code
+        == 302
+    )
+    waiting.refresh_from_db()
+    assert waiting.department == people.transport
+    event = waiting.events.get(kind=EventKind.DISPATCHED)
+    assert event.public and event.data["rule"] is True

@@ -125,3 +125,37 @@ def test_it_processes_a_message_whose_intake_stopped_after_storing_it(people):
     assert message.due_on is not None
     assert fresh.due_on is None  # still within intake's own minute
     assert jobs.reprocess_received() == "0 reprocessed, 0 failed"
+
+
+def test_a_provisional_deadline_becomes_exact_once_its_year_is_entered(
+    people, django_capture_on_commit_callbacks
+):
+    from govmedia.workdays import actions as workdays_actions
+    from govmedia.workdays.schedule import HOLIDAY, Entry
+
+    # Received Sunday 20 December 2026; 2027 is not in the calendar: 20 working days on
+    # weekends alone are 21-25, 28-31 Dec, 1 Jan, 4-8 and 11-15 Jan: 15 January, 暂定.
+    message = disclosure(people.education, received_on=date(2026, 12, 20))
+    assert (message.due_on, message.due_provisional) == (date(2027, 1, 15), True)
+    assert jobs.refresh_provisional() == "0 deadlines changed, 0 now exact"
+    with django_capture_on_commit_callbacks(execute=True):  # calendar_changed, after commit
+        workdays_actions.do_save_holiday_year(
+            people.admin,
+            year=2027,
+            entries=[Entry(day=date(2027, 1, 1), name="元旦", kind=HOLIDAY)],
+            announced_by="国办发明电〔2026〕1号",
+        )
+    message.refresh_from_db()
+    # 1 January off: the 20th working day moves to Monday 18 January.
+    assert (message.due_on, message.due_provisional) == (date(2027, 1, 18), False)
+    assert "暂定" not in actions.clock_state(message).lines[-1]
+
+
+def test_a_later_deadline_earns_a_new_reminder(people, overdue_consult):
+    assert jobs.remind_due(today=date(2025, 11, 5)) == "1 reminded"
+    actions.do_extend_message(overdue_consult, people.approver, 5, "需要会同学校核实")
+    overdue_consult.refresh_from_db()
+    assert overdue_consult.reminded_at is None
+    assert overdue_consult.due_on == date(2025, 11, 13)
+    assert jobs.remind_due(today=date(2025, 11, 12)) == "1 reminded"
+    assert overdue_consult.events.filter(kind=EventKind.REMINDED).count() == 2
