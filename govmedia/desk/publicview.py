@@ -53,12 +53,13 @@ class PublicEntry:
 
     @classmethod
     def of(cls, message: Message, *, events: bool = False) -> PublicEntry:
+        names = (message.name, message.contact_person)
         return cls(
             number=message.number or "",
             kind=message.get_kind_display(),
-            title=mask_free_text(message.title),
-            body=mask_free_text(message.body),
-            answer=mask_free_text(message.answer),
+            title=mask_free_text(message.title, names),
+            body=mask_free_text(message.body, names),
+            answer=mask_free_text(message.answer, names),
             name=mask_name(message.name),
             department=str(message.department) if message.department_id else "",
             received_on=message.received_on,
@@ -79,7 +80,7 @@ def public_message(number: str) -> PublicEntry:
         raise Http404
     entry = PublicEntry.of(message, events=True)
     for event in entry.events:
-        event.text = mask_free_text(event.text)
+        event.text = mask_free_text(event.text, (message.name, message.contact_person))
     return entry
 
 
