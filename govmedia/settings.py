@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "govmedia",
     "govmedia.core",
     "govmedia.orgs",
+    "govmedia.workdays",
     "govmedia.checks",
     "govmedia.publishing",
     "govmedia.portal",

@@ -1,0 +1,1 @@
+"""The working-day calendar every deadline uses (docs/workdays.md)."""
