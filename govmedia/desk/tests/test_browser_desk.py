@@ -93,4 +93,11 @@ def test_the_pages_fit_a_320_pixel_phone(browser_page, live_server, people, tmp_
     ):
         page.goto(f"{live_server.url}{path}")
         assert _no_sideways_scroll(page), path
-    page.screenshot(path=str(shots / "desk-index-320.png"), full_page=True)
+    page.screenshot(path=str(shots / "desk-answers-320.png"), full_page=True)
+    # 关怀版: larger type, the same page still fits.
+    page.goto(f"{live_server.url}/hudong/xiexin/yisqgk/")
+    page.get_by_role("link", name="关怀版").click()
+    page.get_by_role("link", name="退出关怀版").wait_for()
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 20
+    assert _no_sideways_scroll(page)
+    page.screenshot(path=str(shots / "desk-form-care-320.png"), full_page=True)
