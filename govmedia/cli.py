@@ -45,6 +45,8 @@ Main commands:
                         typo recall, privacy recall, imported-list guard)
   import-orgs / export-orgs KIND FILE
                         .xlsx import and export of departments, people, channels
+  workdays add START N  the deadline N working days after START (counted from the next
+                        day) with the explanation; `workdays years` lists the known years
   demo                  load the demo data (same as setup --demo)
   system-check          Django's configuration checks
 

@@ -2,7 +2,9 @@
 
 Each function checks the permission, runs in one transaction and writes one
 audit record per year it changes (govmedia.core.audit), so the admin page, the
-import and the command line change the calendar the same way.
+import and the command line change the calendar the same way. ``user=None``
+is the system: a management command run by the operator, audited as such;
+a web request always passes its (possibly anonymous) user.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from govmedia.core.audit import log_state_change
 from govmedia.workdays.builtin import builtin_schedule
 from govmedia.workdays.models import HolidayYear, SpecialDay
 from govmedia.workdays.schedule import HOLIDAY, WORKDAY, Entry, entries_from_maps
+from govmedia.workdays.signals import send_calendar_changed
 
 YEAR_SAVE = "govmedia.workdays_year_save"
 YEAR_DELETE = "govmedia.workdays_year_delete"
@@ -35,7 +38,7 @@ def can_edit(user) -> bool:
 
 
 def _require_edit(user) -> None:
-    if not can_edit(user):
+    if user is not None and not can_edit(user):
         raise PermissionDenied
 
 
@@ -58,9 +61,7 @@ def describe_year(year: int, row: HolidayYear | None = None) -> str:
 def _describe_unstored(year: int) -> str:
     builtin = builtin_schedule()
     if year in builtin.years:
-        return "内置（chinesecalendar）：" + _counts(
-            entries_from_maps(builtin.holidays, builtin.workdays, year)
-        )
+        return "内置：" + _counts(entries_from_maps(builtin.holidays, builtin.workdays, year))
     return NOT_ENTERED
 
 
@@ -105,6 +106,7 @@ def do_save_holiday_year(
             year=year,
             announced_by=announced_by,
         )
+        send_calendar_changed(year)
     return row
 
 
@@ -122,6 +124,7 @@ def do_delete_holiday_year(user, *, year: int) -> None:
             year=year,
         )
         row.delete()
+        send_calendar_changed(year)
 
 
 @dataclass
@@ -206,4 +209,5 @@ def do_import_special_days(
                 updated=report.updated,
             )
             result.years.append(report)
+        send_calendar_changed(*sorted(by_year))
     return result

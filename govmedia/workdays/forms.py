@@ -98,6 +98,7 @@ class CalculatorForm(forms.Form):
         label=_("工作日数"),
         min_value=0,
         max_value=MAX_CALCULATOR_DAYS,
+        widget=forms.NumberInput(attrs={"style": "max-width: 12rem"}),
         error_messages={
             "required": _("请填写工作日数。"),
             "invalid": _("工作日数应为整数。"),

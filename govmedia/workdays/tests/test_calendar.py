@@ -7,6 +7,7 @@ The expected days are read off the State Council General Office's notices
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import date, timedelta
 
@@ -157,21 +158,15 @@ def test_matches_a_day_by_day_count(start, n):
     assert deadline.provisional == expected_provisional
 
 
-_CALENDAR: list[Calendar] = []
-
-
+@functools.cache
 def _shared_calendar() -> Calendar:
-    if not _CALENDAR:
-        s = builtin_schedule()
-        # A gap (2027 unknown, 2028 known) inside the span must count weekends only.
-        _CALENDAR.append(
-            Calendar(
-                {**s.holidays, date(2028, 1, 3): "元旦", date(2027, 1, 1): "不计入"},
-                s.workdays,
-                s.years | {2028},
-            )
-        )
-    return _CALENDAR[0]
+    """The built-in years plus 2028, leaving 2027 an unknown gap that counts weekends only."""
+    s = builtin_schedule()
+    return Calendar(
+        {**s.holidays, date(2028, 1, 3): "元旦", date(2027, 1, 1): "不计入"},
+        s.workdays,
+        s.years | {2028},
+    )
 
 
 def test_unknown_year_inside_the_span_counts_weekends_only():
@@ -190,3 +185,13 @@ def test_one_hundred_thousand_deadlines_are_fast(cal):
     elapsed = time.perf_counter() - began
     # About 0.2 s on the development machine; a per-day loop takes several times that.
     assert elapsed < 2.0, elapsed
+
+
+def test_2026_spring_festival_nine_days_and_national_day(cal):
+    # 2月15日至23日放假调休，共9天；2月14日（周六）、2月28日（周六）上班。
+    assert cal.add_workdays(date(2026, 2, 13), 1).day == date(2026, 2, 14)
+    assert cal.add_workdays(date(2026, 2, 13), 2).day == date(2026, 2, 24)
+    assert cal.workdays_between(date(2026, 2, 14), date(2026, 2, 28)) == 5
+    # 10月1日至7日放假调休；9月20日（周日）、10月10日（周六）上班。
+    assert cal.add_workdays(date(2026, 9, 30), 1).day == date(2026, 10, 8)
+    assert cal.next_workday(date(2026, 10, 10)) == date(2026, 10, 10)
