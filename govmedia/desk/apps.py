@@ -10,9 +10,6 @@ class DeskConfig(AppConfig):
         from govmedia.core import scheduler
         from govmedia.desk import jobs  # noqa: F401 (connects the calendar_changed receiver)
 
-        scheduler.register(
-            "retry_notifications", 60, "govmedia.desk.notify.tasks.retry_due_notifications"
-        )
         # Intake that crashed after storing a message: picked up within minutes.
         scheduler.register("desk_reprocess_received", 120, "govmedia.desk.jobs.reprocess_received")
         scheduler.register(
@@ -24,3 +21,7 @@ class DeskConfig(AppConfig):
             "desk_refresh_provisional", 3600, "govmedia.desk.jobs.refresh_provisional"
         )
         scheduler.register("desk_escalate_overdue", 3600, "govmedia.desk.jobs.escalate_overdue")
+        # Notices to submitters that failed: sent again after their back-off.
+        scheduler.register(
+            "desk_retry_notifications", 60, "govmedia.desk.notify.tasks.retry_due_notifications"
+        )

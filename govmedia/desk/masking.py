@@ -39,9 +39,17 @@ def mask_id_number(number: str) -> str:
     return mask_value("privacy:id", number)
 
 
-def mask_free_text(text: str) -> str:
-    """``text`` with every privacy finding of the content check masked (same length or shorter)."""
+def mask_free_text(text: str, names: tuple[str, ...] = ()) -> str:
+    """``text`` with every privacy finding of the content check masked, and the given names.
+
+    ``names`` are the submitter's own (a person often signs the message or
+    introduces themselves); a name of one character is left alone, it would
+    mask every occurrence of a common character.
+    """
     if not text:
         return text
     # The privacy rules run on the folded text, whose offsets are the original's.
-    return mask_text(text, find_privacy(fold(text), email=True))
+    text = mask_text(text, find_privacy(fold(text), email=True))
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    return text

@@ -41,7 +41,7 @@ def do_rate_message(message: Message, rating: int, comment: str = "") -> bool:
             message,
             EventKind.RATED,
             public=True,
-            text=f"评价：{rating.label}" + (f"。{comment.strip()}" if comment.strip() else ""),
+            text=str(rating.label) + (f"。{comment.strip()}" if comment.strip() else ""),
             at=now,
             rating=int(rating),
         )

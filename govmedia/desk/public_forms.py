@@ -182,6 +182,18 @@ class MessageForm(forms.Form):
         if kind != Kind.DISCLOSURE:
             self.chinese_messages()
 
+    # The page groups the fields under these legends (hidden fields go first, ungrouped).
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("留言内容", ("title", "body", "place", "attachments")),
+        ("您的联系方式", ("name", "phone", "email", "notify_by", "wants_public")),
+    )
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.groups
+        ]
+
     def chinese_messages(self) -> None:
         """Messages naming each field by its label (after any subclass renamed it)."""
         for field in self.fields.values():
@@ -258,6 +270,14 @@ class DisclosureForm(MessageForm):
     )
     delivery_way = forms.ChoiceField(
         label="获取信息的方式", choices=DeliveryWay.choices, initial=DeliveryWay.EMAIL
+    )
+    groups = (
+        (
+            "申请人信息",
+            ("applicant_type", "name", "id_number", "contact_person", "phone", "email", "address"),
+        ),
+        ("所需政府信息", ("title", "body", "attachments")),
+        ("获取信息的方式", ("delivery_form", "delivery_way", "notify_by")),
     )
     field_order = [
         "token",

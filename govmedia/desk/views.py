@@ -8,8 +8,10 @@ script typed into a message is shown as text.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,7 +36,13 @@ from govmedia.desk.public_forms import (
     new_form_token,
     query_code_for,
 )
-from govmedia.desk.publicview import entries, public_answers, public_message, track_view
+from govmedia.desk.publicview import (
+    entries,
+    public_answers,
+    public_count,
+    public_message,
+    track_view,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +65,7 @@ KIND_INTROS = {
     Kind.DISCLOSURE: "依据《中华人民共和国政府信息公开条例》，申请获取主动公开以外的政府信息。",
 }
 PAGE_SIZE = 20
+COUNTS_SECONDS = 600
 RECENT_ON_INDEX = 8
 
 
@@ -87,11 +96,7 @@ def _too_large(request: HttpRequest) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    counts = Message.objects.filter(received_on__year=year).aggregate(
-        received=Count("id", filter=~Q(status__in=[Status.MODERATION, Status.REJECTED])),
-        answered=Count("id", filter=Q(status__in=[Status.ANSWERED, Status.CLOSED])),
-        disclosure=Count("id", filter=Q(kind=Kind.DISCLOSURE)),
-    )
+    counts = year_counts(year)
     recent = entries(public_answers(Message.objects.all())[:RECENT_ON_INDEX])
     return render(
         request,
@@ -104,6 +109,21 @@ def index(request: HttpRequest) -> HttpResponse:
             "desk_section": "index",
         },
     )
+
+
+def year_counts(year: int) -> dict[str, int]:
+    """This year's figures on the index, computed at most every COUNTS_SECONDS."""
+    key = f"desk:year-counts:{year}"
+    counts = cache.get(key)
+    if counts is None:
+        start = timezone.make_aware(datetime(year, 1, 1))
+        counts = Message.objects.filter(received_at__gte=start).aggregate(
+            received=Count("id", filter=~Q(status__in=[Status.MODERATION, Status.REJECTED])),
+            answered=Count("id", filter=Q(status__in=[Status.ANSWERED, Status.CLOSED])),
+            disclosure=Count("id", filter=Q(kind=Kind.DISCLOSURE)),
+        )
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
 
 
 def _form_class(kind: str) -> type[MessageForm]:
@@ -269,10 +289,9 @@ def answers(request: HttpRequest) -> HttpResponse:
     if year:
         messages = messages.filter(answered_at__year=year)
     paginator = Paginator(public_answers(messages), PAGE_SIZE)
+    if not (query or department_id or kind or year):
+        paginator.count = public_count()  # spare a look-up of every public row's kind
     page_obj = paginator.get_page(request.GET.get("page"))
-    department_ids = (
-        Message.objects.filter(is_public=True).values("department_id").distinct().order_by()
-    )
     this_year = timezone.localdate().year
     return render(
         request,
@@ -286,7 +305,7 @@ def answers(request: HttpRequest) -> HttpResponse:
             "ignored_filters": params.ignored,
             "page_obj": page_obj,
             "results": entries(page_obj.object_list),
-            "departments": Department.objects.filter(pk__in=department_ids).order_by("order"),
+            "departments": Department.objects.filter(is_active=True).order_by("order", "name"),
             "kinds": [k for k in Kind if k != Kind.DISCLOSURE],
             "years": list(range(this_year, this_year - 6, -1)),
         },

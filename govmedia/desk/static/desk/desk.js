@@ -1,6 +1,9 @@
 // Refuse a file that is too large or too many files before sending, so the
 // server never has to refuse the whole form unread (and the typed text stays).
 (function () {
+  // After a refused post, take keyboard and screen-reader users to the summary of problems.
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
   var form = document.querySelector("form.desk-form[data-max-file-bytes]");
   if (!form) return;
   var maxBytes = parseInt(form.dataset.maxFileBytes, 10);
