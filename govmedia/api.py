@@ -35,6 +35,7 @@ from govmedia.publishing.api import router as publishing_router
 logger = logging.getLogger(__name__)
 
 NOT_FOUND_MESSAGE = "未找到请求的资源。"
+INVALID_BODY = "invalid_body"
 
 api = NinjaAPI(
     title="govmedia API",
@@ -90,6 +91,9 @@ def invalid_request(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if exc.status_code == 400:
+        # django-ninja's only 400: a request body that is not JSON (POST /desk/messages).
+        return _error(request, 400, INVALID_BODY, "请求正文无法解析，应为 UTF-8 编码的 JSON。")
     return _error(request, exc.status_code, "error", str(exc))
 
 

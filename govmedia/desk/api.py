@@ -47,7 +47,9 @@ PUBLIC_STATUS = {Status.MODERATION: Status.RECEIVED}
 
 
 class FieldErrorDetail(ErrorDetail):
-    fields: dict[str, list[str]]
+    # Present for a refused submission (invalid_submission); absent for a body of
+    # the wrong shape or type (invalid_request), answered by the API's own handler.
+    fields: dict[str, list[str]] | None = None
 
 
 class FieldErrorOut(Schema):
@@ -187,13 +189,13 @@ def refused_body(fields: dict[str, list[str]], message: str = "") -> dict:
         200: SubmittedOut,
         201: SubmittedOut,
         422: FieldErrorOut,
-        **error_responses(429),
+        **error_responses(400, 429),
     },
     summary="File a message (咨询、投诉、建议、求助、找错、依申请公开)",
     description=(
         "201：新留言，答复中含受理编号和查询码（只出现这一次）。"
         "同一 Idempotency-Key 再次提交返回 200 和第一次的受理编号，不含查询码，不会重复受理。"
-        "422：内容不符合要求，error.fields 按字段列出原因。"
+        "400 invalid_body：正文不是 JSON。422：内容不符合要求，error.fields 按字段列出原因。"
         "429 rate_limited：同一地址或联系方式提交过于频繁，Retry-After 头给出等待秒数。"
     ),
 )
