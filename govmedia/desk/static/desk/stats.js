@@ -11,7 +11,7 @@
       tooltip: tooltip,
       legend: { top: 28 },
       grid: { top: 70, containLabel: true },
-      xAxis: { type: "category", data: data.departments, axisLabel: { interval: 0, rotate: 30 } },
+      xAxis: { type: "category", data: data.departments, axisLabel: { interval: 0, rotate: 45, fontSize: 10 } },
       yAxis: { type: "value", minInterval: 1 },
       series: [
         { name: "收到", type: "bar", data: data.received },
