@@ -123,7 +123,7 @@ def format_edits(text: str) -> list[Edit]:
 def _scan(text: str) -> tuple[list[Finding], list[Edit]]:
     findings: list[Finding] = []
     edits: list[Edit] = []
-    for m in HALF_PUNCT_RE.finditer(text):
+    for m in _half_width_marks(text):
         start = m.start()
         if not start or not _CJK_RE.match(text, start - 1):
             continue
@@ -165,6 +165,28 @@ def _scan(text: str) -> tuple[list[Finding], list[Edit]]:
     edits += bracket_edits
     edits.sort(key=lambda e: e.start)
     return findings, edits
+
+
+def _half_width_marks(text: str) -> list[re.Match[str]]:
+    """The matches of ``HALF_PUNCT_RE`` in order, tried only where a half-width mark stands.
+
+    Six ``str.find`` scans are faster than the regex's character class over a
+    Chinese text with few such marks (1.5 ms per MB of laws prose). A match is one
+    mark and perhaps a space, so none starts inside another and trying each mark
+    gives the matches of a scan. A text full of marks (English) is scanned instead.
+    """
+    limit = len(text) // 256 + 16
+    positions: list[int] = []
+    for mark in _FULL_FOR:
+        at = text.find(mark)
+        while at != -1:
+            positions.append(at)
+            if len(positions) > limit:
+                return list(HALF_PUNCT_RE.finditer(text))
+            at = text.find(mark, at + 1)
+    positions.sort()
+    match = HALF_PUNCT_RE.match
+    return [m for at in positions if (m := match(text, at)) is not None]
 
 
 def _doubled_marks(text: str) -> list[re.Match[str]]:
