@@ -21,6 +21,7 @@ No Django import here: the Django app builds an ``Engine`` from its tables.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -42,6 +43,9 @@ from .rules.privacy import find_privacy
 
 if TYPE_CHECKING:
     from .typos.finder import TypoFinder
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -115,7 +119,15 @@ class Engine:
         anchors: list[Link] = []
         if html:
             text, anchors = visible_text(text)
-        norm = normalize(text)
+        try:
+            norm = normalize(text)
+        except UnicodeEncodeError:
+            # A lone surrogate (from JSON's "\\ud800" or a broken file) cannot be
+            # encoded for OpenCC or the matcher. Each becomes U+FFFD, one code point
+            # for one, so offsets still refer to the text as given. Tried only on
+            # failure: a search of every text would cost time on all of them.
+            text = _LONE_SURROGATE.sub("\ufffd", text)
+            norm = normalize(text)
         findings: list[Finding] = []
         hits, allowed = self.matcher.find_with_allowed(norm)
         for hit in hits:

@@ -231,18 +231,26 @@ def process_received(
 
     `checked`: a moderator has passed the text already (no second content check).
     """
+    # The content check and the rules run before the row is locked: on SQLite a
+    # write transaction holds the one database lock, and a check's CPU time inside
+    # it would serialise every other submission behind it (bench/bench_desk.py).
+    # The text does not change after intake, so their answers stay true; the
+    # status is checked again under the lock.
+    pending = Message.objects.filter(pk=message_id).first()
+    if pending is None or pending.status != Status.RECEIVED or pending.due_on is not None:
+        return
+    problem = "" if checked else spam_reason(pending)
+    department_id = None if problem else (preferred_department_id or route(pending))
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != Status.RECEIVED or message.due_on is not None:
             return
-        problem = "" if checked else spam_reason(message)
         if problem:
             message.status = Status.MODERATION
             message.moderation_reason = problem
             message.save(update_fields=["status", "moderation_reason", "updated_at"])
             add_event(message, EventKind.MODERATED, text=problem)
             return
-        department_id = preferred_department_id or route(message)
         if department_id:
             message.department_id = department_id
             message.status = Status.HANDLING

@@ -68,3 +68,14 @@ def test_it_lets_an_allowed_phrase_silence_other_rules_too():
     text = "服务专线138-0013-8000，手机13900139000"
     report = engine(entry("13800138000", "allow")).check(text)
     assert [f.text for f in report.findings] == ["13900139000"]
+
+
+def test_it_checks_a_text_with_a_lone_surrogate_at_the_same_offsets():
+    # JSON allows "\ud800" alone; such a text used to raise inside OpenCC.
+    text = "代开发票\ud800联系13800138000"
+    report = engine(entry("代开发票")).check(text)
+    assert [(f.category, f.start, f.end) for f in report.findings] == [
+        ("sensitive", 0, 4),
+        ("privacy", 7, 18),
+    ]
+    assert report.findings[1].text == "13800138000"

@@ -43,7 +43,12 @@ class GeoReportClient:
 
 @pytest.fixture
 def open311(live_server):
-    return GeoReportClient(f"{live_server.url}/open311/v2/")
+    client = GeoReportClient(f"{live_server.url}/open311/v2/")
+    yield client
+    # A keep-alive connection left open keeps its server thread waiting; when it
+    # ends after the session's live server has stopped sharing the test's SQLite
+    # connection, closing it there raises in that thread.
+    client.http.close()
 
 
 def test_a_client_files_a_request_and_reads_it_back(open311):
