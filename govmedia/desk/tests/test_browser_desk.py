@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from govmedia.desk.models import Message, Rating
-from govmedia.desk.tests.public_helpers import PERSON_ID, answer, publish_item
+from govmedia.desk.tests.public_helpers import PERSON_ID, answer_as_staff, publish_item
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,13 +61,16 @@ def test_it_files_a_disclosure_request_follows_it_and_rates_the_answer(
     message = Message.objects.get(number=number)
     assert message.kind == "disclosure" and message.check_query_code(code)
 
-    answer(message, "经查，您申请的信息已于2025年6月主动公开，附后。", department=people.education)
+    answer_as_staff(
+        people, message, "经查，您申请的信息已于2025年6月主动公开，附后。", outcome="disclosed"
+    )
 
     page.get_by_role("link", name="查询办理进度").click()
     page.get_by_label("受理编号").fill(number)
     page.get_by_label("查询码").fill(code)
     page.get_by_role("button", name="查询").click()
-    page.get_by_text("经查，您申请的信息已于2025年6月主动公开").wait_for()
+    page.locator(".answer-text").get_by_text("经查，您申请的信息已于2025年6月主动公开").wait_for()
+    assert "予以公开" in page.locator("table.meta").text_content()
     page.screenshot(path=str(shots / f"desk-track-{width}.png"), full_page=True)
     assert _no_sideways_scroll(page)
 
