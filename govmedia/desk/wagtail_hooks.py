@@ -196,3 +196,52 @@ def register_desk_log_actions(actions):
             {"label": label, "detail": detail},
         )
         actions.register_action(name)(formatter)
+
+
+# ---------------------------------------------------------------- statistics and the annual report
+
+
+@hooks.register(MENU_HOOK)
+def stats_item():
+    from govmedia.desk import stats_views
+
+    return ShownIf(
+        "政民互动统计",
+        reverse("desk_stats"),
+        icon_name="table",
+        order=600,
+        shown=lambda user: stats_views.scope(user) != frozenset(),
+    )
+
+
+@hooks.register("register_admin_urls")
+def desk_stats_urls():
+    from govmedia.desk import annual_views, stats_views
+
+    return [
+        path("desk/stats/", stats_views.stats_page, name="desk_stats"),
+        path("desk/annual-report/", annual_views.annual_page, name="desk_annual_report"),
+    ]
+
+
+@hooks.register(MENU_HOOK)
+def annual_report_item():
+    from govmedia.desk import stats_views
+
+    return ShownIf(
+        "信息公开年度报告",
+        reverse("desk_annual_report"),
+        icon_name="doc-full",
+        order=700,
+        shown=lambda user: stats_views.scope(user) != frozenset(),
+    )
+
+
+@hooks.register("register_log_actions")
+def register_annual_report_log_action(actions):
+    from govmedia.core.audit import StateChangeFormatter
+    from govmedia.desk.annual_views import AUDIT_SAVE
+
+    @actions.register_action(AUDIT_SAVE)
+    class AnnualReportSaved(StateChangeFormatter):
+        label = "保存政府信息公开工作年度报告"
