@@ -40,6 +40,7 @@ from govmedia.desk.models import (
     hash_query_code,
     new_query_code,
 )
+from govmedia.desk.notify import notify_submitter
 from govmedia.desk.policy import (
     CONSULTATION_REPLY_DAYS,
     CORRECTION_NOTICE_DAYS,
@@ -469,6 +470,7 @@ def do_request_correction_message(
         _set_status(m, Status.AWAITING_CORRECTION)
         add_event(m, EventKind.CORRECTION_REQUESTED, user=user, public=True, on=day,
                   text=f"请补正：{what}", what=what)  # fmt: skip
+        notify_submitter(m, f"您的申请需要补正：{what}。请凭受理编号和查询码查看详情。")
         refresh_clock(m)
         _audit(m, access.REQUEST_CORRECTION, before, user, what=what, on=day.isoformat())
     return message
@@ -672,6 +674,7 @@ def do_answer_message(
         add_event(m, EventKind.ANSWERED, user=user, public=True, at=now, on=day, text=text,
                   outcome=outcome, outcome_reason=outcome_reason,
                   fee=str(fee) if fee is not None else None, **link)  # fmt: skip
+        notify_submitter(m, "您的留言已答复，请凭受理编号和查询码查看答复内容。")
         _audit(m, access.ANSWER, before, user, on_time=m.on_time, outcome=outcome,
                outcome_reason=outcome_reason, corrected=bool(link))  # fmt: skip
     return message

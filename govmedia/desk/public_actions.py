@@ -5,15 +5,11 @@ Filing is `actions.do_submit_message`; staff actions live in `actions.py`.
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone
 
 from govmedia.desk import actions
 from govmedia.desk.models import BAD_RATINGS, EventKind, Message, Rating, Status
-
-logger = logging.getLogger(__name__)
 
 RATABLE_STATUSES = (Status.ANSWERED, Status.CLOSED)
 
@@ -46,9 +42,5 @@ def do_rate_message(message: Message, rating: int, comment: str = "") -> bool:
             rating=int(rating),
         )
         if rating in BAD_RATINGS:
-            open_follow_up = getattr(actions, "open_follow_up", None)
-            if open_follow_up is not None:
-                open_follow_up(message)
-            else:  # until the handling side provides it: at least leave the record
-                logger.warning("desk: bad rating of %s, no open_follow_up yet", message.number)
+            actions.open_follow_up(message)
     return True

@@ -91,3 +91,15 @@ def publish_item(people, title="关于做好2026年秋季招生工作的通知")
     with TestCase.captureOnCommitCallbacks(execute=True):
         revision.publish(user=people.approver, skip_permission_checks=True)
     return ItemPage.objects.get(pk=item.pk)
+
+
+def answer_as_staff(people, message: Message, text: str, **options) -> Message:
+    """Dispatch (by the supervisor) where needed, then answer through the handling action."""
+    from govmedia.desk.actions import do_answer_message, do_dispatch_message
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        if message.department_id is None:
+            do_dispatch_message(message, people.supervisor, people.education)
+        do_answer_message(message, people.editor, text, **options)
+    message.refresh_from_db()
+    return message

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from govmedia.desk.models import Message, Rating
-from govmedia.desk.tests.public_helpers import PERSON_ID, answer, publish_item
+from govmedia.desk.tests.public_helpers import PERSON_ID, answer_as_staff, publish_item, submit
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,13 +61,16 @@ def test_it_files_a_disclosure_request_follows_it_and_rates_the_answer(
     message = Message.objects.get(number=number)
     assert message.kind == "disclosure" and message.check_query_code(code)
 
-    answer(message, "经查，您申请的信息已于2025年6月主动公开，附后。", department=people.education)
+    answer_as_staff(
+        people, message, "经查，您申请的信息已于2025年6月主动公开，附后。", outcome="disclosed"
+    )
 
     page.get_by_role("link", name="查询办理进度").click()
     page.get_by_label("受理编号").fill(number)
     page.get_by_label("查询码").fill(code)
     page.get_by_role("button", name="查询").click()
-    page.get_by_text("经查，您申请的信息已于2025年6月主动公开").wait_for()
+    page.locator(".answer-text").get_by_text("经查，您申请的信息已于2025年6月主动公开").wait_for()
+    assert "予以公开" in page.locator("table.meta").text_content()
     page.screenshot(path=str(shots / f"desk-track-{width}.png"), full_page=True)
     assert _no_sideways_scroll(page)
 
@@ -101,3 +104,40 @@ def test_the_pages_fit_a_320_pixel_phone(browser_page, live_server, people, tmp_
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 20
     assert _no_sideways_scroll(page)
     page.screenshot(path=str(shots / "desk-form-care-320.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_item_page_shows_its_answers_and_leads_to_a_prefilled_error_report(
+    browser_page, live_server, people, tmp_path, width
+):
+    shots = Path(os.environ.get("GOVMEDIA_SCREENSHOT_DIR", tmp_path))
+    item = publish_item(people)
+    message = submit(
+        kind="consult",
+        title="秋季招生报名能否延期",
+        body="我是张三丰，电话13812345678，孩子在外地，能否延期报名？",
+        name="张三丰",
+        item_id=item.pk,
+    )
+    answer_as_staff(people, message, "可以在8月10日前补报名，请联系学校。")
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto(f"{live_server.url}/hudong/")
+    page.screenshot(path=str(shots / f"desk-index-{width}.png"), full_page=True)
+    page.goto(f"{live_server.url}{item.url}")
+    feedback = page.locator(".item-feedback")
+    assert "秋季招生报名能否延期" in feedback.text_content()
+    assert "张**" in feedback.text_content() and "张三丰" not in feedback.text_content()
+    page.screenshot(path=str(shots / f"desk-item-{width}.png"), full_page=True)
+    assert _no_sideways_scroll(page)
+
+    feedback.get_by_role("link", name="对本信息提问或纠错").click()
+    page.get_by_role("heading", name="我要找错").wait_for()
+    assert page.get_by_label("错误所在（页面或信息标题）").input_value() == item.title
+    assert item.title in page.locator(".about-item").text_content()
+
+    page.goto(f"{live_server.url}/hudong/gongkai/{message.number}/")
+    text = page.locator("main").text_content()
+    assert "138****5678" in text and "13812345678" not in text and "张三丰" not in text
+    page.screenshot(path=str(shots / f"desk-answer-{width}.png"), full_page=True)

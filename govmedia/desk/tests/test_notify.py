@@ -171,3 +171,25 @@ def test_nothing_is_sent_when_the_submitter_chose_no_notice():
     message = submit(notify_by="")
     assert notify(message, "已答复") is None
     assert not mail.outbox and not Notification.objects.exists()
+
+
+def test_the_answer_and_a_correction_notice_notify_the_submitter(gateway, people):
+    from govmedia.desk.actions import (
+        do_dispatch_message,
+        do_receive_correction_message,
+        do_request_correction_message,
+    )
+    from govmedia.desk.models import Kind
+    from govmedia.desk.tests.public_helpers import answer_as_staff
+
+    message = submit(kind=Kind.DISCLOSURE, notify_by="sms", phone="13912345678")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        do_dispatch_message(message, people.supervisor, people.education)
+        do_request_correction_message(message, people.editor, "所需信息的文号")
+    assert gateway.received[-1]["params"]["text"].startswith("您的申请需要补正：所需信息的文号")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        do_receive_correction_message(message, people.editor, "文号：示教发〔2025〕3号")
+    answer_as_staff(people, message, "予以公开。", outcome="disclosed")
+    assert "已答复" in gateway.received[-1]["params"]["text"]
+    assert len(gateway.received) == 2
+    assert message.events.filter(kind=EventKind.NOTIFIED).count() == 2

@@ -193,3 +193,23 @@ def test_the_portal_links_to_the_desk(client, people):
 
 def test_an_unknown_kind_is_404(client):
     assert client.get("/hudong/xiexin/nothing/").status_code == 404
+
+
+def test_spam_gets_the_same_receipt_and_goes_to_moderation(client):
+    from govmedia.checks.models import WordListEntry
+    from govmedia.desk.models import Status
+
+    WordListEntry.objects.create(
+        term="办证刻章", category="sensitive", subcategory="违法广告", severity="blocking"
+    )
+    response = client.post(CONSULT, consult_data(title="专业办证刻章", body="办证刻章，加微信"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "提交成功" in html and response.context["code"] in html
+    assert "审核" not in html and "办证刻章" not in html
+    message = Message.objects.get()
+    assert message.status == Status.MODERATION
+    html = client.post(
+        reverse("desk:track"), {"number": message.number, "code": response.context["code"]}
+    ).content.decode()
+    assert "已收到" in html and "待审核" not in html and "内容检查命中" not in html

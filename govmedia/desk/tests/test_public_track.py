@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from govmedia.desk import actions
 from govmedia.desk.models import EventKind, Message, Rating
-from govmedia.desk.tests.public_helpers import answer, consult_data
+from govmedia.desk.tests.public_helpers import answer, answer_as_staff, consult_data
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +83,18 @@ def test_a_rating_needs_the_code_and_an_answer(client):
     assert "请选择一项评价" in response.content.decode()
 
 
-def test_a_bad_rating_opens_the_follow_up(client, monkeypatch):
-    opened = []
-    monkeypatch.setattr(actions, "open_follow_up", opened.append, raising=False)
+def test_a_bad_rating_opens_the_follow_up(client, people):
     message, code = filed(client)
-    answer(message, "已答复。")
+    answer_as_staff(people, message, "已答复。")
     client.post(RATE, {"number": message.number, "code": code, "rating": "1", "comment": "没解决"})
-    assert [m.pk for m in opened] == [message.pk]
+    message.refresh_from_db()
+    assert message.rating == Rating.VERY_DISSATISFIED and message.follow_up_due is not None
+    assert message.events.filter(kind=EventKind.NOTE, text__contains="须在").exists()
+
+
+def test_a_good_rating_opens_no_follow_up(client, people):
+    message, code = filed(client)
+    answer_as_staff(people, message, "已答复。")
+    client.post(RATE, {"number": message.number, "code": code, "rating": "4"})
+    message.refresh_from_db()
+    assert message.rating == Rating.SATISFIED and message.follow_up_due is None
