@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "govmedia.core",
     "govmedia.orgs",
     "govmedia.workdays",
+    "govmedia.sources",
     "govmedia.checks",
     "govmedia.publishing",
     "govmedia.portal",
