@@ -1,0 +1,36 @@
+"""Small HTML helpers the readers share. No Django here."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+_SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def soup_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+def clean_text(text: str) -> str:
+    """Spaces collapsed, blank lines squeezed, ends trimmed."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(html: str) -> str:
+    """The readable text of an HTML fragment (a feed's description), one line per block."""
+    if "<" not in html:
+        return clean_text(html)
+    soup = soup_of(html)
+    for node in soup(["script", "style"]):
+        node.decompose()
+    return clean_text(soup.get_text("\n"))
+
+
+def node_text(node: Tag | None) -> str:
+    if node is None:
+        return ""
+    return clean_text(node.get_text(" "))
