@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "govmedia.publishing",
     "govmedia.portal",
     "govmedia.desk",
+    "govmedia.inspection",
     "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
