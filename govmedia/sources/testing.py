@@ -224,6 +224,7 @@ class FakeSite:
         self.routes: dict[str, Route] = {}
         self.columns: dict[str, Column] = {}
         self.hits: Counter[str] = Counter()
+        self.requests: list[tuple[str, dict[str, str]]] = []  # (path, lower-cased headers)
         self.base_url = ""  # set by serve()
         self.lock = threading.Lock()
 
@@ -345,6 +346,7 @@ class FakeSite:
     ) -> tuple[int, dict[str, str], Iterable[bytes], float]:
         with self.lock:
             self.hits[path] += 1
+            self.requests.append((path, headers))
             route = self.routes.get(path)
             if route is None:
                 return (
