@@ -148,7 +148,7 @@ class ChannelFacts:
     has_source: bool = True
     entries: int = 0
     dated_entries: int = 0
-    latest_published: datetime | None = None
+    latest_published: datetime | None = None  # aware, in the inspecting government's zone
     latest_evidence: list[dict[str, Any]] = field(default_factory=list)  # title, url, date
     probes: int = 0
     probes_failed: int = 0
@@ -172,7 +172,7 @@ def _stale_detail(facts: ChannelFacts, age: int | None, limit: int) -> str:
     return f"最近一次更新在 {age} 天前，超过 {limit} 天的要求。"
 
 
-def _stale_limit(facts: ChannelFacts, rules: Rules) -> int:
+def stale_limit(facts: ChannelFacts, rules: Rules) -> int:
     if facts.column_type == HOME:
         return rules.days("home_stale_days")
     if facts.column_type == NEWS:
@@ -193,7 +193,7 @@ def judge_channel(facts: ChannelFacts, today: date, rules: Rules) -> list[Proble
 
     # An undated entry is not an update: only dated ones count.
     age = days_since(facts.latest_published, today)
-    limit = _stale_limit(facts, rules)
+    limit = stale_limit(facts, rules)
     stale = facts.has_source and (age is None or age > limit)
     evidence = facts.latest_evidence
     kind = facts.column_type
