@@ -47,6 +47,8 @@ Main commands:
                         .xlsx import and export of departments, people, channels
   workdays add START N  the deadline N working days after START (counted from the next
                         day) with the explanation; `workdays years` lists the known years
+  inspect [--date DAY]  run an inspection round: judge every watched channel against the
+                        national indicators, score, rank, issue rectification notices
   demo                  load the demo data (same as setup --demo)
   system-check          Django's configuration checks
 
