@@ -66,7 +66,6 @@ def seed(channels: int, entries: int, probes_per_day: int) -> None:
     now = timezone.now()
     per_department = len(COLUMN_TYPES)
     departments = channels // per_department
-    per_channel = entries // channels
 
     def code(index: int) -> str:
         # A fictional 统一社会信用代码 with a correct check character, as the demo's.
@@ -121,15 +120,21 @@ def seed(channels: int, entries: int, probes_per_day: int) -> None:
         model.objects.bulk_create(batch, batch_size=5000)
         batch.clear()
 
+    # Patterns: most columns post every 1-10 days up to now; a tenth stopped
+    # 1-12 months ago; a twentieth is blank; one in fifty has no dates at all.
+    patterns = [rng.random() for _ in srcs]
+    filled = sum(1 for pattern in patterns if pattern >= 0.05)
+    per_channel, extra = divmod(entries, filled)  # exactly `entries` in all
+    seen = 0
     for index, source in enumerate(tqdm(srcs, desc="entries", unit="source")):
-        # Patterns: most columns post every 1-10 days up to now; a tenth stopped
-        # 1-12 months ago; a twentieth is blank; one in fifty has no dates at all.
-        pattern = rng.random()
-        count = per_channel
+        pattern = patterns[index]
         stopped = 0.0
         if pattern < 0.05:
             count = 0
-        elif pattern < 0.15:
+        else:
+            count = per_channel + (1 if seen < extra else 0)
+            seen += 1
+        if 0.05 <= pattern < 0.15:
             stopped = rng.uniform(20, 360)
         undated = pattern > 0.98
         every = 400.0 / max(count, 1)
@@ -149,7 +154,6 @@ def seed(channels: int, entries: int, probes_per_day: int) -> None:
             )
         if len(batch) >= 20000:
             flush(Entry)
-        del index
     flush(Entry)
     for source in tqdm(srcs, desc="probes", unit="source"):
         bad = rng.random() < 0.03

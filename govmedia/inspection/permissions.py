@@ -6,8 +6,6 @@ belongs to departments sees those departments only; everyone else nothing.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from govmedia.orgs.permissions import AnyUser, department_ids, is_supervisor
 
 
@@ -21,14 +19,6 @@ def visible_departments(user: AnyUser) -> set[int] | None:
 def can_see(user: AnyUser, department_id: int) -> bool:
     visible = visible_departments(user)
     return visible is None or department_id in visible
-
-
-def restrict(queryset: QuerySet, user: AnyUser, field: str = "department_id") -> QuerySet:
-    """`queryset` cut to what `user` may see."""
-    visible = visible_departments(user)
-    if visible is None:
-        return queryset
-    return queryset.filter(**{f"{field}__in": visible})
 
 
 def can_mark_rectified(user: AnyUser, department_id: int) -> bool:
