@@ -479,6 +479,10 @@ def load_demo(
     _load_disclosure_texts()
     _load_annual_reports(departments)
     progress("disclosure pages and annual reports")
+    from govmedia.devtools import demo_inspection
+
+    demo_inspection.load(departments)
+    progress("inspection: watched channels and rounds")
     return {"departments": len(departments), "people": len(users), "items": created}
 
 

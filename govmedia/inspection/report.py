@@ -279,9 +279,9 @@ def to_pdf(report: Report) -> bytes:
         if not row.problems:
             continue
         story.append(p(f"{row.name}（{row.state_label}，{row.score:g} 分）", body))
-        for problem in row.problems:
+        for number, problem in enumerate(row.problems, start=1):
             flag = "【单项否决】" if problem.get("veto") else ""
-            text = f"· {flag}{problem.get('channel') or ''} {problem.get('label')}：{problem.get('detail', '')}"
+            text = f"{number}. {flag}{problem.get('channel') or ''} {problem.get('label')}：{problem.get('detail', '')}"
             story.append(p(text, small))
             evidence = evidence_text(problem)
             if evidence:
