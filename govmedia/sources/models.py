@@ -92,6 +92,24 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def status_summary(self) -> str:
+        """The status as the list shows it: with the progress while running."""
+        label = str(self.get_status_display())
+        if self.status == Status.RUNNING and self.progress:
+            return f"{label}：{self.progress}"
+        if self.status == Status.ERROR and self.consecutive_failures > 1:
+            return f"{label}（连续 {self.consecutive_failures} 次）"
+        return label
+
+    status_summary.short_description = _("状态")  # type: ignore[attr-defined]
+
+    def last_error_short(self) -> str:
+        if not self.last_error:
+            return ""
+        return self.last_error if len(self.last_error) <= 40 else self.last_error[:40] + "…"
+
+    last_error_short.short_description = _("最近错误")  # type: ignore[attr-defined]
+
     @property
     def is_running(self) -> bool:
         return self.status == Status.RUNNING

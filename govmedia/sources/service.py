@@ -435,3 +435,70 @@ def request_run(source_id: int) -> None:
         progress="已排队，等待后台读取…"
     )
     transaction.on_commit(lambda: read_source_task.enqueue(source_id))
+
+
+# --- the 试读 preview of the admin form -----------------------------------------
+
+
+@dataclass
+class Preview:
+    """What a reader finds at an address with a config, before anything is saved."""
+
+    entries: list[ReadEntry] = field(default_factory=list)
+    count: int = 0
+    not_modified: bool = False
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""  # Chinese
+    guess: Any = None  # readers.column.Guess for a column page
+    guessed_config: str = ""  # the guess as JSON, to put into the form
+
+
+PREVIEW_ENTRIES = 20
+
+
+def preview_source(
+    kind: str, url: str, config: dict[str, Any], *, now: datetime | None = None
+) -> Preview:
+    """Read `url` with `kind` and `config` without storing anything; for a column also guess selectors."""
+    import json
+
+    from govmedia.sources.readers.column import guess_selectors
+
+    preview = Preview()
+    now = now or timezone.now()
+    try:
+        reader = get_reader(kind)
+    except ReadError as exc:
+        preview.error = exc.message_zh
+        return preview
+    with make_fetcher() as fetcher:
+        if kind == "column" and url:
+            try:
+                page = fetcher.get(url)
+                preview.guess = guess_selectors(page.text, page.url, now=now)
+            except ReadError as exc:
+                preview.error = exc.message_zh
+                return preview
+            if preview.guess is not None:
+                preview.guessed_config = json.dumps(
+                    {**config, **preview.guess.config}, ensure_ascii=False, indent=2
+                )
+            if not config.get("item"):
+                preview.error = "尚未设置条目选择器（item）：可采用下面推荐的选择器。"
+                return preview
+        problems = reader.check_config(config)
+        if problems:
+            preview.error = "；".join(problems)
+            return preview
+        if not url:
+            preview.error = "没有填写地址。"
+            return preview
+        try:
+            result = reader.read(url, config, fetcher, now=now)
+        except ReadError as exc:
+            preview.error = exc.message_zh
+            return preview
+    preview.count = len(result.entries)
+    preview.entries = result.entries[:PREVIEW_ENTRIES]
+    preview.warnings = result.warnings
+    return preview
