@@ -45,7 +45,7 @@ class Source(models.Model):
         _("读取设置"),
         default=dict,
         blank=True,
-        help_text=_("各类型的设置见 docs/sources.md，例如栏目页的 CSS 选择器。"),
+        help_text=_("各类型的设置见 docs/source-readers.md，例如栏目页的 CSS 选择器。"),
     )
     every_minutes = models.PositiveIntegerField(
         _("读取间隔（分钟）"), default=60, help_text=_("0 表示不定时读取，只在手动时读取。")

@@ -391,7 +391,13 @@ def run_due_sources() -> int:
 
     now = timezone.now()
     started = 0
-    due = _due("next_run_at", now).filter(every_minutes__gt=0).exclude(status=Status.RUNNING)
+    lease = timedelta(seconds=settings.GOVMEDIA_SOURCES_RUN_LEASE)
+    # A run still marked running after the lease was left by a dead worker: due again.
+    due = (
+        _due("next_run_at", now)
+        .filter(every_minutes__gt=0)
+        .exclude(status=Status.RUNNING, claimed_at__gte=now - lease)
+    )
     for pk, every, due_at in due.values_list("pk", "every_minutes", "next_run_at")[:DUE_BATCH]:
         # Moving next_run_at is the claim: the next tick does not enqueue it again.
         moved = Source.objects.filter(pk=pk, next_run_at=due_at).update(
