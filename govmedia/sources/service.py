@@ -139,6 +139,18 @@ def content_hash(
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
+ENTRY_FIELDS = (
+    "url",
+    "title",
+    "text",
+    "author",
+    "parent_key",
+    "published_at",
+    "date_text",
+    "extra",
+)
+
+
 def _fields(read: ReadEntry) -> dict[str, Any]:
     return {
         "url": read.url[:2000],
@@ -211,10 +223,10 @@ def store_entries(
         if updated:
             Entry.objects.bulk_update(
                 updated,
-                [*_fields(unique[batch[0]]), "content_hash", "last_seen_at"],
+                [*ENTRY_FIELDS, "content_hash", "last_seen_at"],
                 batch_size=BATCH,
             )
-            changed += sum(1 for e in updated if e.content_hash)
+            changed += len(updated)
         if seen:
             Entry.objects.filter(pk__in=seen).update(last_seen_at=now)
     return new_keys, changed

@@ -251,3 +251,15 @@ def test_an_uploaded_table_is_recorded_like_a_read():
     assert outcome.new_keys and source.status == Status.OK
     assert source.last_warnings == ["row 3: no title; skipped"]
     assert Entry.objects.filter(source=source).count() == 1
+
+
+def test_the_worker_scheduler_runs_both_jobs(healthy):
+    from govmedia.core import scheduler
+    from govmedia.core.models import PeriodicJob
+
+    assert {"read_sources", "probe_sources"} <= set(scheduler.JOBS)
+    source = column_source(healthy.base_url)
+    started = scheduler.tick()  # the immediate backend runs each enqueued job at once
+    assert {"read_sources", "probe_sources"} <= set(started)
+    assert source.entries.count() == 20 and source.probes.count() == 1
+    assert PeriodicJob.objects.get(name="read_sources").last_ok
