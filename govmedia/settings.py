@@ -385,7 +385,7 @@ GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA = env_int("GOVMEDIA_CHECKS_IMPORT_COMMON_JIE
 # items: its suspicions are 提示 (info), never blocking. Off: only the word lists.
 GOVMEDIA_CHECKS_TYPO_MODEL = env_bool("GOVMEDIA_CHECKS_TYPO_MODEL", True)
 
-# --- Sources: reading channels (docs/sources.md) ------------------------------
+# --- Sources: reading channels (docs/source-readers.md) ------------------------------
 # Seconds a read waits for one page, and a probe for the home page (《政府网站与政务新媒体检查指标》: 15 s).
 GOVMEDIA_SOURCES_TIMEOUT = env_float("GOVMEDIA_SOURCES_TIMEOUT", 15.0)
 GOVMEDIA_SOURCES_PROBE_TIMEOUT = env_float("GOVMEDIA_SOURCES_PROBE_TIMEOUT", 15.0)

@@ -45,7 +45,7 @@ class Source(models.Model):
         _("读取设置"),
         default=dict,
         blank=True,
-        help_text=_("各类型的设置见 docs/sources.md，例如栏目页的 CSS 选择器。"),
+        help_text=_("各类型的设置见 docs/source-readers.md，例如栏目页的 CSS 选择器。"),
     )
     every_minutes = models.PositiveIntegerField(
         _("读取间隔（分钟）"), default=60, help_text=_("0 表示不定时读取，只在手动时读取。")
@@ -91,6 +91,24 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def status_summary(self) -> str:
+        """The status as the list shows it: with the progress while running."""
+        label = str(self.get_status_display())
+        if self.status == Status.RUNNING and self.progress:
+            return f"{label}：{self.progress}"
+        if self.status == Status.ERROR and self.consecutive_failures > 1:
+            return f"{label}（连续 {self.consecutive_failures} 次）"
+        return label
+
+    status_summary.short_description = _("状态")  # type: ignore[attr-defined]
+
+    def last_error_short(self) -> str:
+        if not self.last_error:
+            return ""
+        return self.last_error if len(self.last_error) <= 40 else self.last_error[:40] + "…"
+
+    last_error_short.short_description = _("最近错误")  # type: ignore[attr-defined]
 
     @property
     def is_running(self) -> bool:

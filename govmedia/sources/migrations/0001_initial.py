@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='名称')),
                 ('kind', models.CharField(choices=[('feed', 'RSS/Atom 订阅'), ('column', '网站栏目列表页'), ('article', '文章页'), ('jsonapi', 'JSON 接口'), ('tabular', '导出表格（.xlsx/.csv）')], default='feed', max_length=20, verbose_name='类型')),
                 ('url', models.URLField(blank=True, help_text='订阅、栏目、文章或接口的网址；导出表格可留空，改为上传文件。', max_length=2000, verbose_name='地址')),
-                ('config', models.JSONField(blank=True, default=dict, help_text='各类型的设置见 docs/sources.md，例如栏目页的 CSS 选择器。', verbose_name='读取设置')),
+                ('config', models.JSONField(blank=True, default=dict, help_text='各类型的设置见 docs/source-readers.md，例如栏目页的 CSS 选择器。', verbose_name='读取设置')),
                 ('every_minutes', models.PositiveIntegerField(default=60, help_text='0 表示不定时读取，只在手动时读取。', verbose_name='读取间隔（分钟）')),
                 ('probe_every_minutes', models.PositiveIntegerField(default=60, help_text='默认每 60 分钟一次，即每天 24 次，不少于《政府网站与政务新媒体检查指标》要求的 20 次；0 表示不检测。', verbose_name='可用性检测间隔（分钟）')),
                 ('enabled', models.BooleanField(default=True, verbose_name='启用')),

@@ -32,7 +32,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from govmedia.sources import dates
 from govmedia.sources.readers.base import Fetcher, ReadEntry, ReadResult, config_str
-from govmedia.sources.readers.html import clean_text, node_text, soup_of
+from govmedia.sources.readers.html import check_selectors, clean_text, node_text, soup_of
 
 KIND = "article"
 DATE_METAS = (
@@ -221,25 +221,7 @@ class ArticleReader:
         return result
 
     def check_config(self, config: Mapping[str, Any]) -> list[str]:
-        return _check_selectors(config, ("title", "content", "date"))
-
-
-def _check_selectors(config: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
-    import soupsieve
-
-    problems = []
-    for name in names:
-        value = config.get(name)
-        if value in (None, ""):
-            continue
-        if not isinstance(value, str):
-            problems.append(f"{name} 应为 CSS 选择器文本。")
-            continue
-        try:
-            soupsieve.compile(value)
-        except soupsieve.SelectorSyntaxError as exc:
-            problems.append(f"{name} 的 CSS 选择器无效：{value}（{exc}）")
-    return problems
+        return check_selectors(config, ("title", "content", "date"))
 
 
 reader = ArticleReader()

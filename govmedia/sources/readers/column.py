@@ -42,7 +42,7 @@ from govmedia.sources.readers.base import (
     ReadResult,
     config_str,
 )
-from govmedia.sources.readers.html import node_text, soup_of
+from govmedia.sources.readers.html import check_selectors, node_text, soup_of
 
 KIND = "column"
 EMPTY_MARKERS = ("暂无信息", "暂无数据", "暂无内容", "暂无记录", "没有记录", "无相关信息")
@@ -189,9 +189,7 @@ class ColumnReader:
         problems = []
         if not config_str(config, "item"):
             problems.append("栏目页需要设置条目选择器（item）。")
-        problems += article._check_selectors(
-            config, ("item", "title", "link", "date", "list", "next")
-        )
+        problems += check_selectors(config, ("item", "title", "link", "date", "list", "next"))
         for name in ("pages", "articles"):
             value = config.get(name)
             if value is not None and (not isinstance(value, int) or value < 0):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
+import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 _SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
@@ -34,3 +37,20 @@ def node_text(node: Tag | None) -> str:
     if node is None:
         return ""
     return clean_text(node.get_text(" "))
+
+
+def check_selectors(config: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
+    """Problems (in Chinese) with the CSS selectors named `names` in `config`."""
+    problems = []
+    for name in names:
+        value = config.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            problems.append(f"{name} 应为 CSS 选择器文本。")
+            continue
+        try:
+            soupsieve.compile(value)
+        except soupsieve.SelectorSyntaxError as exc:
+            problems.append(f"{name} 的 CSS 选择器无效：{value}（{exc}）")
+    return problems

@@ -201,6 +201,20 @@ def test_the_due_job_reads_every_due_source_and_one_broken_channel_stops_none(he
     assert service.run_due_sources() == 0  # nothing is due again at once
 
 
+def test_a_read_left_running_by_a_dead_worker_is_started_again(healthy):
+    source = column_source(healthy.base_url)
+    Source.objects.filter(pk=source.pk).update(
+        status=Status.RUNNING,
+        claimed_by="dead-worker",
+        claimed_at=timezone.now() - timedelta(minutes=5),
+    )
+    assert service.run_due_sources() == 0  # within the lease: perhaps still running
+    Source.objects.filter(pk=source.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert service.run_due_sources() == 1
+    source.refresh_from_db()
+    assert source.status == Status.OK and source.claimed_by == ""
+
+
 def test_the_probe_job_keeps_one_probe_per_website(settings):
     settings.GOVMEDIA_SOURCES_PROBE_TIMEOUT = 0.3
     healthy, slow = healthy_site(), slow_site(delay=2)
@@ -237,3 +251,15 @@ def test_an_uploaded_table_is_recorded_like_a_read():
     assert outcome.new_keys and source.status == Status.OK
     assert source.last_warnings == ["row 3: no title; skipped"]
     assert Entry.objects.filter(source=source).count() == 1
+
+
+def test_the_worker_scheduler_runs_both_jobs(healthy):
+    from govmedia.core import scheduler
+    from govmedia.core.models import PeriodicJob
+
+    assert {"read_sources", "probe_sources"} <= set(scheduler.JOBS)
+    source = column_source(healthy.base_url)
+    started = scheduler.tick()  # the immediate backend runs each enqueued job at once
+    assert {"read_sources", "probe_sources"} <= set(started)
+    assert source.entries.count() == 20 and source.probes.count() == 1
+    assert PeriodicJob.objects.get(name="read_sources").last_ok
