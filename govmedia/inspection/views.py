@@ -23,6 +23,7 @@ from govmedia.inspection import report as reports
 from govmedia.inspection.models import (
     Alert,
     ChannelResult,
+    ColumnType,
     DepartmentResult,
     InspectionRound,
     Notice,
@@ -231,6 +232,44 @@ def notices(request):
         "inspection/notices.html",
         {"notices": qs[:200], "statuses": Notice.Status.choices, "status": status},
     )
+
+
+class WatchForm(forms.Form):
+    channel = forms.ModelChoiceField(label="渠道", queryset=None)
+    column_type = forms.ChoiceField(
+        label="栏目类型",
+        required=False,
+        choices=[("", "按名称自动判断")] + list(ColumnType.choices),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from govmedia.orgs.models import Channel
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.filter(
+            status="active", watch__isnull=True
+        ).select_related("department")
+
+
+def watch(request):
+    """Put a channel under inspection: its Source is made from its address (a feed, or a
+    column page with guessed selectors)."""
+    if not is_supervisor(request.user):
+        raise PermissionDenied
+    from govmedia.inspection.setup import watch_channel
+    from govmedia.sources.readers import ReadError
+
+    form = WatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        channel = form.cleaned_data["channel"]
+        try:
+            watched, note = watch_channel(channel, column_type=form.cleaned_data["column_type"])
+        except ReadError as exc:
+            form.add_error("channel", f"无法读取该渠道的网址：{exc.message_zh}")
+        else:
+            messages.success(request, f"已将“{channel.name}”纳入巡检。{note}")
+            return redirect("inspection_channel", watched_id=watched.pk)
+    return render(request, "inspection/watch.html", {"form": form})
 
 
 class RectifyForm(forms.Form):

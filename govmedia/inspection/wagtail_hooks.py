@@ -17,6 +17,7 @@ def register_inspection_urls():
     return [
         path("inspection/", views.dashboard, name="inspection_dashboard"),
         path("inspection/run/", views.run_now, name="inspection_run"),
+        path("inspection/watch/", views.watch, name="inspection_watch"),
         path("inspection/ranking/", views.ranking, name="inspection_ranking"),
         path(
             "inspection/department/<int:department_id>/",

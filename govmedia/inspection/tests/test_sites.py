@@ -161,3 +161,31 @@ def test_a_column_whose_layout_changes_keeps_its_last_good_entries_and_is_flagge
     assert result.state == "warned" and result.score == 100
     problem = result.problems[0]
     assert "页面结构已改变" in problem["detail"]
+
+
+def test_a_supervisor_puts_a_channel_under_inspection_from_its_address(client, people):
+    from django.urls import reverse
+
+    site = healthy_site()
+    with serve(site) as base:
+        feed = Channel.objects.create(
+            department=people.education,
+            kind=ChannelKind.WEBSITE_COLUMN,
+            name="政务动态订阅",
+            url=base + "/rss.xml",
+        )
+        column = Channel.objects.create(
+            department=people.education,
+            kind=ChannelKind.WEBSITE_COLUMN,
+            name="通知公告",
+            url=base + "/col/tzgg/index.html",
+        )
+        client.force_login(people.editor)
+        assert client.get(reverse("inspection_watch")).status_code == 302  # supervisors only
+        client.force_login(people.supervisor)
+        client.post(reverse("inspection_watch"), {"channel": feed.pk})
+        response = client.post(reverse("inspection_watch"), {"channel": column.pk}, follow=True)
+    assert "已自动识别 12 条信息" in response.content.decode()
+    assert feed.watch.source.kind == "feed" and feed.watch.column_type == "news"
+    assert column.watch.source.kind == "column" and column.watch.column_type == "notice"
+    assert column.watch.source.config["item"]
