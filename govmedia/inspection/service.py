@@ -302,88 +302,109 @@ def scheduled_round() -> None:
 
 
 def _judge_all(round_: InspectionRound, today: date, progress: Progress) -> None:
-    rules = Rule.current()
-    end = end_of(today)
-    window_start = end - timedelta(days=RHYTHM_DAYS)
-    progress("gather", 0, 1)
+    judging = _Judging(round_, today, progress)
+    judging.gather()
+    judging.judge_channels()
+    judging.attach_evidence()
+    judging.store_channels()
+    judging.store_departments()
 
-    watched = list(
-        WatchedChannel.objects.filter(enabled=True, channel__status="active").select_related(
-            "channel", "channel__department", "source"
+
+class _Judging:
+    """One round's steps, in order: gather, judge, evidence, store channels, store departments."""
+
+    def __init__(self, round_: InspectionRound, today: date, progress: Progress) -> None:
+        self.round = round_
+        self.today = today
+        self.progress = progress
+        self.rules = Rule.current()
+        self.end = end_of(today)
+        self.window_start = self.end - timedelta(days=RHYTHM_DAYS)
+        self.probe_days = self.rules.days("probe_window_days")
+
+    def gather(self) -> None:
+        """Everything the judging needs, in grouped queries (see the module docstring)."""
+        self.progress("gather", 0, 1)
+        end, window_start = self.end, self.window_start
+        self.watched = list(
+            WatchedChannel.objects.filter(enabled=True, channel__status="active").select_related(
+                "channel", "channel__department", "source"
+            )
         )
-    )
-    source_ids = sorted({w.source_id for w in watched if w.source_id and not w.own_items})
-    department_ids = sorted({w.channel.department_id for w in watched})
-    stats = _entry_stats(source_ids, end, window_start)
-    days = _entry_days(source_ids, end, window_start)
-    probe_days = rules.days("probe_window_days")
-    probes = _probe_stats(source_ids, end, probe_days)
-    own_stats, own_days = _own_items(
-        sorted({w.channel.department_id for w in watched if w.own_items}), end, window_start
-    )
-    unanswered_days = rules.days("unanswered_days")
-    messages = _open_messages(department_ids, today, unanswered_days)
-    interaction_sources = [
-        w.source_id for w in watched if w.column_type == ColumnType.INTERACTION and w.source_id
-    ]
-    channel_messages = _unanswered_entries(interaction_sources, end, unanswered_days)
-    findings = _findings(department_ids)
-    services = dict(DepartmentProfile.objects.values_list("department_id", "has_external_services"))
-    # Desk messages go to the department's first interaction channel, if it has one.
-    interaction_of: dict[int, int] = {}
-    for w in watched:
-        if w.column_type == ColumnType.INTERACTION:
-            interaction_of.setdefault(w.channel.department_id, w.pk)
-    progress("gather", 1, 1)
+        watched = self.watched
+        source_ids = sorted({w.source_id for w in watched if w.source_id and not w.own_items})
+        self.department_ids = sorted({w.channel.department_id for w in watched})
+        self.stats = _entry_stats(source_ids, end, window_start)
+        self.days = _entry_days(source_ids, end, window_start)
+        self.probes = _probe_stats(source_ids, end, self.probe_days)
+        self.own_stats, self.own_days = _own_items(
+            sorted({w.channel.department_id for w in watched if w.own_items}), end, window_start
+        )
+        unanswered_days = self.rules.days("unanswered_days")
+        self.messages = _open_messages(self.department_ids, self.today, unanswered_days)
+        interaction_sources = [
+            w.source_id for w in watched if w.column_type == ColumnType.INTERACTION and w.source_id
+        ]
+        self.channel_messages = _unanswered_entries(interaction_sources, end, unanswered_days)
+        self.findings = _findings(self.department_ids)
+        self.services = dict(
+            DepartmentProfile.objects.values_list("department_id", "has_external_services")
+        )
+        # Desk messages go to the department's first interaction channel, if it has one.
+        self.interaction_of: dict[int, int] = {}
+        for w in watched:
+            if w.column_type == ColumnType.INTERACTION:
+                self.interaction_of.setdefault(w.channel.department_id, w.pk)
+        self.progress("gather", 1, 1)
 
-    facts_of: dict[int, judge.ChannelFacts] = {}
-    day_counts: dict[int, dict[date, int]] = {}
-    before_of: dict[int, datetime | None] = {}
-    for w in watched:
+    def _own_item_counts(self, w: WatchedChannel):
+        """(entries, latest, posts per day) of our own portal's items for an own_items channel."""
+
+        def matches(dept: int, cat: int) -> bool:
+            return dept == w.channel.department_id and (
+                not w.own_category_id or cat == w.own_category_id
+            )
+
+        rows = [row for (dept, cat), row in self.own_stats.items() if matches(dept, cat)]
+        entries = sum(r["entries"] for r in rows)
+        latest = max((r["latest"] for r in rows if r["latest"]), default=None)
+        counts: dict[date, int] = defaultdict(int)
+        for (dept, cat), per_day in self.own_days.items():
+            if matches(dept, cat):
+                for day, n in per_day.items():
+                    counts[day] += n
+        return entries, latest, counts
+
+    @staticmethod
+    def _read_error(w: WatchedChannel) -> str:
+        source = w.source
+        if source is None or w.own_items or source.status != "error" or not source.last_error:
+            return ""
+        if not source.last_ok_at:
+            return source.last_error
+        return f"{source.last_error}（最近一次成功读取：{source.last_ok_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"
+
+    def facts(self, w: WatchedChannel) -> judge.ChannelFacts:
         channel = w.channel
+        before = None
+        probe: dict[str, Any] = {}
         if w.own_items:
-            matching = [
-                row
-                for (dept, cat), row in own_stats.items()
-                if dept == channel.department_id
-                and (not w.own_category_id or cat == w.own_category_id)
-            ]
-            entries = sum(r["entries"] for r in matching)
-            latest = max((r["latest"] for r in matching if r["latest"]), default=None)
-            counts: dict[date, int] = defaultdict(int)
-            for (dept, cat), per_day in own_days.items():
-                if dept == channel.department_id and (
-                    not w.own_category_id or cat == w.own_category_id
-                ):
-                    for day, n in per_day.items():
-                        counts[day] += n
-            dated, before = entries, None
-            probe = {}
+            entries, latest, counts = self._own_item_counts(w)
+            dated = entries
         else:
-            row = stats.get(w.source_id, {})
+            row = self.stats.get(w.source_id, {})
             entries, dated = row.get("entries", 0), row.get("dated", 0)
             latest, before = row.get("latest"), row.get("before")
-            counts = days.get(w.source_id, {})
-            probe = probes.get(w.source_id, {})
-        open_days = list(channel_messages.get(w.source_id, [])) if w.source_id else []
-        if interaction_of.get(channel.department_id) == w.pk:
-            open_days += messages.get(channel.department_id, [])
-        source = w.source
-        read_error = ""
-        if (
-            source is not None
-            and not w.own_items
-            and source.status == "error"
-            and source.last_error
-        ):
-            read_error = (
-                f"{source.last_error}（最近一次成功读取：{source.last_ok_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"
-                if source.last_ok_at
-                else source.last_error
-            )
-        facts_of[w.pk] = judge.ChannelFacts(
+            counts = self.days.get(w.source_id, {})
+            probe = self.probes.get(w.source_id, {})
+        open_days = list(self.channel_messages.get(w.source_id, [])) if w.source_id else []
+        if self.interaction_of.get(channel.department_id) == w.pk:
+            open_days += self.messages.get(channel.department_id, [])
+        self.day_counts[w.pk] = counts
+        self.before_of[w.pk] = before
+        return judge.ChannelFacts(
             channel_id=w.pk,
-            name=f"{channel.name}",
+            name=channel.name,
             column_type=w.column_type,
             should_update=w.should_update,
             update_every_days=channel.update_every_days,
@@ -395,119 +416,146 @@ def _judge_all(round_: InspectionRound, today: date, progress: Progress) -> None
             probes=probe.get("total", 0),
             probes_failed=probe.get("failed", 0),
             open_message_days=open_days,
-            read_error=read_error,
+            read_error=self._read_error(w),
         )
-        day_counts[w.pk] = counts
-        before_of[w.pk] = before
 
-    problems_of = {pk: judge.judge_channel(facts, today, rules) for pk, facts in facts_of.items()}
-    # Evidence only for channels with a problem that calls for it.
-    by_pk = {w.pk: w for w in watched}
-    needs_entries = sorted(
-        {
-            by_pk[pk].source_id
-            for pk, ps in problems_of.items()
-            if ps and by_pk[pk].source_id and not by_pk[pk].own_items
+    def judge_channels(self) -> None:
+        self.day_counts: dict[int, dict[date, int]] = {}
+        self.before_of: dict[int, datetime | None] = {}
+        self.facts_of = {w.pk: self.facts(w) for w in self.watched}
+        self.problems_of = {
+            pk: judge.judge_channel(facts, self.today, self.rules)
+            for pk, facts in self.facts_of.items()
         }
-    )
-    needs_probes = sorted(
-        {
-            by_pk[pk].source_id
-            for pk, ps in problems_of.items()
-            if any(p.code in (judge.UNAVAILABLE, judge.UNAVAILABLE_SOME) for p in ps)
-        }
-    )
-    evidence = _latest_entries(needs_entries, end)
-    probe_evidence = _failed_probes(needs_probes, end, probe_days)
-    for pk, problems in problems_of.items():
-        source_id = by_pk[pk].source_id
-        for problem in problems:
-            if problem.code in (judge.UNAVAILABLE, judge.UNAVAILABLE_SOME):
-                problem.evidence = probe_evidence.get(source_id, [])
-            elif not problem.evidence and problem.code not in (judge.UNANSWERED, judge.READ_ERROR):
-                problem.evidence = evidence.get(source_id, [])
 
-    ChannelResult.objects.filter(round=round_).delete()
-    DepartmentResult.objects.filter(round=round_).delete()
-    pass_score = rules["pass_score"]
-    results = []
-    per_department: dict[int, dict[int, list[judge.Problem]]] = defaultdict(dict)
-    for index, w in enumerate(watched):
-        problems = problems_of[w.pk]
-        has_services = services.get(w.channel.department_id, True)
-        score = scoring.channel_score(problems, has_services=has_services, pass_score=pass_score)
-        before = before_of[w.pk]
-        measured = rhythm.rhythm(
-            [day for day, n in day_counts[w.pk].items() for _ in range(n)],
-            (window_start + timedelta(hours=1)).astimezone(SHANGHAI).date(),
-            today,
-            facts_of[w.pk].update_every_days
+    def attach_evidence(self) -> None:
+        """The latest entries and failed probes, read only for channels with a problem."""
+        by_pk = {w.pk: w for w in self.watched}
+        needs_entries = sorted(
+            {
+                by_pk[pk].source_id
+                for pk, ps in self.problems_of.items()
+                if ps and by_pk[pk].source_id and not by_pk[pk].own_items
+            }
+        )
+        unavailable = (judge.UNAVAILABLE, judge.UNAVAILABLE_SOME)
+        needs_probes = sorted(
+            {
+                by_pk[pk].source_id
+                for pk, ps in self.problems_of.items()
+                if any(p.code in unavailable for p in ps)
+            }
+        )
+        evidence = _latest_entries(needs_entries, self.end)
+        probe_evidence = _failed_probes(needs_probes, self.end, self.probe_days)
+        for pk, problems in self.problems_of.items():
+            source_id = by_pk[pk].source_id
+            for problem in problems:
+                if problem.code in unavailable:
+                    problem.evidence = probe_evidence.get(source_id, [])
+                elif not problem.evidence and problem.code not in (
+                    judge.UNANSWERED,
+                    judge.READ_ERROR,
+                ):
+                    problem.evidence = evidence.get(source_id, [])
+
+    def _rhythm(self, w: WatchedChannel) -> rhythm.Rhythm:
+        facts = self.facts_of[w.pk]
+        before = self.before_of[w.pk]
+        every = (
+            facts.update_every_days
             if w.column_type in (ColumnType.OTHER, ColumnType.INTERACTION)
-            else judge.stale_limit(facts_of[w.pk], rules),
+            else judge.stale_limit(facts, self.rules)
+        )
+        return rhythm.rhythm(
+            [day for day, n in self.day_counts[w.pk].items() for _ in range(n)],
+            (self.window_start + timedelta(hours=1)).astimezone(SHANGHAI).date(),
+            self.today,
+            every,
             last_before=before.astimezone(SHANGHAI).date() if before else None,
         )
-        per_department[w.channel.department_id][w.pk] = problems
-        results.append(
-            ChannelResult(
-                round=round_,
-                watched=w,
-                department_id=w.channel.department_id,
-                score=score.score,
-                state=score.state,
-                latest_at=facts_of[w.pk].latest_published,
-                entries=facts_of[w.pk].entries,
-                problems=[p.as_dict() for p in problems],
-                rhythm=measured.as_dict(),
+
+    def store_channels(self) -> None:
+        ChannelResult.objects.filter(round=self.round).delete()
+        pass_score = self.rules["pass_score"]
+        results = []
+        self.per_department: dict[int, dict[int, list[judge.Problem]]] = defaultdict(dict)
+        total = len(self.watched)
+        for index, w in enumerate(self.watched):
+            problems = self.problems_of[w.pk]
+            has_services = self.services.get(w.channel.department_id, True)
+            score = scoring.channel_score(
+                problems, has_services=has_services, pass_score=pass_score
+            )
+            self.per_department[w.channel.department_id][w.pk] = problems
+            results.append(
+                ChannelResult(
+                    round=self.round,
+                    watched=w,
+                    department_id=w.channel.department_id,
+                    score=score.score,
+                    state=score.state,
+                    latest_at=self.facts_of[w.pk].latest_published,
+                    entries=self.facts_of[w.pk].entries,
+                    problems=[p.as_dict() for p in problems],
+                    rhythm=self._rhythm(w).as_dict(),
+                )
+            )
+            if index % 100 == 0:
+                self.progress("judge", index, total)
+        self.progress("judge", total, total)
+        ChannelResult.objects.bulk_create(results, batch_size=500)
+        self.round.channels = len(results)
+
+    def store_departments(self) -> None:
+        from govmedia.orgs.models import Department
+
+        DepartmentResult.objects.filter(round=self.round).delete()
+        pass_score = self.rules["pass_score"]
+        names = dict(
+            Department.objects.filter(pk__in=self.department_ids).values_list("pk", "name")
+        )
+        results = []
+        for department_id, channel_problems in self.per_department.items():
+            own = judge.judge_department(
+                channel_problems,
+                self.rules,
+                findings=self.findings.get(department_id, []),
+                open_message_days=self.messages.get(department_id, []),
+                has_interaction_channel=department_id in self.interaction_of,
+            )
+            has_services = self.services.get(department_id, True)
+            score = scoring.department_score(
+                own,
+                list(channel_problems.values()),
+                has_services=has_services,
+                pass_score=pass_score,
+            )
+            everything = own + [p for ps in channel_problems.values() for p in ps]
+            results.append(
+                DepartmentResult(
+                    round=self.round,
+                    department_id=department_id,
+                    score=score.score,
+                    deduction=score.deduction,
+                    state=score.state,
+                    passed=score.passed,
+                    has_external_services=has_services,
+                    channels=len(channel_problems),
+                    problems=[p.as_dict() for p in everything],
+                )
+            )
+        results.sort(
+            key=lambda r: scoring.ranking_key(
+                r.state == scoring.VETOED, r.score, names.get(r.department_id, "")
             )
         )
-        if index % 100 == 0:
-            progress("judge", index, len(watched))
-    progress("judge", len(watched), len(watched))
-    ChannelResult.objects.bulk_create(results, batch_size=500)
-
-    from govmedia.orgs.models import Department
-
-    names = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
-    department_results = []
-    for department_id, channel_problems in per_department.items():
-        has_interaction = department_id in interaction_of
-        own = judge.judge_department(
-            channel_problems,
-            rules,
-            findings=findings.get(department_id, []),
-            open_message_days=messages.get(department_id, []),
-            has_interaction_channel=has_interaction,
-        )
-        has_services = services.get(department_id, True)
-        score = scoring.department_score(
-            own, list(channel_problems.values()), has_services=has_services, pass_score=pass_score
-        )
-        everything = own + [p for ps in channel_problems.values() for p in ps]
-        department_results.append(
-            DepartmentResult(
-                round=round_,
-                department_id=department_id,
-                score=score.score,
-                deduction=score.deduction,
-                state=score.state,
-                passed=score.passed,
-                has_external_services=has_services,
-                channels=len(channel_problems),
-                problems=[p.as_dict() for p in everything],
-            )
-        )
-    department_results.sort(
-        key=lambda r: scoring.ranking_key(
-            r.state == scoring.VETOED, r.score, names.get(r.department_id, "")
-        )
-    )
-    for rank, result in enumerate(department_results, start=1):
-        result.rank = rank
-    DepartmentResult.objects.bulk_create(department_results, batch_size=500)
-    measured_spread = rhythm.spread(r.score for r in department_results)
-    round_.channels = len(results)
-    round_.departments = len(department_results)
-    round_.spread = measured_spread.as_dict() if measured_spread else {}
+        for rank, result in enumerate(results, start=1):
+            result.rank = rank
+        DepartmentResult.objects.bulk_create(results, batch_size=500)
+        measured_spread = rhythm.spread(r.score for r in results)
+        self.round.departments = len(results)
+        self.round.spread = measured_spread.as_dict() if measured_spread else {}
 
 
 def latest_round() -> InspectionRound | None:
