@@ -143,3 +143,16 @@ def test_it_passes_at_sixty():
     assert scoring.channel_score(problems).passed
     problems.append(judge.Problem(judge.BLANK, deduction=1))
     assert not scoring.channel_score(problems).passed
+
+
+def test_a_report_period_is_a_month_or_a_quarter():
+    from govmedia.inspection.report import parse_period
+
+    assert parse_period("2026-02") == (date(2026, 2, 1), date(2026, 2, 28), "2026年2月")
+    assert parse_period("2026-Q4") == (date(2026, 10, 1), date(2026, 12, 31), "2026年第4季度")
+    for bad in ("2026-13", "2026-Q5", "202603"):
+        try:
+            parse_period(bad)
+        except ValueError:
+            continue
+        raise AssertionError(bad)
