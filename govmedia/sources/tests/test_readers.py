@@ -329,6 +329,18 @@ def test_a_json_api_is_mapped_to_posts_with_author_parent_and_engagement(fetcher
     assert third.published_at == first.published_at
 
 
+def test_a_list_path_without_the_star_means_every_element():
+    from govmedia.sources.readers.jsonapi import map_items
+
+    entries = map_items(
+        {"data": {"items": [{"id": 1}, {"id": 2}]}},
+        {"items": "data.items", "key": "id"},
+        "http://x/",
+        NOW,
+    )
+    assert [e.key for e in entries] == ["1", "2"]
+
+
 def test_a_json_api_that_answers_html_or_changed_structure(fetcher):
     site = FakeSite(NOW)
     site.route("/api/html", "<html>登录</html>")
