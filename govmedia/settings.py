@@ -448,6 +448,9 @@ LOGGING = {
         "django_tasks": {"level": _TASK_LOG_LEVEL},
         "django_tasks_db": {"level": _TASK_LOG_LEVEL},
         "govmedia.core.scheduler": {"level": _TASK_LOG_LEVEL},
+        # httpx logs every request of the source readers at INFO (hundreds an hour);
+        # sources/service.py logs one line per read and every failure.
+        "httpx": {"level": "WARNING"},
         # Wagtail logs every page save at INFO; the audit trail is in the database.
         "wagtail": {"level": env_str("GOVMEDIA_WAGTAIL_LOG_LEVEL", "WARNING")},
         # "Task queue depth" warnings only mean all threads were busy for a moment.

@@ -400,19 +400,24 @@ def _due(field_name: str, now: datetime):
     )
 
 
+def due_sources(now: datetime):
+    """Enabled, scheduled sources whose next run has come (or that never ran)."""
+    lease = timedelta(seconds=settings.GOVMEDIA_SOURCES_RUN_LEASE)
+    # A run still marked running after the lease was left by a dead worker: due again.
+    return (
+        _due("next_run_at", now)
+        .filter(every_minutes__gt=0)
+        .exclude(status=Status.RUNNING, claimed_at__gte=now - lease)
+    )
+
+
 def run_due_sources() -> int:
     """Periodic: enqueue a read of every source that is due; returns how many."""
     from govmedia.sources.tasks import read_source_task
 
     now = timezone.now()
     started = 0
-    lease = timedelta(seconds=settings.GOVMEDIA_SOURCES_RUN_LEASE)
-    # A run still marked running after the lease was left by a dead worker: due again.
-    due = (
-        _due("next_run_at", now)
-        .filter(every_minutes__gt=0)
-        .exclude(status=Status.RUNNING, claimed_at__gte=now - lease)
-    )
+    due = due_sources(now)
     for pk, every, due_at in due.values_list("pk", "every_minutes", "next_run_at")[:DUE_BATCH]:
         # Moving next_run_at is the claim: the next tick does not enqueue it again.
         moved = Source.objects.filter(pk=pk, next_run_at=due_at).update(

@@ -87,6 +87,15 @@ def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
     return ""
 
 
+def _without_site_name(title: str) -> str:
+    """ "关于…的通知_示例市水利局" -> "关于…的通知": CMSs append the site's name to <title>."""
+    for separator in ("_", " - ", "—", "|", "｜"):
+        head, found, tail = title.rpartition(separator)
+        if found and len(head) > len(tail):
+            return head.strip()
+    return title
+
+
 def _own_text(node: Tag) -> str:
     return "".join(
         str(child) for child in node.children if isinstance(child, NavigableString)
@@ -168,7 +177,7 @@ def extract(
         title = node_text(soup.select_one(selector))
     title = title or _meta(soup, TITLE_METAS) or node_text(soup.find("h1"))
     if not title and soup.title:
-        title = node_text(soup.title)
+        title = _without_site_name(node_text(soup.title))
     author = _meta(soup, AUTHOR_METAS)
     if not author and (source := SOURCE_LABEL.search(soup.get_text(" "))):
         author = source.group(1)

@@ -134,16 +134,23 @@ def map_items(
 ) -> list[ReadEntry]:
     """The entries of a parsed JSON document under `config` (see the module docstring)."""
     items_path = config_str(config, "items")
-    if steps(items_path) and steps(items_path)[-1] is None:
-        container_path = items_path[: items_path.rfind("[")]
-        containers = select(data, container_path) if container_path else [data]
-        if not any(isinstance(c, list) for c in containers):
-            raise ReadError(
-                LAYOUT_CHANGED,
-                f"{base_url}: no list at {container_path or 'the top'}; the API has changed",
-                f"接口返回的数据结构已改变：在 {items_path} 找不到列表（之前读到的条目已保留）。",
-            )
-    items = select(data, items_path)
+    # The list itself: the path without its final [*] ("data.items" means the same).
+    container_path = (
+        items_path[: items_path.rfind("[")] if items_path.endswith("[*]") else items_path
+    )
+    containers = select(data, container_path) if container_path else [data]
+    lists = [c for c in containers if isinstance(c, list)]
+    if not lists:
+        raise ReadError(
+            LAYOUT_CHANGED,
+            f"{base_url}: no list at {container_path or 'the top'}; the API has changed",
+            f"接口返回的数据结构已改变：在 {items_path} 找不到列表（之前读到的条目已保留）。",
+        )
+    items = (
+        select(data, items_path)
+        if items_path.endswith("[*]")
+        else [item for found in lists for item in found]
+    )
     extra_paths = config.get("extra") or {}
     entries = []
     for item in items:

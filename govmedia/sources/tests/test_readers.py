@@ -264,6 +264,25 @@ def test_an_articles_date_from_the_usual_places(head, body, url, expected, evide
     assert found.date_text == evidence
 
 
+def test_an_old_table_layout_with_a_list_of_links_beside_the_article():
+    links = "".join(
+        f"<li><a href=/a{i}.html>示例市水利局关于做好第{i}季度水利工程安全检查工作的通知</a></li>"
+        for i in range(12)
+    )
+    html = (
+        "<html><head><title>关于印发示例市防汛应急预案的通知_示例市水利局</title></head><body><table><tr>"
+        f"<td class=left><ul>{links}</ul></td><td class=main><div>关于印发示例市防汛应急预案的通知</div>"
+        "<div>发布日期：2026-06-01 来源：市水利局 字体：大 中 小</div><div id=zoom><p>各区县水利局：</p>"
+        "<p>现将《示例市防汛应急预案》印发给你们，请结合实际，认真贯彻执行。</p>"
+        "<p>一、总则。为做好防汛工作，保障人民群众生命财产安全，制定本预案。</p></div>"
+        "<div>【打印本页】【关闭窗口】</div></td></tr></table><div class=foot>版权所有：示例市水利局</div></body></html>"
+    )
+    found = article_reader.extract(html, "http://example.gov.cn/art/1.html", now=NOW)
+    assert found.title == "关于印发示例市防汛应急预案的通知"
+    assert found.text.startswith("各区县水利局：") and found.text.endswith("制定本预案。")
+    assert found.author == "市水利局" and found.date_text == "发布日期：2026-06-01"
+
+
 # --- JSON APIs ------------------------------------------------------------------
 
 
@@ -327,6 +346,18 @@ def test_a_json_api_is_mapped_to_posts_with_author_parent_and_engagement(fetcher
         2026, 3, 5, 10, 0, tzinfo=SHANGHAI
     )
     assert third.published_at == first.published_at
+
+
+def test_a_list_path_without_the_star_means_every_element():
+    from govmedia.sources.readers.jsonapi import map_items
+
+    entries = map_items(
+        {"data": {"items": [{"id": 1}, {"id": 2}]}},
+        {"items": "data.items", "key": "id"},
+        "http://x/",
+        NOW,
+    )
+    assert [e.key for e in entries] == ["1", "2"]
 
 
 def test_a_json_api_that_answers_html_or_changed_structure(fetcher):
