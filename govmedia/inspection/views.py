@@ -140,6 +140,15 @@ def run_now(request):
     return redirect("inspection_dashboard")
 
 
+@require_POST
+def alert_seen(request, alert_id: int):
+    alert = get_object_or_404(Alert.objects.select_related("watched__channel"), pk=alert_id)
+    if not can_see(request.user, alert.watched.channel.department_id):
+        raise PermissionDenied
+    Alert.objects.filter(pk=alert.pk).update(seen=True)
+    return redirect("inspection_dashboard")
+
+
 def department(request, department_id: int):
     if not can_see(request.user, department_id):
         raise PermissionDenied

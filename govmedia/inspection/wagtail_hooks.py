@@ -18,6 +18,9 @@ def register_inspection_urls():
         path("inspection/", views.dashboard, name="inspection_dashboard"),
         path("inspection/run/", views.run_now, name="inspection_run"),
         path("inspection/watch/", views.watch, name="inspection_watch"),
+        path(
+            "inspection/alerts/<int:alert_id>/seen/", views.alert_seen, name="inspection_alert_seen"
+        ),
         path("inspection/ranking/", views.ranking, name="inspection_ranking"),
         path(
             "inspection/department/<int:department_id>/",

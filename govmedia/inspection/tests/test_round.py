@@ -93,6 +93,25 @@ def test_a_channel_nearing_a_veto_alerts_its_responsible_person_once(people):
     assert len(mail.outbox) == 1 and "11 天未更新" in mail.outbox[0].body
 
 
+def test_an_alert_shows_on_the_dashboard_until_someone_of_the_department_has_seen_it(
+    client, people
+):
+    from django.urls import reverse
+
+    watched(people.education, "网站首页", "home", days_ago=12)
+    run_round(today())
+    alert = Alert.objects.get()
+    client.force_login(people.other_editor)  # another department: neither sees nor dismisses it
+    assert "12 天未更新" not in client.get(reverse("inspection_dashboard")).content.decode()
+    client.post(reverse("inspection_alert_seen", args=[alert.pk]))
+    alert.refresh_from_db()
+    assert not alert.seen
+    client.force_login(people.editor)
+    assert "12 天未更新" in client.get(reverse("inspection_dashboard")).content.decode()
+    client.post(reverse("inspection_alert_seen", args=[alert.pk]))
+    assert "12 天未更新" not in client.get(reverse("inspection_dashboard")).content.decode()
+
+
 def test_the_command_runs_a_round(people, capsys):
     watched(people.education, "网站首页", "home", days_ago=1)
     call_command("inspect", "--date", f"{today():%Y-%m-%d}", "--no-progress")
