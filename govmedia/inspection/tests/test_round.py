@@ -47,6 +47,7 @@ def watched(department, name, column_type, *, days_ago, responsible=""):
 
 def message(department, days_ago, status=Status.HANDLING):
     received = timezone.now() - timedelta(days=days_ago)
+    # The day as Shanghai counts it, like the round (not the UTC date).
     return Message.objects.create(
         kind="consult",
         status=status,
@@ -55,7 +56,7 @@ def message(department, days_ago, status=Status.HANDLING):
         name="张三",
         department=department,
         received_at=received,
-        received_on=received.date(),
+        received_on=today() - timedelta(days=days_ago),  # the day as Shanghai counts it
     )
 
 
