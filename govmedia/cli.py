@@ -47,6 +47,11 @@ Main commands:
                         .xlsx import and export of departments, people, channels
   workdays add START N  the deadline N working days after START (counted from the next
                         day) with the explanation; `workdays years` lists the known years
+  inspect [--date DAY]  run an inspection round: judge every watched channel against the
+                        national indicators, score, rank, issue rectification notices
+  sources list | read ID... | read --due | probe ID... | try KIND URL [--config JSON]
+                        the channels' readers: list the sources, read or probe now,
+                        try a reader on an address without storing anything
   demo                  load the demo data (same as setup --demo)
   system-check          Django's configuration checks
 

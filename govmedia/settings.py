@@ -53,10 +53,12 @@ INSTALLED_APPS = [
     "govmedia.core",
     "govmedia.orgs",
     "govmedia.workdays",
+    "govmedia.sources",
     "govmedia.checks",
     "govmedia.publishing",
     "govmedia.portal",
     "govmedia.desk",
+    "govmedia.inspection",
     "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -383,6 +385,24 @@ GOVMEDIA_CHECKS_IMPORT_COMMON_JIEBA = env_int("GOVMEDIA_CHECKS_IMPORT_COMMON_JIE
 # items: its suspicions are 提示 (info), never blocking. Off: only the word lists.
 GOVMEDIA_CHECKS_TYPO_MODEL = env_bool("GOVMEDIA_CHECKS_TYPO_MODEL", True)
 
+# --- Sources: reading channels (docs/source-readers.md) ------------------------------
+# Seconds a read waits for one page, and a probe for the home page (《政府网站与政务新媒体检查指标》: 15 s).
+GOVMEDIA_SOURCES_TIMEOUT = env_float("GOVMEDIA_SOURCES_TIMEOUT", 15.0)
+GOVMEDIA_SOURCES_PROBE_TIMEOUT = env_float("GOVMEDIA_SOURCES_PROBE_TIMEOUT", 15.0)
+# The largest page or feed read (bytes); larger ones are refused without being read.
+GOVMEDIA_SOURCES_MAX_BYTES = env_int("GOVMEDIA_SOURCES_MAX_BYTES", 10 * 1024 * 1024)
+# Seconds between two requests to one host, per worker process.
+GOVMEDIA_SOURCES_HOST_INTERVAL = env_float("GOVMEDIA_SOURCES_HOST_INTERVAL", 1.0)
+# Retries after a connection error, 5xx or 429, the first after BACKOFF seconds, doubling.
+GOVMEDIA_SOURCES_RETRIES = env_int("GOVMEDIA_SOURCES_RETRIES", 2)
+GOVMEDIA_SOURCES_BACKOFF = env_float("GOVMEDIA_SOURCES_BACKOFF", 1.0)
+GOVMEDIA_SOURCES_USER_AGENT = env_str(
+    "GOVMEDIA_SOURCES_USER_AGENT",
+    "govmedia/0.1 (government channel inspection; +https://github.com/govmedia)",
+)
+# A read still marked running after this many seconds was left by a dead worker.
+GOVMEDIA_SOURCES_RUN_LEASE = env_int("GOVMEDIA_SOURCES_RUN_LEASE", 1800)
+
 # --- Citizen desk (desk/policy.py, docs/desk.md) -----------------------------
 # Working days to answer, per kind: "consult=3,error=3,help=5,complaint=10,
 # suggestion=15,disclosure=20" (any subset; the rest keep their defaults).
@@ -451,6 +471,9 @@ LOGGING = {
         "django_tasks": {"level": _TASK_LOG_LEVEL},
         "django_tasks_db": {"level": _TASK_LOG_LEVEL},
         "govmedia.core.scheduler": {"level": _TASK_LOG_LEVEL},
+        # httpx logs every request of the source readers at INFO (hundreds an hour);
+        # sources/service.py logs one line per read and every failure.
+        "httpx": {"level": "WARNING"},
         # Wagtail logs every page save at INFO; the audit trail is in the database.
         "wagtail": {"level": env_str("GOVMEDIA_WAGTAIL_LOG_LEVEL", "WARNING")},
         # "Task queue depth" warnings only mean all threads were busy for a moment.

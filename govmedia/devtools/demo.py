@@ -479,10 +479,13 @@ def load_demo(
     _load_disclosure_texts()
     _load_annual_reports(departments)
     progress("disclosure pages and annual reports")
+    from govmedia.devtools import demo_inspection
     from govmedia.devtools.demo_desk import load_messages
 
     messages = load_messages(departments)
     progress("citizen desk messages")
+    demo_inspection.load(departments)
+    progress("inspection: watched channels and rounds")
     return {
         "departments": len(departments),
         "people": len(users),

@@ -33,6 +33,7 @@ ALLOWED_WORDS = {
     "xlsx",  # file formats the import pages accept
     "csv",
     "tsv",
+    "PDF",  # the inspection report's download (下载 PDF)
     "txt",
     "UTF",  # text encodings the import pages accept (UTF-8, GBK)
     "GBK",

@@ -39,12 +39,34 @@ def _assert_every_stage_and_a_sound_archive(client, items: int) -> None:
     assert ItemPage.objects.count() == items
 
 
+def _assert_departments_in_every_inspection_state() -> None:
+    from govmedia.inspection.models import Alert, DepartmentResult, InspectionRound, Notice
+
+    latest = InspectionRound.objects.first()
+    states = dict(
+        DepartmentResult.objects.filter(round=latest).values_list("department__name", "state")
+    )
+    assert states == {
+        "示例市人民政府": "healthy",
+        "示例市教育局": "warned",
+        "示例市生态环境局": "vetoed",
+    }
+    vetoed = DepartmentResult.objects.get(round=latest, department__name="示例市生态环境局")
+    codes = {p["code"] for p in vetoed.problems}
+    assert {"home_stale", "unavailable", "unanswered"} <= codes
+    assert all(p["evidence"] for p in vetoed.problems if p["code"] in {"home_stale", "unavailable"})
+    assert Notice.objects.filter(department__name="示例市生态环境局").exists()
+    assert Alert.objects.filter(watched__channel__department__name="示例市教育局").exists()
+    assert InspectionRound.objects.count() == 3  # a trend
+
+
 @pytest.mark.django_db
 def test_it_loads_a_small_city_with_items_in_every_stage_and_a_sound_archive(client):
     result = _load("small")
 
     assert result == {"departments": 3, "people": 5, "items": 10, "messages": 24}
     _assert_the_desk_has_answers_an_overdue_message_and_disclosure_outcomes(client)
+    _assert_departments_in_every_inspection_state()
     assert Channel.objects.filter(status=ChannelStatus.CLOSED).exists()
     # The public site's 年度报告 list and disclosure pages have something to show.
     reports = client.get("/annual-reports/").text
