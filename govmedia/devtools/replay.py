@@ -205,6 +205,8 @@ def _where_key(connection: Any, change: TableChange) -> str:
 
 def _state_as_recorded(connection: Any, recording: Recording) -> bool:
     """Whether each touched table holds what it held when the recording was made."""
+    if not recording.changes:
+        return True
     with connection.cursor() as cursor:
         parts = []
         for index, change in enumerate(recording.changes):
