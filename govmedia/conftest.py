@@ -2,12 +2,36 @@ import shutil
 
 import pytest
 
+# Settings every test runs with, set by the autouse fixtures below; the
+# people are recorded with them too (see django_db_setup).
+TASKS_INLINE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PAGE_CACHE_OFF = 0
+
 
 @pytest.fixture
 def people(db):
-    from govmedia.devtools.testing import make_people
+    """The suite's people (devtools/testing.py), replayed from the worker's recording when it applies."""
+    from govmedia.devtools.testing import people_for_test
 
-    return make_people()
+    return people_for_test()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _test_installation):
+    """pytest-django's test database, then the people recorded once in it (and rolled back).
+
+    Recorded with the settings a test has (tasks inline, page cache off), so
+    that the `people` of a test with no settings of its own replay it.
+    """
+    from django.test import override_settings
+
+    from govmedia.devtools.testing import record_people
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(TASKS=TASKS_INLINE, GOVMEDIA_PAGE_CACHE_SECONDS=PAGE_CACHE_OFF),
+    ):
+        record_people()
 
 
 @pytest.fixture
@@ -77,7 +101,7 @@ def _no_page_cache(settings):
     """
     from django.core.cache import caches
 
-    settings.GOVMEDIA_PAGE_CACHE_SECONDS = 0
+    settings.GOVMEDIA_PAGE_CACHE_SECONDS = PAGE_CACHE_OFF
     # Each test starts from its own database; pages cached by another must not show.
     caches["pages"].clear()
 
@@ -91,7 +115,7 @@ def page_cache(settings):
 @pytest.fixture(autouse=True)
 def _tasks_run_inline(settings):
     # Background work runs inline in tests, so a test sees its effects at once.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = TASKS_INLINE
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -4,6 +4,11 @@
 the editor, reviewer and approver of 示例市教育局, the editor of 示例市交通运输局,
 a supervisor of the whole city and an administrator (管理员, a superuser
 through that role). Everyone's password is `PASSWORD`.
+
+The `people` fixture does not build them in every test: `record_people()`
+runs `make_people()` once per test process, when the test database has been
+made, and `people_for_test()` replays the rows it wrote (devtools/replay.py),
+or calls `make_people()` where a replay would not be faithful.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.servers.basehttp import ThreadedWSGIServer
 
+from govmedia.devtools import replay
 from govmedia.orgs.models import Department, DepartmentKind, Membership, Role
 
 PASSWORD = "test-pass-123"
@@ -85,6 +92,59 @@ def make_people() -> People:
         other_editor=make_user("other_editor", "赵编辑", transport, Role.EDITOR),
         supervisor=make_user("supervisor", "陈监管", city, Role.SUPERVISOR),
         admin=make_user("admin", "周管理", city, Role.ADMIN),
+    )
+
+
+@dataclass
+class _RecordedPeople:
+    recording: replay.Recording
+    departments: dict[str, int]  # People's field name -> primary key
+    users: dict[str, int]
+
+
+_recorded: _RecordedPeople | None = None
+
+
+def record_people() -> None:
+    """Run `make_people()` once, rolled back, and keep what it wrote for `people_for_test()`."""
+    global _recorded
+    from django.core.cache import cache
+
+    recording, people = replay.record(make_people, ignore_files=_is_cache_file)
+    # The rolled-back site may have left its root paths in Wagtail's cache.
+    cache.clear()
+    _recorded = _RecordedPeople(
+        recording=recording,
+        departments={name: getattr(people, name).pk for name in ("city", "education", "transport")},
+        users={
+            name: getattr(people, name).pk
+            for name in ("editor", "reviewer", "approver", "other_editor", "supervisor", "admin")
+        },
+    )
+
+
+def _is_cache_file(path) -> bool:
+    # The page cache's generation counters (portal/cache.py), bumped by the site's
+    # signal handlers: bumped again after a replay instead.
+    return path.resolve().is_relative_to(Path(settings.DATA_DIR).resolve() / "cache")
+
+
+def people_for_test() -> People:
+    """The people in the current test: replayed from `record_people()`'s recording when it applies."""
+    if _recorded is None or not replay.replay(_recorded.recording):
+        return make_people()
+    from wagtail.models import Site
+
+    from govmedia.portal import cache as page_cache
+
+    # What the signal handlers of the recorded saves did outside the database.
+    Site.clear_site_root_paths_cache()
+    page_cache.bump_site()
+    departments = Department.objects.in_bulk(_recorded.departments.values())
+    users = get_user_model().objects.in_bulk(_recorded.users.values())
+    return People(
+        **{name: departments[pk] for name, pk in _recorded.departments.items()},
+        **{name: users[pk] for name, pk in _recorded.users.items()},
     )
 
 
