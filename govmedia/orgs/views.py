@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -181,6 +183,27 @@ class DepartmentIndexView(ImportButtonMixin, generic.IndexView):
 
 
 # ---------------------------------------------------------------- channels
+
+
+class DepartmentDeleteView(generic.DeleteView):
+    """Deleting a department that still has sub-departments, pages or records says why, in Chinese.
+
+    Wagtail refuses a protected deletion only when its reference index knows the
+    references; a department's children and catalogue page are protected by the
+    database's own foreign keys, which the index need not list.
+    """
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except (ProtectedError, RestrictedError) as error:
+            blockers = sorted({str(obj) for obj in error.args[1]})[:5]
+            messages.error(
+                self.request,
+                _("“%(name)s”仍被以下内容引用，不能删除：%(what)s。可改为停用。")
+                % {"name": self.object, "what": "、".join(blockers)},
+            )
+            return redirect(self.get_success_url())
 
 
 class ScopedChannelMixin:

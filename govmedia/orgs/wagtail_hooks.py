@@ -38,6 +38,7 @@ class DepartmentViewSet(PolicyOnlyMixin, ModelViewSet):
     icon = "site"
     menu_label = _("机构")
     index_view_class = views.DepartmentIndexView
+    delete_view_class = views.DepartmentDeleteView
     copy_view_enabled = False
     list_per_page = 100
     form_fields = ["name", "short_name", "kind", "parent", "code", "order", "is_active"]
