@@ -29,17 +29,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 from govmedia import __version__
 from govmedia.core import api_errors
 from govmedia.core.api_errors import error_body, error_responses
+from govmedia.desk.api import router as desk_router
 from govmedia.publishing.api import router as publishing_router
 
 logger = logging.getLogger(__name__)
 
 NOT_FOUND_MESSAGE = "未找到请求的资源。"
+INVALID_BODY = "invalid_body"
 
 api = NinjaAPI(
     title="govmedia API",
     version="1",
     description=(
-        "政务新媒体运营与监管平台的开放接口。公开数据无需登录，只读。"
+        "政务新媒体运营与监管平台的开放接口。公开数据无需登录，只读；政民互动接口（/desk/）可提交留言和依申请公开申请。"
         '错误一律返回 {"error": {"code", "message"}}：'
         "404 not_found（地址或对象不存在）、405 method_not_allowed（该地址不支持此请求方法）、"
         "422 invalid_request（参数类型或取值范围不符）、500 server_error。"
@@ -48,6 +50,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", publishing_router)
+api.add_router("/desk/", desk_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
@@ -88,6 +91,9 @@ def invalid_request(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if exc.status_code == 400:
+        # django-ninja's only 400: a request body that is not JSON (POST /desk/messages).
+        return _error(request, 400, INVALID_BODY, "请求正文无法解析，应为 UTF-8 编码的 JSON。")
     return _error(request, exc.status_code, "error", str(exc))
 
 

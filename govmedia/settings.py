@@ -414,6 +414,29 @@ GOVMEDIA_DESK_DEADLINES = {
 
 # Mail (workflow notifications to reviewers and approvers). Without an SMTP
 # host, mails are written as files to <data dir>/mail so none is lost.
+# --- the citizen desk's public side (docs/desk-public.md) ---
+# Attachments to a message: each at most this many MB, at most this many files, these types.
+GOVMEDIA_DESK_MAX_FILE_MB = env_int("GOVMEDIA_DESK_MAX_FILE_MB", 10)
+GOVMEDIA_DESK_MAX_FILES = env_int("GOVMEDIA_DESK_MAX_FILES", 3)
+GOVMEDIA_DESK_FILE_TYPES = env_list("GOVMEDIA_DESK_FILE_TYPES", "pdf,jpg,jpeg,png,docx,xlsx,ofd")
+# Submissions: at most N per address in a window, at most M per phone or e-mail in another.
+GOVMEDIA_DESK_IP_MAX = env_int("GOVMEDIA_DESK_IP_MAX", 5)
+GOVMEDIA_DESK_IP_WINDOW_SECONDS = env_int("GOVMEDIA_DESK_IP_WINDOW_SECONDS", 600)
+GOVMEDIA_DESK_CONTACT_MAX = env_int("GOVMEDIA_DESK_CONTACT_MAX", 20)
+GOVMEDIA_DESK_CONTACT_WINDOW_SECONDS = env_int("GOVMEDIA_DESK_CONTACT_WINDOW_SECONDS", 86400)
+# Follow-up look-ups with a wrong query code: at most N per address in a window.
+GOVMEDIA_DESK_LOOKUP_MAX_FAILURES = env_int("GOVMEDIA_DESK_LOOKUP_MAX_FAILURES", 10)
+GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS = env_int("GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS", 900)
+# The cache alias counting failed look-ups (shared by every web process when it is Redis).
+GOVMEDIA_DESK_RATELIMIT_CACHE = env_str("GOVMEDIA_DESK_RATELIMIT_CACHE", "default")
+# Notifying the submitter: the SMS gateway (docs/desk-public.md "SMS gateway"), retries.
+GOVMEDIA_SMS_URL = env_str("GOVMEDIA_SMS_URL", "")
+GOVMEDIA_SMS_APP_KEY = env_str("GOVMEDIA_SMS_APP_KEY", "")
+GOVMEDIA_SMS_APP_SECRET = env_str("GOVMEDIA_SMS_APP_SECRET", "")
+GOVMEDIA_SMS_TEMPLATE = env_str("GOVMEDIA_SMS_TEMPLATE", "desk_notice")
+GOVMEDIA_SMS_TIMEOUT_SECONDS = env_float("GOVMEDIA_SMS_TIMEOUT_SECONDS", 10.0)
+GOVMEDIA_NOTIFY_MAX_ATTEMPTS = env_int("GOVMEDIA_NOTIFY_MAX_ATTEMPTS", 6)
+
 EMAIL_HOST = env_str("GOVMEDIA_EMAIL_HOST", "")
 EMAIL_PORT = env_int("GOVMEDIA_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("GOVMEDIA_EMAIL_USER", "")

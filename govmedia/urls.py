@@ -6,10 +6,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from govmedia import api
 from govmedia.core.views import healthz
+from govmedia.desk import open311 as open311_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls()),
+    path("open311/v2/", include(open311_urls)),
     api.catch_all(),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -30,6 +32,7 @@ if settings.DEBUG:
     ]
 
 urlpatterns += [
+    path("hudong/", include("govmedia.desk.urls")),
     path("", include("govmedia.publishing.urls")),
     path("", include("govmedia.portal.urls")),
     path("", include(wagtail_urls)),

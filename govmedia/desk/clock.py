@@ -7,7 +7,7 @@ apply to the other kinds with their own limits (docs/desk.md names sources):
 
 - the clock starts the day after the request was received (次日起算) and runs
   ``limit`` working days (20 for a disclosure request, 第三十三条);
-- a 补正 notice (第二十九条, to be sent within 7 working days) stops the clock;
+- a 补正 notice (第三十条, to be sent within 7 working days) stops the clock;
   when the corrected request arrives it starts again, from nothing, the day
   after (第三十条: the time limit counts from receipt of the corrected request);
 - a third-party consultation (第三十二条) does not count: the working days

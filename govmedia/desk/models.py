@@ -377,3 +377,10 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The notices to submitters live beside their notifiers (desk/notify/).
+from govmedia.desk.notify.models import Notification, NotificationStatus  # noqa: E402, F401, I001
+
+# The annual report's entered parts (desk/annual_report.py).
+from govmedia.desk.annual_models import AnnualReportText  # noqa: E402, F401, I001

@@ -479,7 +479,16 @@ def load_demo(
     _load_disclosure_texts()
     _load_annual_reports(departments)
     progress("disclosure pages and annual reports")
-    return {"departments": len(departments), "people": len(users), "items": created}
+    from govmedia.devtools.demo_desk import load_messages
+
+    messages = load_messages(departments)
+    progress("citizen desk messages")
+    return {
+        "departments": len(departments),
+        "people": len(users),
+        "items": created,
+        "messages": messages,
+    }
 
 
 # Demo wording for the three disclosure pages (portal/bootstrap.py makes them

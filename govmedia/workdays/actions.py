@@ -61,9 +61,7 @@ def describe_year(year: int, row: HolidayYear | None = None) -> str:
 def _describe_unstored(year: int) -> str:
     builtin = builtin_schedule()
     if year in builtin.years:
-        return "内置（chinesecalendar）：" + _counts(
-            entries_from_maps(builtin.holidays, builtin.workdays, year)
-        )
+        return "内置：" + _counts(entries_from_maps(builtin.holidays, builtin.workdays, year))
     return NOT_ENTERED
 
 

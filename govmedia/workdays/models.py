@@ -26,7 +26,7 @@ class HolidayYear(models.Model):
         max_length=10,
         choices=Source.choices,
         default=Source.ADMIN,
-        help_text=_("内置：从 chinesecalendar 软件包固定下来的安排；管理员录入：按通知录入。"),
+        help_text=_("内置：随软件提供的安排（已固定到数据库）；管理员录入：按通知录入。"),
     )
     announced_by = models.CharField(
         _("通知文号"), max_length=100, blank=True, help_text=_("例如：国办发明电〔2025〕7号")

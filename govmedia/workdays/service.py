@@ -135,7 +135,7 @@ def known_years() -> list[YearSummary]:
                 YearSummary(
                     year=year,
                     source="package",
-                    source_label="内置（chinesecalendar）",
+                    source_label="内置",
                     holidays=sum(1 for d in builtin.holidays if d.year == year),
                     workdays=sum(1 for d in builtin.workdays if d.year == year),
                 )

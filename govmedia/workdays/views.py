@@ -200,7 +200,7 @@ def export(request):
     rows = []
     for year in years:
         row = rows_by_year.get(year)
-        source = row.get_source_display() if row else "内置（chinesecalendar）"
+        source = row.get_source_display() if row else "内置"
         notice = row.announced_by if row else ""
         for entry in service.year_entries(year):
             rows.append((entry, notice, source))

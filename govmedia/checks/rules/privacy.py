@@ -111,6 +111,16 @@ _AMOUNT_BEFORE = ("¥", "￥", "$")
 # with a lookbehind, which makes ``re`` try every position of the text; running them
 # only around these runs keeps privacy checking at a few milliseconds per megabyte.
 _CANDIDATE_RE = re.compile(r"[0-9][0-9 \-\uff0d]{9,}[0-9Xx]")
+# The same runs found on a projection of the text, one byte per character: the
+# full-width hyphen made half-width, ``encode("ascii", "replace")`` (other non-ASCII
+# characters become "?", which the class leaves out as it does "?"), then digits
+# made "d", space and hyphen "s", X "x", all else "o". ``re`` finds the literal "d"
+# far faster than the class over Chinese text (0.6 against 1.2 ms per MB of prose).
+_CANDIDATE_BYTES = bytes(
+    ord("d" if "0" <= c <= "9" else "s" if c in " -" else "x" if c in "Xx" else "o")
+    for c in map(chr, range(256))
+)
+_CANDIDATE_BYTES_RE = re.compile(rb"d[ds]{9,}[dx]")
 _CONTEXT = 4
 
 # What the words before a number say it is. The nearest word wins; on a tie the
@@ -331,9 +341,10 @@ def find_privacy(folded: str, *, email: bool = True, addresses: bool = False) ->
         ends.insert(i, e)
         findings.append(Finding(PRIVACY, severity, s, e, folded[s:e], suggestion, rule, reason))
 
+    projected = folded.replace("\uff0d", "-").encode("ascii", "replace").translate(_CANDIDATE_BYTES)
     regions = [
         (max(0, m.start() - _CONTEXT), min(len(folded), m.end() + _CONTEXT))
-        for m in _CANDIDATE_RE.finditer(folded)
+        for m in _CANDIDATE_BYTES_RE.finditer(projected)
     ]
 
     def matches(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:

@@ -110,3 +110,16 @@ def test_no_disguised_spelling_fires_on_real_prose(builtin):
         if f.reason.startswith("敏感词")
     ]
     assert fired == []
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="代开发票1az\U0001f600\ud800", max_size=40))
+def test_filler_runs_found_on_the_projection_are_those_of_the_regex(text):
+    from govmedia.checks.variants import _FILLER_RUN_RE, _filler_runs
+
+    assert list(_filler_runs(text)) == [m.span() for m in _FILLER_RUN_RE.finditer(text)]

@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from govmedia.checks.findings import Finding
 from govmedia.checks.rules.format import (
     FindingGroup,
@@ -120,3 +122,31 @@ def test_grouping_leaves_other_findings_in_place():
     assert entries[1] is typo
     assert entries[0].count == 2
     assert entry_dict(typo)["count"] == 1
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="，，。、；：,;:!?. 中文a1（）\n", max_size=80))
+def test_marks_found_by_substring_search_are_those_a_regex_scan_finds(text):
+    from govmedia.checks.rules.format import (
+        DUPLICATE_RE,
+        HALF_PUNCT_RE,
+        _doubled_marks,
+        _half_width_marks,
+    )
+
+    assert [m.span() for m in _half_width_marks(text)] == [
+        m.span() for m in HALF_PUNCT_RE.finditer(text)
+    ]
+    assert [m.span() for m in _doubled_marks(text)] == [
+        m.span() for m in DUPLICATE_RE.finditer(text)
+    ]
+    # A text full of marks is scanned by the regex itself.
+    many = text + ",中" * (len(text) + 100)
+    assert [m.span() for m in _half_width_marks(many)] == [
+        m.span() for m in HALF_PUNCT_RE.finditer(many)
+    ]

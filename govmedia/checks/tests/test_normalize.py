@@ -101,3 +101,57 @@ def test_folding_keeps_every_code_point_in_place_even_when_dense():
     assert len(folded) == len(text)
     assert folded.endswith("代开发票")
     assert folded.startswith("ab1行a")
+
+
+def test_the_astral_check_agrees_with_a_search_also_once_a_utf8_copy_is_cached():
+    import ahocorasick_rs
+
+    from govmedia.checks.normalize import has_astral
+
+    reads_utf8 = ahocorasick_rs.AhoCorasick(["x"])  # reading a str from Rust caches its UTF-8
+    for text in ["", "a", "é", "中文" * 300, "中\U0001f600", "a" * 5000 + "\U00020000"]:
+        expected = any(ord(c) > 0xFFFF for c in text)
+        assert has_astral(text) is expected
+        reads_utf8.find_matches_as_indexes(text)
+        assert has_astral(text) is expected
+
+
+# Long enough for the one-scan fold; each piece changes under folding or t2s.
+_LONG_PIECES = [
+    "第一条　为了规范政务公开工作，根据有关法律制定本办法。\n",
+    "ＡＢＣ１２３ＤＥＦ",
+    "國務院關於發佈",
+    "乾隆年间",
+    "⾏政⻋辆",
+    "ΑΒΓ ÉCOLE Straße",
+    "Σ",
+    "İstanbul",
+    "坏像覆",
+    "\u3000",
+]
+
+
+def _fold_step_by_step(text):
+    """The reference: every step over the whole text, t2s converting it whole."""
+    from govmedia.checks.normalize import _nfkc_table, _t2s_whole
+
+    text = text.translate(_nfkc_table())
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        text = lowered
+    else:
+        text = "".join(c.lower() if c.isascii() else c for c in text)
+    return _t2s_whole(text)
+
+
+def test_a_long_text_folds_in_one_scan_as_it_does_step_by_step():
+    import random
+
+    rng = random.Random(5)
+    base = _LONG_PIECES[0] * 200
+    for _ in range(60):
+        chars = list(base)
+        for _ in range(rng.choice([1, 5, 40, 400])):
+            chars.insert(rng.randrange(len(chars)), rng.choice(_LONG_PIECES[1:]))
+        text = "".join(chars)
+        assert fold(text) == _fold_step_by_step(text)

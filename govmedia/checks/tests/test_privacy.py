@@ -210,3 +210,23 @@ def test_it_masks_each_kind_of_number():
     assert "138****1234" in masked
     assert "***************0128" in masked
     assert "a***@qq.com" in masked
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="0123456789 -－Xx?号中", max_size=60))
+def test_number_regions_found_on_the_projection_are_those_of_the_regex(text):
+    from govmedia.checks.rules.privacy import (
+        _CANDIDATE_BYTES,
+        _CANDIDATE_BYTES_RE,
+        _CANDIDATE_RE,
+    )
+
+    projected = text.replace("－", "-").encode("ascii", "replace").translate(_CANDIDATE_BYTES)
+    assert [m.span() for m in _CANDIDATE_BYTES_RE.finditer(projected)] == [
+        m.span() for m in _CANDIDATE_RE.finditer(text)
+    ]

@@ -43,7 +43,8 @@ def _assert_every_stage_and_a_sound_archive(client, items: int) -> None:
 def test_it_loads_a_small_city_with_items_in_every_stage_and_a_sound_archive(client):
     result = _load("small")
 
-    assert result == {"departments": 3, "people": 5, "items": 10}
+    assert result == {"departments": 3, "people": 5, "items": 10, "messages": 24}
+    _assert_the_desk_has_answers_an_overdue_message_and_disclosure_outcomes(client)
     assert Channel.objects.filter(status=ChannelStatus.CLOSED).exists()
     # The public site's 年度报告 list and disclosure pages have something to show.
     reports = client.get("/annual-reports/").text
@@ -51,6 +52,27 @@ def test_it_loads_a_small_city_with_items_in_every_stage_and_a_sound_archive(cli
     guide = client.get("/xxgkzn/").text
     assert "演示文本" in guide and "正在完善中" not in guide
     _assert_every_stage_and_a_sound_archive(client, result["items"])
+
+
+def _assert_the_desk_has_answers_an_overdue_message_and_disclosure_outcomes(client) -> None:
+    from django.utils import timezone
+
+    from govmedia.desk.models import OPEN_STATUSES, Kind, Message
+    from govmedia.devtools.demo_desk import DEMO_QUERY_CODE
+
+    today = timezone.localdate()
+    assert Message.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today).count() == 1
+    disclosures = Message.objects.filter(kind=Kind.DISCLOSURE).exclude(outcome="")
+    assert disclosures.values("outcome").distinct().count() >= 3
+    public = client.get("/api/v1/desk/public").json()
+    assert public["count"] >= 10
+    answered = Message.objects.filter(answered_at__isnull=False).first()
+    status = client.get(f"/api/v1/desk/messages/{answered.number}", {"code": DEMO_QUERY_CODE})
+    assert status.json()["answer"] == answered.answer
+    # Loading twice leaves the messages alone.
+    from govmedia.devtools.demo_desk import load_messages
+
+    assert load_messages({}) == 0
 
 
 @pytest.mark.slow

@@ -188,8 +188,41 @@ def public_pages(client, people, monkeypatch) -> dict[str, str]:
     )
     assert response.status_code == 200
     pages["verify-result"] = response.text
+    pages.update(desk_pages(client, policy, get))
     client.cookies["elder"] = "1"
     pages["home-care-mode"] = get("/")
+    pages["desk-form-care-mode"] = get("/hudong/xiexin/yisqgk/")
+    return pages
+
+
+def desk_pages(client, item, get) -> dict[str, str]:
+    """The citizen desk's public pages: forms (empty and refused), receipt, follow-up, answers."""
+    from govmedia.desk.tests.public_helpers import answer, consult_data, disclosure_data, submit
+
+    pages = {
+        "desk-index": get("/hudong/"),
+        "desk-form-consult": get("/hudong/xiexin/zixun/"),
+        "desk-form-error-report": get(f"/hudong/xiexin/zhaocuo/?item={item.pk}"),
+        "desk-form-disclosure": get("/hudong/xiexin/yisqgk/"),
+        "desk-track": get("/hudong/chaxun/"),
+    }
+    refused = client.post("/hudong/xiexin/yisqgk/", disclosure_data(name="", address=""))
+    assert refused.status_code == 400
+    pages["desk-form-refused"] = refused.text
+    receipt = client.post("/hudong/xiexin/zixun/", consult_data())
+    pages["desk-receipt"] = receipt.text
+    message, code = receipt.context["message"], receipt.context["code"]
+    answer(message, "今年报名于7月1日开始。")
+    pages["desk-track-answered"] = client.post(
+        "/hudong/chaxun/", {"number": message.number, "code": code}
+    ).text
+    pages["desk-track-wrong-code"] = client.post(
+        "/hudong/chaxun/", {"number": message.number, "code": "AAAAAAAA"}
+    ).text
+    answer(submit(title="公交线路调整", item_id=item.pk), "已调整。")
+    pages["desk-answers"] = get("/hudong/gongkai/", {"q": "调整"})
+    pages["desk-answer"] = get(f"/hudong/gongkai/{message.number}/")
+    pages["item-with-answers"] = get(item.url)
     return pages
 
 

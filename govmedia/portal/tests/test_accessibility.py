@@ -82,6 +82,12 @@ def _site(people) -> dict[str, tuple[str, int]]:
         "verify": (f"/seal/verify/?index={item.index_number}", 200),
         "checkpoints": ("/seal/checkpoints/", 200),
         "not-found": ("/no-such-page/", 404),
+        # The citizen desk's public pages (desk/urls.py), reached from the portal.
+        "desk": ("/hudong/", 200),
+        "desk-disclosure-form": ("/hudong/xiexin/yisqgk/", 200),
+        "desk-error-form": (f"/hudong/xiexin/zhaocuo/?item={item.pk}", 200),
+        "desk-track": ("/hudong/chaxun/", 200),
+        "desk-answers": ("/hudong/gongkai/?q=招生", 200),
     }
 
 

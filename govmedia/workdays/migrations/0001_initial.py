@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('source', models.CharField(choices=[('builtin', '内置'), ('admin', '管理员录入')], default='admin', help_text='内置：从 chinesecalendar 软件包固定下来的安排；管理员录入：按通知录入。', max_length=10, verbose_name='来源')),
+                ('source', models.CharField(choices=[('builtin', '内置'), ('admin', '管理员录入')], default='admin', help_text='内置：随软件提供的安排（已固定到数据库）；管理员录入：按通知录入。', max_length=10, verbose_name='来源')),
                 ('announced_by', models.CharField(blank=True, help_text='例如：国办发明电〔2025〕7号', max_length=100, verbose_name='通知文号')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
                 ('entered_at', models.DateTimeField(verbose_name='录入时间')),

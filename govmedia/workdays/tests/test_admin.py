@@ -78,7 +78,7 @@ def test_the_month_view_marks_holidays_and_make_up_days(admin_client):
     assert 'class="makeup" title="2025-09-28 调休上班（周日）" data-day="2025-09-28"' in text
     assert 'class="weekend" title="2025-09-27 周六" data-day="2025-09-27"' in text
     assert 'class="" title="2025-10-09 工作日" data-day="2025-10-09"' in text
-    assert "来源：内置（chinesecalendar 软件包）" in text
+    assert "来源：内置（随软件提供的国务院办公厅节假日安排）" in text
     unknown = admin_client.get(reverse("workdays_index"), {"year": "2031"}).content.decode()
     assert "2031 年的节假日安排尚未录入" in unknown
 

@@ -39,6 +39,6 @@ class Command(BaseCommand):
             size=options["size"],
         )
         self.stdout.write(
-            f"demo data: {result['departments']} departments, {result['people']} people, {result['items']} items"
+            f"demo data: {result['departments']} departments, {result['people']} people, {result['items']} items, {result['messages']} desk messages"
         )
         self.stdout.write(f"demo password for every account: {DEMO_LOGINS['password']}")
