@@ -57,6 +57,7 @@ class RunOutcome:
     new_keys: list[str] = field(default_factory=list)
     changed: int = 0
     error: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 def fetch_settings(*, timeout: float | None = None) -> FetchSettings:
@@ -293,14 +294,28 @@ def run_source(source_id: int, *, fetcher: Any = None, now: datetime | None = No
     return _succeeded(source, result, now)
 
 
-def record_result(source: Source, result: ReadResult, now: datetime) -> RunOutcome:
-    """Store a read made outside the worker (an uploaded table) and record it on the row."""
-    return _succeeded(source, result, now, claimed=False)
+def import_table(source_id: int, data: bytes, name: str) -> RunOutcome:
+    """Store an uploaded export (.xlsx/.csv) like a read: claimed, recorded on the row, errors kept.
+
+    Per-row problems are the result's warnings (good rows are kept); a file
+    that cannot be read at all is the source's error, its entries untouched.
+    """
+    from govmedia.sources.readers.tabular import read_table
+
+    now = timezone.now()
+    if not claim(source_id, now):
+        return RunOutcome(source_id, "skipped")
+    source = Source.objects.get(pk=source_id)
+    try:
+        result = read_table(data, name, source.config or {}, now=now)
+    except ReadError as exc:
+        return _failed(source, exc.code, exc.message, exc.message_zh)
+    outcome = _succeeded(source, result, now)
+    outcome.warnings = result.warnings
+    return outcome
 
 
-def _succeeded(
-    source: Source, result: ReadResult, now: datetime, *, claimed: bool = True
-) -> RunOutcome:
+def _succeeded(source: Source, result: ReadResult, now: datetime) -> RunOutcome:
     finished = timezone.now()
     with transaction.atomic():
         if result.not_modified:
@@ -314,7 +329,7 @@ def _succeeded(
             if result.warnings:
                 progress += f"另有 {len(result.warnings)} 条提示。"
         source.schedule_after(finished)
-        rows = (_mine(source.pk) if claimed else Source.objects.filter(pk=source.pk)).update(
+        rows = _mine(source.pk).update(
             status=Status.OK,
             progress=progress,
             last_run_at=finished,

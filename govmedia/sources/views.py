@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views import generic
@@ -16,8 +15,6 @@ from wagtail.admin.views import generic
 from govmedia.sources import service
 from govmedia.sources.forms import UploadForm
 from govmedia.sources.models import Kind, Source, Status
-from govmedia.sources.readers import ReadError
-from govmedia.sources.readers.tabular import read_table
 
 ENTRIES_PER_PAGE = 50
 PROBES_SHOWN = 48  # two days at the default hourly probe
@@ -143,25 +140,19 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择要导入的文件。"))
         return redirect("sources:inspect", source.pk)
     upload_file = form.cleaned_data["file"]
-    try:
-        result = read_table(upload_file.read(), upload_file.name, source.config or {})
-    except ReadError as exc:
-        Source.objects.filter(pk=source.pk).update(
-            status=Status.ERROR,
-            last_error=exc.message_zh,
-            last_error_code=exc.code,
-            last_error_at=timezone.now(),
-        )
-        messages.error(request, exc.message_zh)
-        return redirect("sources:inspect", source.pk)
-    outcome = service.record_result(source, result, timezone.now())
-    text = _("已导入 %(read)s 条（新增 %(new)s 条）。") % {
-        "read": outcome.read,
-        "new": len(outcome.new_keys),
-    }
-    if result.warnings:
-        text += _("有 %(count)s 行未导入，见“最近提示”。") % {"count": len(result.warnings)}
-        messages.warning(request, text)
+    outcome = service.import_table(source.pk, upload_file.read(), upload_file.name)
+    if outcome.status == "skipped":
+        messages.warning(request, _("“%(name)s”正在读取中，请稍后再导入。") % {"name": source.name})
+    elif outcome.status == "error":
+        messages.error(request, outcome.error)
     else:
-        messages.success(request, text)
+        text = _("已导入 %(read)s 条（新增 %(new)s 条）。") % {
+            "read": outcome.read,
+            "new": len(outcome.new_keys),
+        }
+        if outcome.warnings:
+            text += _("有 %(count)s 行未导入，见“最近提示”。") % {"count": len(outcome.warnings)}
+            messages.warning(request, text)
+        else:
+            messages.success(request, text)
     return redirect("sources:inspect", source.pk)

@@ -242,15 +242,25 @@ def test_stored_entries_keep_texts_and_dates_a_later_list_read_lacks(healthy):
 
 
 def test_an_uploaded_table_is_recorded_like_a_read():
-    from govmedia.sources.readers.tabular import read_table
-
     source = Source.objects.create(name="微信公众号导出", kind=Kind.TABULAR, every_minutes=0)
-    result = read_table("标题,发布时间\n示例推送,2026-03-01\n,2026-03-02\n".encode(), "x.csv", {})
-    outcome = service.record_result(source, result, timezone.now())
+    data = "标题,发布时间\n示例推送,2026-03-01\n,2026-03-02\n".encode()
+    outcome = service.import_table(source.pk, data, "x.csv")
     source.refresh_from_db()
     assert outcome.new_keys and source.status == Status.OK
-    assert source.last_warnings == ["row 3: no title; skipped"]
+    assert outcome.warnings == source.last_warnings == ["row 3: no title; skipped"]
     assert Entry.objects.filter(source=source).count() == 1
+    # A file that is no table: the source's error, its entries kept.
+    outcome = service.import_table(source.pk, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls")
+    source.refresh_from_db()
+    assert outcome.status == "error" and source.last_error_code == "bad_table"
+    assert ".xls" in source.last_error and Entry.objects.filter(source=source).count() == 1
+
+
+def test_an_upload_waits_for_a_running_read():
+    source = Source.objects.create(name="微信公众号导出", kind=Kind.TABULAR, every_minutes=0)
+    Source.objects.filter(pk=source.pk).update(status=Status.RUNNING, claimed_at=timezone.now())
+    assert service.import_table(source.pk, "标题\n示例\n".encode(), "x.csv").status == "skipped"
+    assert not Entry.objects.exists()
 
 
 def test_the_worker_scheduler_runs_both_jobs(healthy):
