@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govmedia.core.audit import log_state_change
+from govmedia.core.signals import announce_public_change
 from govmedia.desk import access, clock
 from govmedia.desk.models import (
     BAD_RATINGS,
@@ -675,6 +676,7 @@ def do_answer_message(
                   outcome=outcome, outcome_reason=outcome_reason,
                   fee=str(fee) if fee is not None else None, **link)  # fmt: skip
         notify_submitter(m, "您的留言已答复，请凭受理编号和查询码查看答复内容。")
+        announce_public_change(Message, [m.item_id] if m.item_id else [])
         _audit(m, access.ANSWER, before, user, on_time=m.on_time, outcome=outcome,
                outcome_reason=outcome_reason, corrected=bool(link))  # fmt: skip
     return message
@@ -724,6 +726,7 @@ def do_reject_message(message: Message, user: Any, reason: str) -> Message:
         m.closed_at = timezone.now()
         m.is_public = False
         _set_status(m, Status.REJECTED, "closed_at", "is_public")
+        announce_public_change(Message, [m.item_id] if m.item_id else [])
         add_event(m, EventKind.MODERATED, user=user, text=reason, approved=False)
         _audit(m, access.REJECT, before, user, reason=reason)
     return message

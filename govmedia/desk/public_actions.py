@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from govmedia.core.signals import announce_public_change
 from govmedia.desk import actions
 from govmedia.desk.models import BAD_RATINGS, EventKind, Message, Rating, Status
 
@@ -43,4 +44,6 @@ def do_rate_message(message: Message, rating: int, comment: str = "") -> bool:
         )
         if rating in BAD_RATINGS:
             actions.open_follow_up(message)
+        if message.is_public:
+            announce_public_change(Message, [message.item_id] if message.item_id else [])
     return True

@@ -34,6 +34,13 @@ def purge_item_pages(sender, item, **kwargs) -> None:
     cache.bump_items([item.pk, *linked])
 
 
+def purge_for_public_change(sender, item_ids=(), **kwargs) -> None:
+    """Something public changed outside publishing (the desk's answers): listings and those items."""
+    from govmedia.portal import cache
+
+    cache.bump_items(item_ids)
+
+
 def purge_site_pages(sender, instance=None, **kwargs) -> None:
     """Furniture every page shows changed: now (for this process) and again once committed.
 
@@ -90,6 +97,7 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+    from govmedia.core.signals import public_content_changed
     from govmedia.core.workers import worker_starting
     from govmedia.publishing.events import item_published, item_withdrawn
 
@@ -97,6 +105,9 @@ def connect() -> None:
     item_published.connect(index_published_item, dispatch_uid="govmedia-portal-index-published")
     item_withdrawn.connect(unindex_withdrawn_item, dispatch_uid="govmedia-portal-unindex-withdrawn")
     item_published.connect(purge_item_pages, dispatch_uid="govmedia-portal-purge-published")
+    public_content_changed.connect(
+        purge_for_public_change, dispatch_uid="govmedia-portal-purge-public-change"
+    )
     item_withdrawn.connect(purge_item_pages, dispatch_uid="govmedia-portal-purge-withdrawn")
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(purge_for_page, dispatch_uid=f"govmedia-portal-purge-page-{id(signal)}")

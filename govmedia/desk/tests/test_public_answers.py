@@ -79,3 +79,19 @@ def test_an_unknown_or_private_answer_is_404(client):
     message = answer(submit(title="不公开"), "答复", public=False)
     assert client.get(reverse("desk:answer", args=[message.number])).status_code == 404
     assert client.get(reverse("desk:answer", args=["nope"])).status_code == 404
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_an_answer_shows_at_once_on_cached_pages(client, people):
+    # The portal keeps rendered pages for 300 s; an answer must not wait for that.
+    from govmedia.desk.tests.public_helpers import answer_as_staff
+
+    item = publish_item(people)
+    message = submit(kind=Kind.CONSULT, title="招生时间能否提前", item_id=item.pk)
+    for url in (item.url, ANSWERS):
+        assert "招生时间能否提前" not in client.get(url).text, url  # now cached without it
+
+    answer_as_staff(people, message, "不能提前，以通知为准。")
+
+    assert "不能提前，以通知为准。" in client.get(item.url).text
+    assert "招生时间能否提前" in client.get(ANSWERS).text
