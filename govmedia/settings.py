@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# A public form refused by the CSRF check shows what was typed again (core/views.py).
+CSRF_FAILURE_VIEW = "govmedia.core.views.csrf_failure"
+
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it.
     "govmedia.core.uploads.RequestBodyLimitMiddleware",

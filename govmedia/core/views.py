@@ -9,3 +9,28 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason: str = ""):
+    """A public form refused by the CSRF check hands what was typed back to its page.
+
+    The usual cause is innocent: the page stayed open past the token's life, or
+    the browser keeps no cookies. Django's own 403 page would lose every typed
+    word. A view that can show its form again marks itself with a
+    `csrf_rescue(request, *args, **kwargs)` attribute; it must re-render the
+    form with the typed values, a fresh token and no action taken (so a form
+    planted by another site is only ever shown to the person, never acted on).
+    Everything else, and the admin and the API, gets Django's page.
+    """
+    from django.urls import Resolver404, resolve
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    if request.method == "POST" and not request.path.startswith(("/admin/", "/api/")):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        rescue = getattr(match.func, "csrf_rescue", None) if match else None
+        if rescue is not None:
+            return rescue(request, *match.args, **match.kwargs)
+    return django_csrf_failure(request, reason)

@@ -217,6 +217,30 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _submit_rescue(request: HttpRequest, slug: str) -> HttpResponse:
+    """The form refused by the CSRF check (core.views.csrf_failure): typed values back, nothing filed.
+
+    The token is replaced: it names the submission and yields its query code,
+    and a page planted by another site must not choose either.
+    """
+    kind = KIND_SLUGS.get(slug)
+    if kind is None:
+        raise Http404
+    typed = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    typed["token"] = new_form_token()
+    item = _item(typed.get("item") if str(typed.get("item", "")).isdigit() else None)
+    form = _form_class(kind)(initial=typed, kind=kind)
+    return _form_page(request, kind, form, item, status=403, refusal=EXPIRED_FORM)
+
+
+submit.csrf_rescue = _submit_rescue  # type: ignore[attr-defined]
+
+EXPIRED_FORM = (
+    "页面停留时间过长或浏览器未保存 Cookie，本次未能提交。您填写的内容已保留在下方，"
+    "请核对后重新提交；附件需要重新选择。"
+)
+
+
 def _store_attachments(message: Message, uploads) -> None:
     for upload in uploads:
         Attachment.objects.create(

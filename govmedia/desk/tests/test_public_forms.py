@@ -213,3 +213,35 @@ def test_spam_gets_the_same_receipt_and_goes_to_moderation(client):
         reverse("desk:track"), {"number": message.number, "code": response.context["code"]}
     ).content.decode()
     assert "已收到" in html and "待审核" not in html and "内容检查命中" not in html
+
+
+def test_an_expired_page_keeps_every_typed_value_and_files_nothing(people):
+    # A form posted without a valid CSRF cookie (the page stayed open too long, or
+    # cookies are off): Django's own 403 page would lose the text.
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    data = disclosure_data(csrfmiddlewaretoken="stale")
+    response = browser.post(DISCLOSURE, data)
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "本次未能提交。您填写的内容已保留在下方" in html
+    for field in ("name", "id_number", "phone", "email", "title", "body"):
+        assert data[field] in html, field
+    assert data["token"] not in html  # a fresh token: a planted page cannot choose the code
+    assert Message.objects.count() == 0
+
+    # Submitted again from that page, with its fresh token and cookie, it is filed.
+    token = browser.cookies["csrftoken"].value  # set by the page that kept the text
+    resent = dict(data, csrfmiddlewaretoken=token, token=response.context["form"].initial["token"])
+    assert browser.post(DISCLOSURE, resent).status_code == 200
+    assert Message.objects.count() == 1
+
+
+def test_the_admin_still_gets_djangos_refusal_for_a_failed_csrf_check():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
+    assert response.status_code == 403
+    assert "本次未能提交" not in response.content.decode()
