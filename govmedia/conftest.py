@@ -238,6 +238,31 @@ def pytest_collection_modifyitems(items):
         return (group, not long(item))
 
     items.sort(key=key)
+    _refuse_transactional_tests_without_serialized_rollback(items)
+
+
+def _refuse_transactional_tests_without_serialized_rollback(items) -> None:
+    """A transactional test must restore the migrations' rows (`serialized_rollback=True`).
+
+    Its flush empties every table; without serialized rollback Django then
+    re-creates content types and permissions (post_migrate) with new ids, and
+    the next serialized test, restoring the rows of the start by primary key,
+    fails on a duplicate content type: an error in another test, depending on
+    the order. So a `transaction=True` marker without it is refused here.
+    """
+    import pytest
+
+    bad = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if bad:
+        raise pytest.UsageError(
+            "transactional tests need serialized_rollback=True (docs/testing.md): " + ", ".join(bad)
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import base64
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.db.models.deletion import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -188,22 +188,30 @@ class DepartmentIndexView(ImportButtonMixin, generic.IndexView):
 class DepartmentDeleteView(generic.DeleteView):
     """Deleting a department that still has sub-departments, pages or records says why, in Chinese.
 
-    Wagtail refuses a protected deletion only when its reference index knows the
-    references; a department's children and catalogue page are protected by the
-    database's own foreign keys, which the index need not list.
+    Wagtail refuses a protected deletion only when its reference index lists
+    the references (and then with a bare permission refusal); a department's
+    children and catalogue page are protected by the database's own foreign
+    keys. So Django's deletion collector is asked first, which deletes nothing.
     """
 
     def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except (ProtectedError, RestrictedError) as error:
-            blockers = sorted({str(obj) for obj in error.args[1]})[:5]
+        blockers = self._blockers()
+        if blockers:
             messages.error(
                 self.request,
                 _("“%(name)s”仍被以下内容引用，不能删除：%(what)s。可改为停用。")
                 % {"name": self.object, "what": "、".join(blockers)},
             )
             return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+    def _blockers(self) -> list[str]:
+        collector = Collector(using=router.db_for_write(Department))
+        try:
+            collector.collect([self.object])
+        except (ProtectedError, RestrictedError) as error:
+            return sorted({str(obj) for obj in error.args[1]})[:5]
+        return []
 
 
 class ScopedChannelMixin:

@@ -34,6 +34,7 @@ ALLOWED_WORDS = {
     "csv",
     "tsv",
     "PDF",  # the inspection report's download (下载 PDF)
+    "Word",  # the annual report's download (导出 Word), as Excel above
     "txt",
     "UTF",  # text encodings the import pages accept (UTF-8, GBK)
     "GBK",

@@ -12,7 +12,7 @@ import pytest
 
 from govmedia.desk.models import Channel, Message, Status
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class GeoReportClient:

@@ -13,7 +13,7 @@ import pytest
 from govmedia.desk.models import Message
 from govmedia.desk.tests.public_helpers import consult_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_two_simultaneous_posts_of_one_form_file_one_message(live_server):
