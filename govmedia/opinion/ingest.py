@@ -1,0 +1,219 @@
+"""Posts in: a vendor's push, the sources' entries, a table, the desk's messages.
+
+Everything is stored raw first (status 待处理) and run through the pipeline
+by the worker in chunks (processing.py), so a push of 100,000 posts is
+answered in seconds and a bad post never holds up the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import IntegerField, Max
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from govmedia.opinion.models import Origin, PostRecord, Vendor
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MAX_KEY = 500
+MAX_TEXT = 20_000
+LOOKUP_CHUNK = 500  # keys per IN (...) query: under SQLite's variable limit
+
+
+@dataclass
+class PushResult:
+    received: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "received": self.received,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": len(self.errors),
+            "errors": self.errors,
+        }
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 time (a naive one is Beijing time) or seconds since the epoch."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=SHANGHAI)
+    return parsed
+
+
+def _problem(post: object) -> tuple[str, str] | None:
+    """(code, Chinese message) when a pushed post cannot be kept."""
+    if not isinstance(post, dict):
+        return "not_an_object", "每条帖子应是一个 JSON 对象。"
+    key = post.get("key")
+    if not isinstance(key, str | int) or isinstance(key, bool) or not str(key).strip():
+        return "missing_key", "缺少帖子标识 key。"
+    if len(str(key)) > MAX_KEY:
+        return "key_too_long", f"帖子标识超过 {MAX_KEY} 个字符。"
+    text = post.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return "missing_text", "缺少帖子内容 text。"
+    if len(text) > MAX_TEXT:
+        return "text_too_long", f"帖子内容超过 {MAX_TEXT} 个字符。"
+    if parse_time(post.get("at")) is None:
+        return "bad_time", "发帖时间 at 缺失或不是 ISO 8601 时间。"
+    engagement = post.get("engagement", 0)
+    if not isinstance(engagement, int) or isinstance(engagement, bool) or engagement < 0:
+        return "bad_engagement", "互动量 engagement 应是非负整数。"
+    for name in ("author", "parent_key", "url", "platform"):
+        if not isinstance(post.get(name, ""), str):
+            return "bad_field", f"字段 {name} 应是字符串。"
+    return None
+
+
+def _record(post: dict, channel: str, origin: str, now: datetime, **links) -> PostRecord:
+    return PostRecord(
+        channel=channel,
+        key=str(post["key"]).strip(),
+        origin=origin,
+        author=post.get("author", "")[:200],
+        text=post["text"].replace("\x00", ""),
+        at=parse_time(post["at"]) or now,
+        engagement=post.get("engagement", 0) or 0,
+        parent_key=post.get("parent_key", "")[:MAX_KEY],
+        url=post.get("url", "")[:2000],
+        platform=post.get("platform", "")[:40],
+        received_at=now,
+        **links,
+    )
+
+
+def store(records: list[PostRecord]) -> tuple[int, int]:
+    """Store new posts, ignoring keys already stored on their channel: (stored, duplicates)."""
+    unique: dict[tuple[str, str], PostRecord] = {}
+    for record in records:
+        unique.setdefault((record.channel, record.key), record)
+    duplicates = len(records) - len(unique)
+    by_channel: dict[str, list[str]] = {}
+    for channel, key in unique:
+        by_channel.setdefault(channel, []).append(key)
+    existing: set[tuple[str, str]] = set()
+    for channel, keys in by_channel.items():
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start : start + LOOKUP_CHUNK]
+            found = PostRecord.objects.filter(channel=channel, key__in=chunk)
+            existing.update((channel, k) for k in found.values_list("key", flat=True))
+    new = [r for ck, r in unique.items() if ck not in existing]
+    with transaction.atomic():
+        # ignore_conflicts: a concurrent second delivery of the same keys is stored once.
+        PostRecord.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new), duplicates + len(existing)
+
+
+def accept_push(vendor: Vendor, posts: list) -> PushResult:
+    """Validate each post on its own: bad ones are reported by index, good ones kept."""
+    now = timezone.now()
+    result = PushResult(received=len(posts))
+    records = []
+    for index, post in enumerate(posts):
+        problem = _problem(post)
+        if problem:
+            result.errors.append({"index": index, "code": problem[0], "message": problem[1]})
+            continue
+        records.append(_record(post, f"vendor:{vendor.pk}", Origin.PUSH, now, vendor=vendor))
+    result.accepted, result.duplicates = store(records)
+    return result
+
+
+def from_entries(source_id: int, keys: list[str]) -> int:
+    """Posts from the entries a source just read (sources' `entries_read`)."""
+    from govmedia.sources.models import Entry
+
+    now = timezone.now()
+    records = []
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        for entry in Entry.objects.filter(source_id=source_id, key__in=keys[start : start + LOOKUP_CHUNK]):
+            text = "\n".join(part for part in (entry.title, entry.text) if part).strip()
+            if not text:
+                continue
+            extra = entry.extra or {}
+            engagement = sum(
+                v for k, v in extra.items()
+                if k in {"reposts", "comments", "likes", "shares", "slash_comments"} and isinstance(v, int)
+            )
+            records.append(
+                PostRecord(
+                    channel=f"source:{source_id}",
+                    key=entry.key[:MAX_KEY],
+                    origin=Origin.SOURCE,
+                    source_id=source_id,
+                    author=entry.author,
+                    text=text,
+                    at=entry.published_at or entry.first_seen_at,
+                    engagement=engagement,
+                    parent_key=entry.parent_key[:MAX_KEY],
+                    url=entry.url[:2000],
+                    received_at=now,
+                )
+            )
+    return store(records)[0]
+
+
+def from_desk() -> int:
+    """The desk's messages not read yet (opinion sits above the desk and reads it directly)."""
+    from govmedia.desk.models import Message
+
+    last = (
+        PostRecord.objects.filter(channel="desk")
+        .annotate(number=Cast("key", IntegerField()))
+        .aggregate(m=Max("number"))["m"]
+        or 0
+    )
+    now = timezone.now()
+    records = [
+        PostRecord(
+            channel="desk",
+            key=str(m.pk),
+            origin=Origin.DESK,
+            author="",  # the submitter's name stays in the desk
+            text=f"{m.title}\n{m.body}",
+            at=m.received_at,
+            received_at=now,
+            platform="政民互动",
+        )
+        for m in Message.objects.filter(pk__gt=last).order_by("pk")[:5000]
+    ]
+    return store(records)[0]
+
+
+def from_table(name: str, rows: list[dict]) -> PushResult:
+    """Rows of an imported .csv/.xlsx (read by sources' tabular reader) as posts."""
+    now = timezone.now()
+    result = PushResult(received=len(rows))
+    records = []
+    for index, row in enumerate(rows):
+        problem = _problem(row)
+        if problem:
+            result.errors.append({"index": index, "code": problem[0], "message": problem[1]})
+            continue
+        records.append(_record(row, f"import:{name}"[:120], Origin.IMPORT, now))
+    result.accepted, result.duplicates = store(records)
+    return result
