@@ -450,7 +450,7 @@ GOVMEDIA_OPINION_MARKS_HOURS = [
 GOVMEDIA_OPINION_ESCALATE_MINUTES = env_int("GOVMEDIA_OPINION_ESCALATE_MINUTES", 60)
 # The vendors' push: at most this many posts and megabytes in one request (413 beyond).
 GOVMEDIA_OPINION_PUSH_MAX_POSTS = env_int("GOVMEDIA_OPINION_PUSH_MAX_POSTS", 200_000)
-GOVMEDIA_OPINION_PUSH_MAX_MB = env_int("GOVMEDIA_OPINION_PUSH_MAX_MB", 100)
+GOVMEDIA_OPINION_PUSH_MAX_MB = env_int("GOVMEDIA_OPINION_PUSH_MAX_MB", 64)
 # Posts the worker runs through the pipeline per chunk (one transaction each).
 GOVMEDIA_OPINION_CHUNK = env_int("GOVMEDIA_OPINION_CHUNK", 2000)
 # Alerts to a WeCom/DingTalk style webhook, signed with HMAC-SHA256 when a secret is set.

@@ -16,12 +16,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from govmedia.core.api_errors import error_body
+from govmedia.core.uploads import body_limit
 from govmedia.opinion.ingest import accept_push
 from govmedia.opinion.models import Vendor
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse(error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _push_limit() -> int:
+    return settings.GOVMEDIA_OPINION_PUSH_MAX_MB * 1024 * 1024
+
+
+def _too_large(request: HttpRequest) -> JsonResponse:
+    return _error(413, "too_large", f"请求体超过 {settings.GOVMEDIA_OPINION_PUSH_MAX_MB} MB，请分批推送。")
 
 
 def _read_body(request: HttpRequest, limit: int) -> bytes | None:
@@ -34,6 +43,7 @@ def _read_body(request: HttpRequest, limit: int) -> bytes | None:
 
 
 @csrf_exempt
+@body_limit(_push_limit, _too_large)
 @require_POST
 def push(request: HttpRequest) -> JsonResponse:
     header = request.headers.get("Authorization", "")
@@ -41,10 +51,9 @@ def push(request: HttpRequest) -> JsonResponse:
     vendor = Vendor.for_token(token) if token else None
     if vendor is None:
         return _error(401, "unauthorized", "缺少或错误的供应商令牌（Authorization: Bearer <令牌>）。")
-    limit = settings.GOVMEDIA_OPINION_PUSH_MAX_MB * 1024 * 1024
-    body = _read_body(request, limit)
+    body = _read_body(request, _push_limit())
     if body is None:
-        return _error(413, "too_large", f"请求体超过 {settings.GOVMEDIA_OPINION_PUSH_MAX_MB} MB，请分批推送。")
+        return _too_large(request)
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
