@@ -22,7 +22,7 @@ from govmedia.opinion.minhash import EMPTY, MinHasher
 
 STOP_WORDS = frozenset(
     "我们 你们 他们 这个 那个 今天 昨天 现在 已经 听说 据说 大家 什么 没有 不是 就是 "
-    "还是 可以 因为 所以 但是 而且 一个 一些 这些 那些 真的 转发 消息 网传".split()
+    "还是 可以 因为 所以 但是 而且 一个 一些 这些 那些 真的 转发 消息 网传 发生 需要 进行 出现".split()
 )
 
 

@@ -85,7 +85,7 @@ class LinearModel:
         logits = self._logits(features(texts))
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+        return e / e.sum(axis=1, keepdims=True)
 
     def fit(self, texts: list[str], labels: list[str], epochs: int = 30, lr: float = 0.5) -> None:
         feats = features(texts)
@@ -127,12 +127,12 @@ class Sentiment:
     def score(self, texts: list[str]) -> list[tuple[str, float]]:
         """(label, score in -1 … 1) per text."""
         if self.transformer is not None:
-            return [tuple(x) for x in self.transformer(texts)]  # type: ignore[misc]
+            return [tuple(x) for x in self.transformer(texts)]
         lex = np.array([lexicon_score(t) for t in texts])
         if self.model is not None and texts:
             p = self.model.predict_proba(texts)
             model_score = p[:, 2] - p[:, 0]
-            combined = 0.7 * model_score + 0.3 * lex
+            combined = 0.5 * model_score + 0.5 * lex
         else:
             combined = lex
         out = []
@@ -157,7 +157,7 @@ def load_transformer(model_dir: str) -> Any:
     path = Path(model_dir)
     if not path.is_dir():
         raise FileNotFoundError(f"sentiment model directory not found: {model_dir}")
-    from transformers import pipeline  # type: ignore[import-not-found]
+    from transformers import pipeline
 
     classify = pipeline("text-classification", model=str(path), local_files_only=True)
 
