@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import ahocorasick_rs
+import numpy as np
 import rjieba
 
 from govmedia.checks.normalize import normalize
@@ -202,13 +203,14 @@ class Pipeline:
                     event_id = event_id or self.state.event_of(original)
                 elif sigs[i][0] != EMPTY or (sigs[i] != EMPTY).any():
                     best, best_sim = "", cfg.near_threshold
-                    for cand in self.state.lsh_candidates(keys):
-                        sig = self.state.signature(cand)
-                        if sig is None:
-                            continue
-                        sim = float((sig == sigs[i]).mean())
-                        if sim >= best_sim:
-                            best, best_sim = cand, sim
+                    cands = self.state.lsh_candidates(keys)
+                    found = [(c, sig) for c in cands if (sig := self.state.signature(c)) is not None]
+                    if found:
+                        # One comparison for all candidates: per-candidate numpy calls cost more.
+                        agree = np.count_nonzero(np.stack([f[1] for f in found]) == sigs[i], axis=1)
+                        j = int(agree.argmax())
+                        if agree[j] / cfg.num_perm >= best_sim:
+                            best = found[j][0]
                     if best:
                         out.near_duplicate_of = best
                         event_id = event_id or self.state.event_of(best)
