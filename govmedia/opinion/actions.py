@@ -24,8 +24,13 @@ from govmedia.orgs.models import Department, Membership, Role
 
 
 def do_open_incident(
-    user: AbstractBaseUser, alert: Alert, *, department: Department | None = None, level: str = "4",
-    kind: str = "other", title: str = "",
+    user: AbstractBaseUser,
+    alert: Alert,
+    *,
+    department: Department | None = None,
+    level: str = "4",
+    kind: str = "other",
+    title: str = "",
 ) -> Incident:
     """One click from an alert: the incident, its clock started at the event's first post."""
     department = department or (alert.plan.department if alert.plan else None)
@@ -38,10 +43,17 @@ def do_open_incident(
         existing = Incident.objects.filter(events=event, closed_at__isnull=True).first()
         if existing is not None:
             return existing
-        first = PostRecord.objects.filter(event=event).aggregate(m=Min("at"))["m"] or event.first_seen
+        first = (
+            PostRecord.objects.filter(event=event).aggregate(m=Min("at"))["m"] or event.first_seen
+        )
         incident = Incident.objects.create(
-            title=title or event.title[:60], kind=kind, alert=alert, department=department,
-            level=level, started_at=first, opened_by=user,
+            title=title or event.title[:60],
+            kind=kind,
+            alert=alert,
+            department=department,
+            level=level,
+            started_at=first,
+            opened_by=user,
         )
         incident.events.add(event)
         event.status = EventStatus.INCIDENT
@@ -70,7 +82,11 @@ def do_draft_release(user: AbstractBaseUser, incident: Incident, kind: str = Rel
     )
     with transaction.atomic():
         item = ItemPage(
-            title=title, body=body, urgent=True, owner=user, live=False,
+            title=title,
+            body=body,
+            urgent=True,
+            owner=user,
+            live=False,
             category=DisclosureCategory.objects.filter(name__contains="突发").first()
             or DisclosureCategory.objects.first(),
         )
@@ -101,7 +117,9 @@ def notify_reviewers(item_id: int) -> int:
             f"【紧急】请立即审核：{item.title}",
             f"突发事件的权威发布“{item.title}”已提交审核，请立即处理。\n"
             f"{settings.SITE_URL}/admin/pages/{item.pk}/edit/",
-            None, to, fail_silently=True,
+            None,
+            to,
+            fail_silently=True,
         )
     return len(to)
 

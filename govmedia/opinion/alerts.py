@@ -109,7 +109,12 @@ def _sms(alert: Alert, users: list, body: str) -> str:
             "params": {"number": f"预警{alert.pk}", "text": body[:60]},
             "out_id": f"opinion-alert-{alert.pk}-{phone}",
         }
-        if _post(settings.GOVMEDIA_SMS_URL, payload, settings.GOVMEDIA_SMS_APP_SECRET, app_key=settings.GOVMEDIA_SMS_APP_KEY).startswith("200"):
+        if _post(
+            settings.GOVMEDIA_SMS_URL,
+            payload,
+            settings.GOVMEDIA_SMS_APP_SECRET,
+            app_key=settings.GOVMEDIA_SMS_APP_KEY,
+        ).startswith("200"):
             sent += 1
     return f"已发送 {sent}/{len(phones)} 人" if phones else "无手机号码"
 
@@ -127,7 +132,9 @@ def _post(url: str, payload: dict, secret: str, *, app_key: str = "") -> str:
         headers["X-App-Key"] = app_key
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=settings.GOVMEDIA_SMS_TIMEOUT_SECONDS) as answer:
+        with urllib.request.urlopen(
+            request, timeout=settings.GOVMEDIA_SMS_TIMEOUT_SECONDS
+        ) as answer:
             return f"{answer.status} 已发送"
     except urllib.error.HTTPError as error:
         return f"失败：HTTP {error.code}"

@@ -22,7 +22,9 @@ from govmedia.opinion.models import Vendor
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse(error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _push_limit() -> int:
@@ -30,7 +32,9 @@ def _push_limit() -> int:
 
 
 def _too_large(request: HttpRequest) -> JsonResponse:
-    return _error(413, "too_large", f"请求体超过 {settings.GOVMEDIA_OPINION_PUSH_MAX_MB} MB，请分批推送。")
+    return _error(
+        413, "too_large", f"请求体超过 {settings.GOVMEDIA_OPINION_PUSH_MAX_MB} MB，请分批推送。"
+    )
 
 
 def _read_body(request: HttpRequest, limit: int) -> bytes | None:
@@ -50,7 +54,9 @@ def push(request: HttpRequest) -> JsonResponse:
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     vendor = Vendor.for_token(token) if token else None
     if vendor is None:
-        return _error(401, "unauthorized", "缺少或错误的供应商令牌（Authorization: Bearer <令牌>）。")
+        return _error(
+            401, "unauthorized", "缺少或错误的供应商令牌（Authorization: Bearer <令牌>）。"
+        )
     body = _read_body(request, _push_limit())
     if body is None:
         return _too_large(request)
@@ -63,7 +69,8 @@ def push(request: HttpRequest) -> JsonResponse:
         return _error(422, "invalid_body", '请求体应为 {"posts": [...]}。')
     if len(posts) > settings.GOVMEDIA_OPINION_PUSH_MAX_POSTS:
         return _error(
-            413, "too_many_posts",
+            413,
+            "too_many_posts",
             f"一次最多推送 {settings.GOVMEDIA_OPINION_PUSH_MAX_POSTS} 条帖子，本次 {len(posts)} 条，请分批推送。",
         )
     result = accept_push(vendor, posts)

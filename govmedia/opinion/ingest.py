@@ -118,7 +118,9 @@ def store(records: list[PostRecord]) -> tuple[int, int]:
         before = counted.count()
         # ignore_conflicts: a key already stored (a second delivery) is skipped by the
         # database's unique constraint, cheaper than looking 100,000 keys up first.
-        PostRecord.objects.bulk_create(list(unique.values()), batch_size=2000, ignore_conflicts=True)
+        PostRecord.objects.bulk_create(
+            list(unique.values()), batch_size=2000, ignore_conflicts=True
+        )
         stored = counted.count() - before
     return stored, duplicates + len(unique) - stored
 
@@ -145,14 +147,18 @@ def from_entries(source_id: int, keys: list[str]) -> int:
     now = timezone.now()
     records = []
     for start in range(0, len(keys), LOOKUP_CHUNK):
-        for entry in Entry.objects.filter(source_id=source_id, key__in=keys[start : start + LOOKUP_CHUNK]):
+        for entry in Entry.objects.filter(
+            source_id=source_id, key__in=keys[start : start + LOOKUP_CHUNK]
+        ):
             text = "\n".join(part for part in (entry.title, entry.text) if part).strip()
             if not text:
                 continue
             extra = entry.extra or {}
             engagement = sum(
-                v for k, v in extra.items()
-                if k in {"reposts", "comments", "likes", "shares", "slash_comments"} and isinstance(v, int)
+                v
+                for k, v in extra.items()
+                if k in {"reposts", "comments", "likes", "shares", "slash_comments"}
+                and isinstance(v, int)
             )
             records.append(
                 PostRecord(

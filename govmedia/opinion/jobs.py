@@ -29,7 +29,8 @@ def supervisors():
 
     User = get_user_model()
     return User.objects.filter(
-        Q(is_superuser=True) | Q(memberships__role__in=[Role.SUPERVISOR, Role.ADMIN]), is_active=True
+        Q(is_superuser=True) | Q(memberships__role__in=[Role.SUPERVISOR, Role.ADMIN]),
+        is_active=True,
     ).distinct()
 
 
@@ -60,7 +61,9 @@ def escalate(now=None) -> int:
                     f"{timezone.localtime(incident.started_at):%m-%d %H:%M}，尚无权威发布。"
                     f"{hours:g} 小时时限 {timezone.localtime(due):%m-%d %H:%M}，{state}。\n"
                     f"{settings.SITE_URL}/admin/opinion/incidents/{incident.pk}/",
-                    None, to, fail_silently=True,
+                    None,
+                    to,
+                    fail_silently=True,
                 )
             warned += 1
     return warned

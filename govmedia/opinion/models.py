@@ -54,20 +54,31 @@ class MonitoringPlan(models.Model):
 
     name = models.CharField(_("方案名称"), max_length=100)
     department = models.ForeignKey(
-        "orgs.Department", on_delete=models.CASCADE, related_name="monitoring_plans",
+        "orgs.Department",
+        on_delete=models.CASCADE,
+        related_name="monitoring_plans",
         verbose_name=_("机构"),
     )
     expression = models.TextField(
         _("关键词表达式"),
-        help_text=_("可用 AND（或 +）、OR（或 |）、NOT（或 -）、括号和 NEAR/n 邻近，例：(地铁 OR 公交) AND 停运"),
+        help_text=_(
+            "可用 AND（或 +）、OR（或 |）、NOT（或 -）、括号和 NEAR/n 邻近，例：(地铁 OR 公交) AND 停运"
+        ),
     )
-    exclusions = models.TextField(_("排除词"), blank=True, help_text=_("每行一个；含任一排除词的帖子不计入。"))
+    exclusions = models.TextField(
+        _("排除词"), blank=True, help_text=_("每行一个；含任一排除词的帖子不计入。")
+    )
     analyst = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("负责分析员"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("负责分析员"),
     )
     watch_names = models.BooleanField(
-        _("关注本机构名称和领导姓名"), default=True,
+        _("关注本机构名称和领导姓名"),
+        default=True,
         help_text=_("帖子提到本机构名称或领导姓名时也预警。"),
     )
     enabled = models.BooleanField(_("启用"), default=True)
@@ -113,7 +124,9 @@ class Event(models.Model):
     size = models.PositiveIntegerField(_("帖子数"), default=0)
     heat = models.FloatField(_("热度"), default=0)
     negative_share = models.FloatField(_("负面占比"), default=0)
-    status = models.CharField(_("状态"), max_length=10, choices=EventStatus.choices, default=EventStatus.OPEN)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=EventStatus.choices, default=EventStatus.OPEN
+    )
     departments = models.ManyToManyField("orgs.Department", blank=True, related_name="+")
 
     class Meta:
@@ -136,13 +149,19 @@ class Claim(models.Model):
     """辟谣库: a claim that circulated, the verdict on it and the authoritative rebuttal."""
 
     text = models.TextField(_("说法"))
-    verdict = models.CharField(_("结论"), max_length=12, choices=Verdict.choices, default=Verdict.FALSE)
+    verdict = models.CharField(
+        _("结论"), max_length=12, choices=Verdict.choices, default=Verdict.FALSE
+    )
     date = models.DateField(_("辟谣日期"), default=timezone.localdate)
     rebuttal_url = models.URLField(_("辟谣链接"), max_length=1000, blank=True)
     rebuttal = models.TextField(_("辟谣要点"), blank=True)
     department = models.ForeignKey(
-        "orgs.Department", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("发布机构"),
+        "orgs.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布机构"),
     )
 
     class Meta:
@@ -181,7 +200,9 @@ class PostRecord(models.Model):
     source = models.ForeignKey(
         "sources.Source", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    vendor = models.ForeignKey(Vendor, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts")
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
     author = models.CharField(_("作者"), max_length=200, blank=True)
     text = models.TextField(_("内容"))
     at = models.DateTimeField(_("发帖时间"))
@@ -193,13 +214,17 @@ class PostRecord(models.Model):
 
     status = models.CharField(max_length=8, choices=PostStatus.choices, default=PostStatus.PENDING)
     error = models.TextField(_("处理错误"), blank=True)
-    event = models.ForeignKey(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts")
+    event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
     sentiment = models.CharField(_("情感"), max_length=10, blank=True)
     sentiment_score = models.FloatField(_("情感分值"), null=True, blank=True)
-    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
 
     class Meta:
         verbose_name = _("帖子")
@@ -228,8 +253,12 @@ class Alert(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="alerts")
     reason = models.CharField(_("原因"), max_length=10, choices=AlertReason.choices)
     detail = models.CharField(_("说明"), max_length=500, blank=True)
-    plan = models.ForeignKey(MonitoringPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    plan = models.ForeignKey(
+        MonitoringPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("预警时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
     channels = models.JSONField(_("发送结果"), default=dict, blank=True)
@@ -239,7 +268,9 @@ class Alert(models.Model):
         verbose_name_plural = _("预警")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "reason"], name="opinion_alert_once_per_reason")
+            models.UniqueConstraint(
+                fields=["event", "reason"], name="opinion_alert_once_per_reason"
+            )
         ]
 
     def __str__(self) -> str:
@@ -270,9 +301,13 @@ class Incident(models.Model):
     """舆情事件处置: one incident answered by one department, with its response clock."""
 
     title = models.CharField(_("事件名称"), max_length=200)
-    kind = models.CharField(_("类别"), max_length=10, choices=IncidentKind.choices, default=IncidentKind.OTHER)
+    kind = models.CharField(
+        _("类别"), max_length=10, choices=IncidentKind.choices, default=IncidentKind.OTHER
+    )
     events = models.ManyToManyField(Event, related_name="incidents", verbose_name=_("舆情事件"))
-    alert = models.ForeignKey(Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    alert = models.ForeignKey(
+        Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     department = models.ForeignKey(
         "orgs.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("责任机构")
     )

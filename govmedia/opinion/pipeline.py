@@ -204,7 +204,9 @@ class Pipeline:
                 elif sigs[i][0] != EMPTY or (sigs[i] != EMPTY).any():
                     best, best_sim = "", cfg.near_threshold
                     cands = self.state.lsh_candidates(keys)
-                    found = [(c, sig) for c in cands if (sig := self.state.signature(c)) is not None]
+                    found = [
+                        (c, sig) for c in cands if (sig := self.state.signature(c)) is not None
+                    ]
                     if found:
                         # One comparison for all candidates: per-candidate numpy calls cost more.
                         agree = np.count_nonzero(np.stack([f[1] for f in found]) == sigs[i], axis=1)

@@ -12,12 +12,9 @@ def expression_error(text: str) -> str:
     if not text.strip():
         return "请填写关键词表达式。"
     try:
-        expr.parse(text)
-    except Exception as error:  # expr's own error carries the position
-        position = getattr(error, "position", None)
-        where = f"第 {position + 1} 个字符处：" if isinstance(position, int) else ""
-        message = getattr(error, "message_zh", "") or str(error)
-        return f"关键词表达式有误，{where}{message}"
+        expr.compile_expression(text)
+    except expr.ExpressionError as error:
+        return f"关键词表达式有误：{error.message_zh}"
     return ""
 
 

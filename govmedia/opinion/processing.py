@@ -9,9 +9,7 @@ is marked 处理失败 with its error and the others go on.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -31,6 +29,7 @@ from govmedia.opinion.models import (
     PostStatus,
     Verdict,
 )
+from govmedia.opinion.plans import expression_error
 from govmedia.opinion.posts import Post
 
 logger = logging.getLogger(__name__)
@@ -45,8 +44,11 @@ def build_config() -> core.Config:
         names.extend(plan.watched_names())
     claims = [
         core.Claim(
-            id=str(c.pk), text=c.text, verdict=c.get_verdict_display(),
-            date=c.date.isoformat(), rebuttal_url=c.rebuttal_url,
+            id=str(c.pk),
+            text=c.text,
+            verdict=c.get_verdict_display(),
+            date=c.date.isoformat(),
+            rebuttal_url=c.rebuttal_url,
         )
         for c in Claim.objects.exclude(verdict=Verdict.TRUE)
     ]
@@ -54,7 +56,17 @@ def build_config() -> core.Config:
         batch_size=settings.GOVMEDIA_OPINION_CHUNK,
         watched_names=sorted(set(names)),
         claims=claims,
-        schemes={str(p.pk): p.expression for p in plans},
+        # A plan saved around the form (an import, the shell) with a bad expression is left
+        # out rather than stopping every tick.
+        schemes={str(p.pk): p.expression for p in plans if not expression_error(p.expression)},
+    )
+
+
+def _rules(config: core.Config) -> tuple:
+    return (
+        tuple(config.watched_names),
+        tuple((c.id, c.text) for c in config.claims),
+        tuple(sorted(config.schemes.items())),
     )
 
 
@@ -74,19 +86,15 @@ def _to_post(record: PostRecord) -> Post:
 def get_pipeline() -> core.Pipeline:
     config = build_config()
     pipe = _state.get("pipeline")
-    if isinstance(pipe, core.Pipeline):
-        # Plans and the 辟谣库 change in the admin: the rules follow, the window stays.
-        pipe.config.watched_names = config.watched_names
-        pipe.config.claims = config.claims
-        pipe.config.schemes = config.schemes
+    if isinstance(pipe, core.Pipeline) and _state.get("rules") == _rules(config):
         return pipe
+    # New process, or plans or the 辟谣库 changed in the admin (the pipeline compiles its
+    # rules once): a new pipeline, its window rebuilt from the posts already processed.
     pipe = core.Pipeline(config)
+    _state["rules"] = _rules(config)
     since = timezone.now() - timedelta(hours=config.window_hours)
     warm = PostRecord.objects.filter(status=PostStatus.DONE, at__gte=since).order_by("at")
-    try:
-        pipe.process(_to_post(r) for r in warm.iterator(chunk_size=2000))
-    except NotImplementedError:
-        pass
+    pipe.process(_to_post(r) for r in warm.iterator(chunk_size=2000))
     _state["pipeline"] = pipe
     return pipe
 
@@ -94,61 +102,6 @@ def get_pipeline() -> core.Pipeline:
 def reset() -> None:
     """Forget this process's pipeline (tests; a changed configuration)."""
     _state.clear()
-
-
-# --- While the pipeline's core is being written (h-oppipe), a minimal stand-in ---------
-# grouping by repost chain and by the first characters of the text, so the app's loop can
-# run end to end. It is used only when Pipeline.process raises NotImplementedError.
-
-
-class _Interim:
-    def __init__(self, config: core.Config) -> None:
-        self.config = config
-        self.event_of: dict[str, str] = {}
-
-    def process(self, posts: list[Post]) -> list[core.Outcome]:
-        outcomes = []
-        for post in posts:
-            text = "".join(ch for ch in post.text if ch.isalnum())
-            event = self.event_of.get(post.parent_key) or (
-                "e" + hashlib.sha1(text[:8].encode()).hexdigest()[:12]
-            )
-            self.event_of[post.key] = event
-            rumour = None
-            for claim in self.config.claims:
-                a, b = set(_bigrams(claim.text)), set(_bigrams(post.text))
-                if a and len(a & b) / len(a) >= 0.5:
-                    rumour = (claim.id, len(a & b) / len(a))
-            watched = [n for n in self.config.watched_names if n in post.text]
-            schemes = [
-                plan for plan, expression in self.config.schemes.items()
-                if any(w in post.text for w in re.split(r"\s+(?:OR|AND)\s+|[()|+\s]", expression) if w and w not in {"NOT", "OR", "AND"})
-            ]
-            negative = any(w in post.text for w in ("事故", "爆炸", "死亡", "受伤", "愤怒", "谣言", "起火"))
-            outcomes.append(
-                core.Outcome(
-                    key=post.key, event_id=event,
-                    sentiment="negative" if negative else "neutral",
-                    sentiment_score=-0.8 if negative else 0.0,
-                    rumour=rumour, watched=watched, schemes=schemes,
-                )
-            )
-        return outcomes
-
-
-def _bigrams(text: str) -> list[str]:
-    chars = [ch for ch in text if ch.isalnum()]
-    return ["".join(chars[i : i + 2]) for i in range(len(chars) - 1)]
-
-
-def _process(pipe: core.Pipeline, posts: list[Post]) -> list[core.Outcome]:
-    try:
-        return pipe.process(posts)
-    except NotImplementedError:
-        interim = _state.setdefault("interim", _Interim(pipe.config))
-        assert isinstance(interim, _Interim)
-        interim.config = pipe.config
-        return interim.process(posts)
 
 
 def process_pending(max_chunks: int = 50) -> dict[str, int]:
@@ -164,14 +117,14 @@ def process_pending(max_chunks: int = 50) -> dict[str, int]:
         if not records:
             break
         try:
-            outcomes = _process(pipe, [_to_post(r) for r in records])
+            outcomes = pipe.process([_to_post(r) for r in records])
             pairs = list(zip(records, outcomes, strict=True))
         except Exception:
             logger.exception("opinion chunk failed; taking its posts one by one")
             pairs = []
             for record in records:
                 try:
-                    pairs.extend(zip([record], _process(pipe, [_to_post(record)]), strict=True))
+                    pairs.extend(zip([record], pipe.process([_to_post(record)]), strict=True))
                 except Exception as error:
                     PostRecord.objects.filter(pk=record.pk).update(
                         status=PostStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
@@ -192,8 +145,10 @@ def _apply(pairs: list[tuple[PostRecord, core.Outcome]]) -> set[int]:
         for record, outcome in pairs:
             if outcome.event_id not in events:
                 events[outcome.event_id] = Event.objects.create(
-                    key=outcome.event_id[:64], title=record.text.strip()[:120] or "（无文字）",
-                    first_seen=record.at, last_seen=record.at,
+                    key=outcome.event_id[:64],
+                    title=record.text.strip()[:120] or "（无文字）",
+                    first_seen=record.at,
+                    last_seen=record.at,
                 )
         by_post_key = {f"{r.channel}|{r.key}": r for r, _o in pairs}
         claim_ids = set(Claim.objects.values_list("pk", flat=True))
@@ -206,7 +161,9 @@ def _apply(pairs: list[tuple[PostRecord, core.Outcome]]) -> set[int]:
                 record.duplicate_of = PostRecord.objects.filter(channel=channel, key=key).first()
             record.sentiment = outcome.sentiment
             record.sentiment_score = outcome.sentiment_score
-            claim = int(outcome.rumour[0]) if outcome.rumour and outcome.rumour[0].isdigit() else None
+            claim = (
+                int(outcome.rumour[0]) if outcome.rumour and outcome.rumour[0].isdigit() else None
+            )
             record.claim_id = claim if claim in claim_ids else None
             record.status = PostStatus.DONE
             record.error = ""
@@ -232,52 +189,42 @@ def _apply(pairs: list[tuple[PostRecord, core.Outcome]]) -> set[int]:
 def _refresh_events(event_ids: set[int]) -> None:
     for event in Event.objects.filter(pk__in=event_ids):
         stats = PostRecord.objects.filter(event=event).aggregate(
-            n=Count("pk"), first=Min("at"), last=Max("at"), eng=Sum("engagement"),
+            n=Count("pk"),
+            first=Min("at"),
+            last=Max("at"),
+            eng=Sum("engagement"),
             neg=Count("pk", filter=Q(sentiment="negative")),
         )
         event.size = stats["n"]
         event.first_seen, event.last_seen = stats["first"], stats["last"]
         event.negative_share = stats["neg"] / stats["n"] if stats["n"] else 0
-        first = PostRecord.objects.filter(event=event, duplicate_of__isnull=True).order_by("at").first()
+        first = (
+            PostRecord.objects.filter(event=event, duplicate_of__isnull=True).order_by("at").first()
+        )
         if first:
             event.title = first.text.strip()[:120]
         if not event.heat:
             event.heat = stats["n"] + (stats["eng"] or 0) / 100
-        event.save(update_fields=["size", "first_seen", "last_seen", "negative_share", "title", "heat"])
+        event.save(
+            update_fields=["size", "first_seen", "last_seen", "negative_share", "title", "heat"]
+        )
 
 
+# The pipeline's reason names (pipeline.py `alerts`), by prefix.
 REASONS = {
     "heat": AlertReason.HEAT,
     "negative": AlertReason.NEGATIVE,
     "burst": AlertReason.BURST,
     "watched": AlertReason.NAME,
-    "name": AlertReason.NAME,
     "rumour": AlertReason.RUMOUR,
     "scheme": AlertReason.PLAN,
-    "plan": AlertReason.PLAN,
 }
 
 
-def _interim_alerts(now: datetime) -> list[core.AlertCandidate]:
-    out = []
-    for event in Event.objects.filter(last_seen__gte=now - timedelta(hours=24)):
-        posts = PostRecord.objects.filter(event=event)
-        reasons = []
-        if event.size >= 10:
-            reasons.append("heat")
-        rumours = list(posts.filter(claim__isnull=False).values_list("claim_id", flat=True)[:1])
-        if rumours:
-            reasons.append("rumour")
-        if reasons:
-            out.append(
-                core.AlertCandidate(
-                    event_id=event.key, reasons=reasons, heat=event.heat,
-                    first_seen=event.first_seen, last_seen=event.last_seen, volume=event.size,
-                    negative_share=event.negative_share, burst_z=0.0, watched=[],
-                    rumours=[(str(c), 1.0) for c in rumours], sample_keys=[], top_terms=[],
-                )
-            )
-    return out
+def _reason(name: str) -> str:
+    return next(
+        (code for prefix, code in REASONS.items() if name.startswith(prefix)), AlertReason.HEAT
+    )
 
 
 def raise_alerts(now: datetime | None = None) -> list[Alert]:
@@ -286,10 +233,7 @@ def raise_alerts(now: datetime | None = None) -> list[Alert]:
 
     now = now or timezone.now()
     pipe = get_pipeline()
-    try:
-        candidates = pipe.alerts(now)
-    except NotImplementedError:
-        candidates = _interim_alerts(now)
+    candidates = pipe.alerts(now)
     new: list[Alert] = []
     for candidate in candidates:
         event = Event.objects.filter(key=candidate.event_id).first()
@@ -298,18 +242,21 @@ def raise_alerts(now: datetime | None = None) -> list[Alert]:
         if candidate.heat:
             Event.objects.filter(pk=event.pk).update(heat=candidate.heat)
         for reason in candidate.reasons:
-            code = REASONS.get(reason.split(":")[0], AlertReason.HEAT)
+            code = _reason(reason)
             claim = None
             if code == AlertReason.RUMOUR and candidate.rumours:
                 claim_id = candidate.rumours[0][0]
-                claim = Claim.objects.filter(pk=int(claim_id)).first() if claim_id.isdigit() else None
+                claim = (
+                    Claim.objects.filter(pk=int(claim_id)).first() if claim_id.isdigit() else None
+                )
             plan = _plan_for(event)
             if plan is not None:
                 event.departments.add(plan.department_id)
             detail = _detail(code, candidate, claim)
             with transaction.atomic():
                 alert, created = Alert.objects.get_or_create(
-                    event=event, reason=code,
+                    event=event,
+                    reason=code,
                     defaults={"detail": detail, "plan": plan, "claim": claim, "created_at": now},
                 )
                 if created:

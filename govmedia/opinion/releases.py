@@ -49,7 +49,9 @@ def _p(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
-def draft(kind: str, incident, *, now: datetime, department_name: str, place: str = "") -> tuple[str, str]:
+def draft(
+    kind: str, incident, *, now: datetime, department_name: str, place: str = ""
+) -> tuple[str, str]:
     """(title, HTML body) of a release of `kind` ("first", "progress", "result") for `incident`."""
     when = f"{now:%Y年%m月%d日%H时%M分}".replace("年0", "年").replace("月0", "月")
     started = f"{incident.started_at:%m月%d日%H时%M分}".lstrip("0")

@@ -42,28 +42,41 @@ def build(incident: Incident) -> Report:
     if first:
         report.timeline.append((first.at, f"首帖：{first.text[:60]}"))
     if incident.alert:
-        report.timeline.append((incident.alert.created_at, f"预警：{incident.alert.get_reason_display()}"))
+        report.timeline.append(
+            (incident.alert.created_at, f"预警：{incident.alert.get_reason_display()}")
+        )
     report.timeline.append((incident.created_at, f"立为处置事件（{incident.get_level_display()}）"))
     for release in incident.releases.select_related("item"):
         title = release.item.title if release.item else release.get_kind_display()
         report.timeline.append((release.drafted_at, f"起草{release.get_kind_display()}：{title}"))
         if release.published_at:
-            report.timeline.append((release.published_at, f"发布{release.get_kind_display()}：{title}"))
-        report.releases.append({
-            "kind": release.get_kind_display(), "title": title,
-            "drafted_at": _local(release.drafted_at), "published_at": _local(release.published_at),
-        })
+            report.timeline.append(
+                (release.published_at, f"发布{release.get_kind_display()}：{title}")
+            )
+        report.releases.append(
+            {
+                "kind": release.get_kind_display(),
+                "title": title,
+                "drafted_at": _local(release.drafted_at),
+                "published_at": _local(release.published_at),
+            }
+        )
     if incident.stopped_at:
         report.timeline.append((incident.stopped_at, "首次权威发布，计时停止"))
     report.timeline.sort(key=lambda row: row[0])
     for row in (
-        posts.annotate(hour=TruncHour("at")).values("hour")
-        .annotate(n=Count("pk"), neg=Count("pk", filter=Q(sentiment="negative"))).order_by("hour")
+        posts.annotate(hour=TruncHour("at"))
+        .values("hour")
+        .annotate(n=Count("pk"), neg=Count("pk", filter=Q(sentiment="negative")))
+        .order_by("hour")
     ):
-        report.hours.append({
-            "hour": _local(row["hour"]), "posts": row["n"],
-            "negative": round(row["neg"] / row["n"], 3) if row["n"] else 0,
-        })
+        report.hours.append(
+            {
+                "hour": _local(row["hour"]),
+                "posts": row["n"],
+                "negative": round(row["neg"] / row["n"], 3) if row["n"] else 0,
+            }
+        )
     for mark in incident.marks():
         state = "达标" if mark["met"] else ("超时" if mark["missed"] else "计时中")
         report.marks.append({"hours": mark["hours"], "due": _local(mark["due"]), "state": state})
@@ -78,9 +91,12 @@ def to_xlsx(report: Report) -> bytes:
     sheet.title = "概况"
     incident = report.incident
     for row in (
-        ("事件", incident.title), ("责任机构", incident.department.name),
-        ("级别", incident.get_level_display()), ("首帖时间", _local(incident.started_at)),
-        ("首次权威发布", _local(incident.first_release_at)), ("响应用时", report.response_text),
+        ("事件", incident.title),
+        ("责任机构", incident.department.name),
+        ("级别", incident.get_level_display()),
+        ("首帖时间", _local(incident.started_at)),
+        ("首次权威发布", _local(incident.first_release_at)),
+        ("响应用时", report.response_text),
     ):
         sheet.append(row)
     marks = book.create_sheet("时限")
@@ -98,7 +114,9 @@ def to_xlsx(report: Report) -> bytes:
     releases = book.create_sheet("通报")
     releases.append(("类别", "标题", "起草时间", "发布时间"))
     for release in report.releases:
-        releases.append((release["kind"], release["title"], release["drafted_at"], release["published_at"]))
+        releases.append(
+            (release["kind"], release["title"], release["drafted_at"], release["published_at"])
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -126,21 +144,29 @@ def to_pdf(report: Report) -> bytes:
 
     incident = report.incident
     story: list[Any] = [p(f"舆情处置报告：{incident.title}", title), Spacer(1, 4 * mm)]
-    story.append(p(
-        f"责任机构：{incident.department.name}；级别：{incident.get_level_display()}；"
-        f"首帖时间：{_local(incident.started_at)}；首次权威发布：{_local(incident.first_release_at)}；"
-        f"响应用时：{report.response_text}。"
-    ))
+    story.append(
+        p(
+            f"责任机构：{incident.department.name}；级别：{incident.get_level_display()}；"
+            f"首帖时间：{_local(incident.started_at)}；首次权威发布：{_local(incident.first_release_at)}；"
+            f"响应用时：{report.response_text}。"
+        )
+    )
     story.append(p("一、响应时限", heading))
-    story.append(Table([[p("时限"), p("截止时间"), p("结果")]] + [
-        [p(f"{m['hours']:g} 小时"), p(m["due"]), p(m["state"])] for m in report.marks
-    ]))
+    story.append(
+        Table(
+            [[p("时限"), p("截止时间"), p("结果")]]
+            + [[p(f"{m['hours']:g} 小时"), p(m["due"]), p(m["state"])] for m in report.marks]
+        )
+    )
     story.append(p("二、时间线", heading))
     story.extend(p(f"{_local(moment)}　{text}") for moment, text in report.timeline)
     story.append(p("三、声量与情感（按小时）", heading))
-    story.append(Table([[p("小时"), p("帖子数"), p("负面占比")]] + [
-        [p(h["hour"]), p(str(h["posts"])), p(f"{h['negative']:.0%}")] for h in report.hours
-    ]))
+    story.append(
+        Table(
+            [[p("小时"), p("帖子数"), p("负面占比")]]
+            + [[p(h["hour"]), p(str(h["posts"])), p(f"{h['negative']:.0%}")] for h in report.hours]
+        )
+    )
     story.append(p("四、通报", heading))
     story.extend(
         p(f"{r['kind']}：{r['title']}（起草 {r['drafted_at']}，发布 {r['published_at']}）")

@@ -56,23 +56,40 @@ def dashboard(request):
     spark = {}
     for row in (
         PostRecord.objects.filter(event__in=events, at__gte=since)
-        .annotate(hour=TruncHour("at")).values("event_id", "hour").annotate(n=Count("pk"))
+        .annotate(hour=TruncHour("at"))
+        .values("event_id", "hour")
+        .annotate(n=Count("pk"))
     ):
         spark.setdefault(row["event_id"], {})[row["hour"]] = row["n"]
-    hours = [(since + timedelta(hours=i)).replace(minute=0, second=0, microsecond=0) for i in range(25)]
+    hours = [
+        (since + timedelta(hours=i)).replace(minute=0, second=0, microsecond=0) for i in range(25)
+    ]
     posts = PostRecord.objects.filter(event__in=events, at__gte=since)
-    sentiment = dict(posts.values_list("sentiment").annotate(n=Count("pk")).values_list("sentiment", "n"))
+    sentiment = dict(
+        posts.values_list("sentiment").annotate(n=Count("pk")).values_list("sentiment", "n")
+    )
     words = _words(list(posts.values_list("text", flat=True)[:3000]))
     incidents = list(_scoped_incidents(request.user).filter(closed_at__isnull=True)[:20])
     charts = {
         "spark": {str(e.pk): [spark.get(e.pk, {}).get(h, 0) for h in hours] for e in events},
-        "sentiment": [{"name": {"negative": "负面", "positive": "正面"}.get(k, "中性"), "value": v} for k, v in sentiment.items()],
+        "sentiment": [
+            {"name": {"negative": "负面", "positive": "正面"}.get(k, "中性"), "value": v}
+            for k, v in sentiment.items()
+        ],
         "words": [{"name": w, "value": n} for w, n in words],
     }
     alerts = Alert.objects.filter(event__in=events).select_related("event")[:20]
-    return render(request, "opinion/dashboard.html", {
-        "events": events, "incidents": incidents, "charts": charts, "alerts": alerts, "now": now,
-    })
+    return render(
+        request,
+        "opinion/dashboard.html",
+        {
+            "events": events,
+            "incidents": incidents,
+            "charts": charts,
+            "alerts": alerts,
+            "now": now,
+        },
+    )
 
 
 def event_list(request):
@@ -90,12 +107,19 @@ def event(request, event_id: int):
     posts = list(item.posts.select_related("duplicate_of", "claim").order_by("at")[:500])
     by_key = {(p.channel, p.key): p for p in posts}
     chain = [(p, by_key.get((p.channel, p.parent_key))) for p in posts]
-    return render(request, "opinion/event.html", {
-        "event": item, "chain": chain, "alerts": item.alerts.select_related("claim", "plan"),
-        "duplicates": [p for p in posts if p.duplicate_of_id],
-        "departments": Department.objects.filter(is_active=True), "levels": Level.choices,
-        "incidents": item.incidents.all(),
-    })
+    return render(
+        request,
+        "opinion/event.html",
+        {
+            "event": item,
+            "chain": chain,
+            "alerts": item.alerts.select_related("claim", "plan"),
+            "duplicates": [p for p in posts if p.duplicate_of_id],
+            "departments": Department.objects.filter(is_active=True),
+            "levels": Level.choices,
+            "incidents": item.incidents.all(),
+        },
+    )
 
 
 @require_POST
@@ -106,8 +130,11 @@ def open_incident(request, alert_id: int):
         department = get_object_or_404(Department, pk=request.POST["department"])
     try:
         incident = actions.do_open_incident(
-            request.user, alert, department=department,
-            level=request.POST.get("level") or Level.IV, kind=request.POST.get("kind") or "other",
+            request.user,
+            alert,
+            department=department,
+            level=request.POST.get("level") or Level.IV,
+            kind=request.POST.get("kind") or "other",
         )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
@@ -117,9 +144,14 @@ def open_incident(request, alert_id: int):
 
 def incident_list(request):
     _require(request.user)
-    return render(request, "opinion/incidents.html", {
-        "incidents": _scoped_incidents(request.user)[:200], "now": timezone.now(),
-    })
+    return render(
+        request,
+        "opinion/incidents.html",
+        {
+            "incidents": _scoped_incidents(request.user)[:200],
+            "now": timezone.now(),
+        },
+    )
 
 
 def incident(request, incident_id: int):
@@ -144,10 +176,17 @@ def incident(request, incident_id: int):
         if request.POST.get("close"):
             actions.do_close_incident(request.user, item)
         return redirect("opinion_incident", item.pk)
-    return render(request, "opinion/incident.html", {
-        "incident": item, "marks": item.marks(), "releases": item.releases.select_related("item"),
-        "kinds": ReleaseKind.choices, "may_act": can_analyse(request.user, item.department_id),
-    })
+    return render(
+        request,
+        "opinion/incident.html",
+        {
+            "incident": item,
+            "marks": item.marks(),
+            "releases": item.releases.select_related("item"),
+            "kinds": ReleaseKind.choices,
+            "may_act": can_analyse(request.user, item.department_id),
+        },
+    )
 
 
 def incident_report(request, incident_id: int):

@@ -19,10 +19,18 @@ def register_opinion_urls():
         path("opinion/", views.dashboard, name="opinion_dashboard"),
         path("opinion/events/", views.event_list, name="opinion_events"),
         path("opinion/events/<int:event_id>/", views.event, name="opinion_event"),
-        path("opinion/alerts/<int:alert_id>/incident/", views.open_incident, name="opinion_open_incident"),
+        path(
+            "opinion/alerts/<int:alert_id>/incident/",
+            views.open_incident,
+            name="opinion_open_incident",
+        ),
         path("opinion/incidents/", views.incident_list, name="opinion_incidents"),
         path("opinion/incidents/<int:incident_id>/", views.incident, name="opinion_incident"),
-        path("opinion/incidents/<int:incident_id>/report/", views.incident_report, name="opinion_report"),
+        path(
+            "opinion/incidents/<int:incident_id>/report/",
+            views.incident_report,
+            name="opinion_report",
+        ),
     ]
 
 
@@ -38,8 +46,18 @@ def register_opinion_menu():
             MenuItem("舆情概览", reverse("opinion_dashboard"), icon_name="view", order=1),
             MenuItem("舆情事件", reverse("opinion_events"), icon_name="list-ul", order=2),
             MenuItem("处置与通报", reverse("opinion_incidents"), icon_name="warning", order=3),
-            MenuItem("监测方案", reverse("wagtailsnippets_opinion_monitoringplan:list"), icon_name="search", order=4),
-            MenuItem("辟谣库", reverse("wagtailsnippets_opinion_claim:list"), icon_name="doc-full", order=5),
+            MenuItem(
+                "监测方案",
+                reverse("wagtailsnippets_opinion_monitoringplan:list"),
+                icon_name="search",
+                order=4,
+            ),
+            MenuItem(
+                "辟谣库",
+                reverse("wagtailsnippets_opinion_claim:list"),
+                icon_name="doc-full",
+                order=5,
+            ),
         ]
     )
     return OpinionMenuItem("舆情监测", menu, icon_name="view", order=270)
@@ -80,7 +98,9 @@ register_snippet(VendorViewSet)
 def register_opinion_log_actions(actions):
     actions.register_action("govmedia.opinion.open_incident", "立为处置事件", "立为处置事件")
     actions.register_action("govmedia.opinion.draft_release", "起草通报", "起草通报")
-    actions.register_action("govmedia.opinion.clock_stopped", "权威发布，计时停止", "权威发布，计时停止")
+    actions.register_action(
+        "govmedia.opinion.clock_stopped", "权威发布，计时停止", "权威发布，计时停止"
+    )
     actions.register_action("govmedia.opinion.escalate", "临近时限督办", "临近时限督办")
     actions.register_action("govmedia.opinion.close_incident", "结案", "结案")
 

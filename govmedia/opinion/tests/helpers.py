@@ -19,7 +19,9 @@ def vendor(name: str = "示例舆情数据公司") -> tuple[Vendor, str]:
 
 
 def make_analyst(user) -> None:
-    user.user_permissions.add(Permission.objects.get(codename="analyse", content_type__app_label="opinion"))
+    user.user_permissions.add(
+        Permission.objects.get(codename="analyse", content_type__app_label="opinion")
+    )
 
 
 def plan(department, analyst=None, expression: str = "食堂 OR 中毒") -> MonitoringPlan:
@@ -29,7 +31,13 @@ def plan(department, analyst=None, expression: str = "食堂 OR 中毒") -> Moni
     )
 
 
-def posts(n: int, *, start=None, text="示例市第一中学食堂多名学生午饭后呕吐腹痛，疑似食物中毒，已送医院", prefix="p"):
+def posts(
+    n: int,
+    *,
+    start=None,
+    text="示例市第一中学食堂多名学生午饭后呕吐腹痛，疑似食物中毒，已送医院",
+    prefix="p",
+):
     start = start or timezone.now() - timedelta(minutes=30)
     return [
         {
@@ -47,6 +55,8 @@ def posts(n: int, *, start=None, text="示例市第一中学食堂多名学生�
 
 def push(client, token: str, batch) -> object:
     return client.post(
-        "/api/v1/opinion/push", {"posts": batch}, content_type="application/json",
+        "/api/v1/opinion/push",
+        {"posts": batch},
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )

@@ -78,7 +78,9 @@ def test_it_goes_from_the_first_posts_to_a_published_release_and_stops_the_clock
     client.force_login(people.reviewer)
     assert "【紧急】" in client.get("/admin/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        publishing.do_workflow_action(people.reviewer, item, "approve", content_ok=True, secrecy_ok=True)
+        publishing.do_workflow_action(
+            people.reviewer, item, "approve", content_ok=True, secrecy_ok=True
+        )
         publishing.do_workflow_action(people.approver, item, "approve")
     item = ItemPage.objects.get(pk=item.pk)
     assert item.live

@@ -39,7 +39,11 @@ def test_it_keeps_the_good_posts_and_reports_each_bad_one_by_index(client):
     body = response.json()
     assert body["accepted"] == 2 and body["rejected"] == 5
     assert [(e["index"], e["code"]) for e in body["errors"]] == [
-        (1, "not_an_object"), (2, "missing_text"), (3, "bad_time"), (4, "missing_key"), (5, "bad_engagement"),
+        (1, "not_an_object"),
+        (2, "missing_text"),
+        (3, "bad_time"),
+        (4, "missing_key"),
+        (5, "bad_engagement"),
     ]
     assert "发帖时间" in body["errors"][2]["message"]
     assert PostRecord.objects.count() == 2
@@ -48,9 +52,13 @@ def test_it_keeps_the_good_posts_and_reports_each_bad_one_by_index(client):
 def test_a_body_that_is_not_a_batch_is_a_clear_422(client):
     _v, token = helpers.vendor()
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    bad_json = client.post("/api/v1/opinion/push", "{not json", content_type="application/json", **auth)
+    bad_json = client.post(
+        "/api/v1/opinion/push", "{not json", content_type="application/json", **auth
+    )
     assert bad_json.status_code == 422 and bad_json.json()["error"]["code"] == "invalid_json"
-    no_list = client.post("/api/v1/opinion/push", {"posts": "x"}, content_type="application/json", **auth)
+    no_list = client.post(
+        "/api/v1/opinion/push", {"posts": "x"}, content_type="application/json", **auth
+    )
     assert no_list.status_code == 422 and "posts" in no_list.json()["error"]["message"]
 
 
@@ -84,7 +92,11 @@ def test_traditional_characters_and_emoji_only_posts_are_kept_and_processed(clie
     helpers.plan(people.education)
     _v, token = helpers.vendor()
     batch = [
-        {"key": "t1", "text": "示例市第一中學食堂多名學生嘔吐，疑似食物中毒", "at": "2026-11-27T10:00:00+08:00"},
+        {
+            "key": "t1",
+            "text": "示例市第一中學食堂多名學生嘔吐，疑似食物中毒",
+            "at": "2026-11-27T10:00:00+08:00",
+        },
         {"key": "e1", "text": "😡😡😡🙏", "at": "2026-11-27T10:01:00+08:00"},
         {"key": "z1", "text": "\u200b\u200b", "at": "2026-11-27T10:02:00+08:00"},
     ]
@@ -96,18 +108,19 @@ def test_traditional_characters_and_emoji_only_posts_are_kept_and_processed(clie
 
 
 def test_a_post_the_pipeline_cannot_take_is_marked_failed_and_the_rest_go_on(client, monkeypatch):
-    from govmedia.opinion import processing
+    from govmedia.opinion import pipeline
 
     _v, token = helpers.vendor()
     helpers.push(client, token, helpers.posts(5))
-    real = processing._process
+    real = pipeline.Pipeline.process
 
-    def picky(pipe, posts):
+    def picky(self, posts):
+        posts = list(posts)
         if any(p.key.endswith("|p3") for p in posts):
             raise ValueError("无法解析的帖子")
-        return real(pipe, posts)
+        return real(self, posts)
 
-    monkeypatch.setattr(processing, "_process", picky)
+    monkeypatch.setattr(pipeline.Pipeline, "process", picky)
     counts = jobs.tick()
     assert counts["processed"] == 4 and counts["failed"] == 1
     failed = PostRecord.objects.get(status=PostStatus.FAILED)
@@ -119,13 +132,19 @@ def test_a_post_the_pipeline_cannot_take_is_marked_failed_and_the_rest_go_on(cli
 def test_a_push_of_100000_posts_is_answered_quickly_and_processed_in_chunks(client, settings):
     _v, token = helpers.vendor()
     batch = [
-        {"key": f"b{i}", "text": f"背景帖子第{i}条，今天天气不错，出门走走{i % 97}", "at": "2026-11-27T10:00:00+08:00"}
+        {
+            "key": f"b{i}",
+            "text": f"背景帖子第{i}条，今天天气不错，出门走走{i % 97}",
+            "at": "2026-11-27T10:00:00+08:00",
+        }
         for i in range(100_000)
     ]
     body = json.dumps({"posts": batch}, ensure_ascii=False)
     started = time.monotonic()
     response = client.post(
-        "/api/v1/opinion/push", body, content_type="application/json",
+        "/api/v1/opinion/push",
+        body,
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     answered = time.monotonic() - started
