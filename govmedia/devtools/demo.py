@@ -486,11 +486,16 @@ def load_demo(
     progress("citizen desk messages")
     demo_inspection.load(departments)
     progress("inspection: watched channels and rounds")
+    from govmedia.devtools import demo_opinion
+
+    opinion = demo_opinion.load(departments, users)
+    progress("opinion: a generated stream with a developing incident")
     return {
         "departments": len(departments),
         "people": len(users),
         "items": created,
         "messages": messages,
+        "posts": opinion["posts"],
     }
 
 
