@@ -218,3 +218,35 @@ def from_table(name: str, rows: list[dict]) -> PushResult:
         records.append(_record(row, f"import:{name}"[:120], Origin.IMPORT, now))
     result.accepted, result.duplicates = store(records)
     return result
+
+
+def read_posts_table(data: bytes, name: str) -> list[dict]:
+    """The rows of a .csv/.xlsx export as posts, read by sources' tabular reader.
+
+    The reader's headers (标题, 内容, 发布时间, 编号, 作者, 原文编号, 链接 and the
+    counts 阅读数/点赞数/转发数/评论数); a table of posts without a 标题 column is
+    read with 内容 as the title.
+    """
+    from govmedia.sources.readers.base import ReadError
+    from govmedia.sources.readers.tabular import read_table
+
+    try:
+        result = read_table(data, name, {})
+    except ReadError:
+        result = read_table(data, name, {"columns": {"title": "内容", "text": "正文"}})
+    rows = []
+    for entry in result.entries:
+        counts = [v for k, v in entry.extra.items() if k != "reads" and isinstance(v, int)]
+        text = entry.title if not entry.text or entry.text == entry.title else f"{entry.title}\n{entry.text}"
+        rows.append(
+            {
+                "key": entry.key,
+                "text": text,
+                "at": entry.published_at.isoformat() if entry.published_at else None,
+                "author": entry.author,
+                "parent_key": entry.parent_key,
+                "url": entry.url,
+                "engagement": sum(counts),
+            }
+        )
+    return rows
