@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +24,7 @@ from govmedia.opinion.minhash import EMPTY, MinHasher
 from govmedia.opinion.posts import Post
 from govmedia.opinion.rumours import Claim, RumourIndex
 from govmedia.opinion.sentiment import Sentiment
-from govmedia.opinion.state import MemoryState, State
+from govmedia.opinion.state import MemoryState, RedisState, State
 
 
 @dataclass
@@ -134,7 +136,15 @@ class Pipeline:
 
     def __init__(self, config: Config | None = None, state: State | None = None) -> None:
         self.config = config = config or Config()
+        if state is None and config.redis_url:
+            state = RedisState(config.redis_url, config.window_hours * 3600)
         self.state: State = state if state is not None else MemoryState()
+        # Event ids unique across workers sharing one RedisState.
+        self._event_prefix = (
+            f"e{os.getpid():x}{int(time.time() * 1000) % 100000:x}-"
+            if config.redis_url or isinstance(state, RedisState)
+            else "e"
+        )
         self.hasher = MinHasher(config.num_perm, config.shingle, config.bands)
         self.sentiment = Sentiment(config.sentiment_model_dir)
         self.rumours = RumourIndex(config.claims, config.rumour_threshold)
@@ -177,6 +187,13 @@ class Pipeline:
         band_keys = self.hasher.band_keys(sigs).tolist()
         sentiments = self.sentiment.score(compact)
         rumours = self.rumours.match_compact(compact)
+        digests = [hashlib.blake2b(t.encode(), digest_size=8).digest() for t in compact]
+        salted = [
+            [k ^ salt for k, salt in zip(row, self._band_salt, strict=True)] for row in band_keys
+        ]
+        prefetch = getattr(self.state, "prefetch", None)
+        if prefetch is not None:
+            prefetch([p.key for p in posts] + [p.parent_key for p in posts], digests, salted)
         outcomes = []
         batch_keys: dict[str, str] = {}
         for i, post in enumerate(posts):
@@ -189,13 +206,13 @@ class Pipeline:
                 outcomes.append(Outcome(post.key, earlier, redelivered=True))
                 continue
             text = compact[i]
-            digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+            digest = digests[i]
             out = Outcome(
                 post.key, "", sentiment=sentiments[i][0], sentiment_score=sentiments[i][1]
             )
             out.rumour = rumours[i]
             event_id = self.state.event_of(post.parent_key) if post.parent_key else None
-            keys = [k ^ salt for k, salt in zip(band_keys[i], self._band_salt, strict=True)]
+            keys = salted[i]
             if text:
                 original = self.state.exact(digest)
                 if original is not None:
@@ -234,6 +251,9 @@ class Pipeline:
             self.state.set_event(post.key, event.id, ts)
             batch_keys[post.key] = event.id
             outcomes.append(out)
+        flush = getattr(self.state, "flush", None)
+        if flush is not None:
+            flush()
         self._evict()
         return outcomes
 
@@ -243,6 +263,11 @@ class Pipeline:
         if event_id is not None and event_id in self.events:
             return self.events[event_id]
         words = words or {}
+        if event_id:
+            # An event another worker opened (shared state): adopt its id here.
+            adopted = self.events[event_id] = Event(id=event_id, first_seen=ts, last_seen=ts)
+            self._update_terms(adopted, words)
+            return adopted
         best: Event | None = None
         best_sim = self.config.event_threshold
         if words:
@@ -264,7 +289,7 @@ class Pipeline:
                     best, best_sim = ev, sim
         if best is None:
             self._next_event += 1
-            best = Event(id=f"e{self._next_event}", first_seen=ts, last_seen=ts)
+            best = Event(id=f"{self._event_prefix}{self._next_event}", first_seen=ts, last_seen=ts)
             self.events[best.id] = best
         self._update_terms(best, words)
         return best

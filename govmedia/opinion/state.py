@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -101,3 +101,122 @@ class MemoryState:
             elif self._event_of.pop(key, None) is not None:
                 gone.append(key)
         return gone
+
+
+class RedisState:
+    """The same memory in Redis, so that several workers consuming one stream share it.
+
+    What is shared: delivered keys and their events, exact-copy digests, LSH
+    buckets and signatures. Each entry expires with the window (Redis ``EX``), so
+    nothing needs evicting by hand. A batch costs two round trips to read
+    (``prefetch``: keys, parents and digests, then buckets and the candidates'
+    signatures) and one to write (``flush``); within the batch the worker reads
+    its own writes from a local cache. Two workers handling copies of one text in
+    the same instant may both see it as new: the next copy joins one of them.
+    A bucket keeps its last ``BUCKET_KEEP`` keys (a list trimmed on each write).
+    """
+
+    BUCKET_KEEP = 2 * BUCKET_PROBE
+
+    def __init__(self, url: str, window_seconds: float, prefix: str = "govmedia:opinion") -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.prefix = prefix
+        self.ttl = max(1, int(window_seconds))
+        self._events: dict[str, str | None] = {}
+        self._exact: dict[bytes, str | None] = {}
+        self._buckets: dict[int, list[str]] = {}
+        self._sigs: dict[str, np.ndarray | None] = {}
+        self._writes: list[tuple[str, tuple[object, ...]]] = []
+
+    def _k(self, kind: str, name: str | int | bytes) -> str:
+        if isinstance(name, bytes):
+            name = name.hex()
+        return f"{self.prefix}:{kind}:{name}"
+
+    def prefetch(self, keys: list[str], digests: list[bytes], band_keys: list[list[int]]) -> None:
+        self._events, self._exact, self._buckets, self._sigs = {}, {}, {}, {}
+        names = list(dict.fromkeys(k for k in keys if k))
+        flat = list(dict.fromkeys(b for row in band_keys for b in row))
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.mget([self._k("k", k) for k in names] or ["-"])
+        pipe.mget([self._k("x", d) for d in digests] or ["-"])
+        for b in flat:
+            pipe.lrange(self._k("b", b), 0, -1)
+        got = pipe.execute()
+        for k, v in zip(names, got[0], strict=False):
+            self._events[k] = v.decode() if v is not None else None
+        for d, v in zip(digests, got[1], strict=False):
+            self._exact[d] = v.decode() if v is not None else None
+        candidates: dict[str, None] = {}
+        for b, members in zip(flat, got[2:], strict=True):
+            self._buckets[b] = [m.decode() for m in members]
+            candidates.update(dict.fromkeys(self._buckets[b]))
+        if candidates:
+            names = list(candidates)
+            for k, v in zip(names, self.redis.mget([self._k("s", k) for k in names]), strict=True):
+                self._sigs[k] = (
+                    np.frombuffer(cast(bytes, v), dtype=np.uint32) if v is not None else None
+                )
+
+    def event_of(self, key: str) -> str | None:
+        if key not in self._events:
+            v = self.redis.get(self._k("k", key))
+            self._events[key] = v.decode() if v is not None else None  # type: ignore[union-attr]
+        return self._events[key]
+
+    def set_event(self, key: str, event_id: str, ts: float) -> None:
+        self._events[key] = event_id
+        self._writes.append(("set", (self._k("k", key), event_id)))
+
+    def exact(self, digest: bytes) -> str | None:
+        return self._exact.get(digest)
+
+    def lsh_candidates(self, band_keys: Iterable[int]) -> list[str]:
+        found: dict[str, None] = {}
+        for b in band_keys:
+            found.update(dict.fromkeys(self._buckets.get(b, ())))
+        return list(found)
+
+    def signature(self, key: str) -> np.ndarray | None:
+        return self._sigs.get(key)
+
+    def add_near(
+        self, key: str, digest: bytes, band_keys: list[int], sig: np.ndarray, ts: float
+    ) -> None:
+        if self._exact.get(digest) is None:
+            self._exact[digest] = key
+            self._writes.append(("setnx", (self._k("x", digest), key)))
+        for b in band_keys:
+            self._buckets.setdefault(b, []).append(key)
+            self._writes.append(("push", (self._k("b", b), key)))
+        self._sigs[key] = sig
+        self._writes.append(("set", (self._k("s", key), sig.astype(np.uint32).tobytes())))
+
+    def flush(self) -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        for op, args in self._writes:
+            name = str(args[0])
+            if op == "set":
+                pipe.set(name, args[1], ex=self.ttl)  # type: ignore[arg-type]
+            elif op == "setnx":
+                pipe.set(name, args[1], ex=self.ttl, nx=True)  # type: ignore[arg-type]
+            else:
+                pipe.rpush(name, args[1])  # type: ignore[arg-type]
+                pipe.ltrim(name, -self.BUCKET_KEEP, -1)
+                pipe.expire(name, self.ttl)
+        pipe.execute()
+        self._writes = []
+
+    def evict(self, cutoff: float) -> list[str]:
+        """Redis expires entries itself; the local caches only live for one batch."""
+        return []
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def clear(self) -> None:
+        """Remove every entry under the prefix (tests and benchmarks)."""
+        for name in self.redis.scan_iter(f"{self.prefix}:*", count=1000):
+            self.redis.delete(name)
