@@ -489,13 +489,12 @@ def load_demo(
     from govmedia.devtools import demo_opinion
 
     opinion = demo_opinion.load(departments, users)
-    progress("opinion: a generated stream with a developing incident")
+    progress(f"opinion: {opinion['posts']} posts, a developing incident")
     return {
         "departments": len(departments),
         "people": len(users),
         "items": created,
         "messages": messages,
-        "posts": opinion["posts"],
     }
 
 

@@ -237,7 +237,11 @@ def read_posts_table(data: bytes, name: str) -> list[dict]:
     rows = []
     for entry in result.entries:
         counts = [v for k, v in entry.extra.items() if k != "reads" and isinstance(v, int)]
-        text = entry.title if not entry.text or entry.text == entry.title else f"{entry.title}\n{entry.text}"
+        text = (
+            entry.title
+            if not entry.text or entry.text == entry.title
+            else f"{entry.title}\n{entry.text}"
+        )
         rows.append(
             {
                 "key": entry.key,

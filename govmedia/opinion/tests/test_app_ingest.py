@@ -25,8 +25,14 @@ def test_a_sources_new_entries_become_posts_with_their_chain(people):
     now = timezone.now()
     for key, text, parent in (("t1", "第一中学食堂出事了", ""), ("t1-r1", "我家孩子也吐了", "t1")):
         Entry.objects.create(
-            source=source, key=key, title=text, author="家长", parent_key=parent,
-            published_at=now - timedelta(minutes=5), first_seen_at=now, last_seen_at=now,
+            source=source,
+            key=key,
+            title=text,
+            author="家长",
+            parent_key=parent,
+            published_at=now - timedelta(minutes=5),
+            first_seen_at=now,
+            last_seen_at=now,
             extra={"comments": 3},
         )
     entries_read.send(sender=Source, source_id=source.pk, new_keys=["t1", "t1-r1"])
@@ -35,7 +41,9 @@ def test_a_sources_new_entries_become_posts_with_their_chain(people):
     assert reply.parent_key == "t1" and reply.engagement == 3
     jobs.tick()
     reply.refresh_from_db()
-    assert reply.event is not None and PostRecord.objects.get(key="t1").event == reply.event  # grouped by the chain
+    assert (
+        reply.event is not None and PostRecord.objects.get(key="t1").event == reply.event
+    )  # grouped by the chain
 
 
 def test_the_desks_messages_are_read_once_each(people):
