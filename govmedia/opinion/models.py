@@ -44,6 +44,13 @@ class Vendor(models.Model):
         self.token_prefix = token[:8]
         return token
 
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            # Added in the admin: no usable token until `govmedia opinion_vendor <name>` issues one.
+            self.token_hash = hash_token(secrets.token_hex(32))
+            self.token_prefix = "（未发放）"[:8]
+        super().save(*args, **kwargs)
+
     @classmethod
     def for_token(cls, token: str) -> Vendor | None:
         return cls.objects.filter(token_hash=hash_token(token), enabled=True).first()

@@ -159,3 +159,18 @@ def test_a_push_of_100000_posts_is_answered_quickly_and_processed_in_chunks(clie
 
     assert processing.process_pending(max_chunks=2)["processed"] == 2000
     assert PostRecord.objects.filter(status=PostStatus.PENDING).count() == 98_000
+
+
+def test_a_vendors_token_is_issued_by_the_command_and_the_old_one_stops_working(client):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("opinion_vendor", "示例数据公司", stdout=out)
+    first = out.getvalue().strip().splitlines()[-1]
+    assert helpers.push(client, first, helpers.posts(1)).status_code == 202
+    call_command("opinion_vendor", "示例数据公司", stdout=out)
+    second = out.getvalue().strip().splitlines()[-1]
+    assert helpers.push(client, first, helpers.posts(1)).status_code == 401
+    assert helpers.push(client, second, helpers.posts(1)).json()["duplicates"] == 1
