@@ -13,10 +13,12 @@ from typing import Protocol
 
 import numpy as np
 
-# Posts compared per LSH bucket: the oldest and the newest few. A viral text's
-# bucket holds thousands of reposts; comparing with all of them would make the
-# step quadratic, and any of them identifies the cluster.
-BUCKET_PROBE = 4
+# Posts compared per LSH bucket: the oldest and the newest two, and at most
+# MAX_CANDIDATES in all. A viral text's bucket holds thousands of reposts;
+# comparing with all of them would make the step quadratic, and any of them
+# identifies the cluster.
+BUCKET_PROBE = 2
+MAX_CANDIDATES = 16
 
 
 class State(Protocol):
@@ -68,6 +70,8 @@ class MemoryState:
                 rit = reversed(bucket)
                 for _ in range(BUCKET_PROBE):
                     found[next(rit)] = None
+            if len(found) >= MAX_CANDIDATES:
+                break
         return list(found)
 
     def signature(self, key: str) -> np.ndarray | None:
