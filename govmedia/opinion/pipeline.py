@@ -193,7 +193,8 @@ class Pipeline:
         ]
         prefetch = getattr(self.state, "prefetch", None)
         if prefetch is not None:
-            prefetch([p.key for p in posts] + [p.parent_key for p in posts], digests, salted)
+            wanted = [p.key for p in posts] + [p.parent_key for p in posts]
+            prefetch(wanted, digests, salted, [p.at.timestamp() for p in posts])
         outcomes = []
         batch_keys: dict[str, str] = {}
         for i, post in enumerate(posts):

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import ahocorasick_rs
 import numpy as np
 
 LABELS = ("negative", "neutral", "positive")
@@ -35,17 +36,24 @@ POSITIVE_WORDS = (
 NEGATORS = ("不", "没", "没有", "未", "别", "无")
 
 
+_LEXICON = {**{w: -1.0 for w in NEGATIVE_WORDS}, **{w: 1.0 for w in POSITIVE_WORDS}}
+_PATTERNS = list(_LEXICON)
+# One Aho-Corasick pass over the text instead of one ``find`` per word (a third of a
+# post's sentiment time went to the finds).
+_AUTOMATON = ahocorasick_rs.AhoCorasick(
+    _PATTERNS, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+)
+
+
 def lexicon_score(text: str) -> float:
-    """-1 … 1 from the word lists; a negator right before a word flips it."""
+    """-1 … 1 from the word lists; a negator right before a word (of two characters or more) flips it."""
     score = 0.0
-    for words, sign in ((NEGATIVE_WORDS, -1.0), (POSITIVE_WORDS, 1.0)):
-        for word in words:
-            start = text.find(word)
-            while start >= 0:
-                before = text[max(0, start - 2) : start]
-                flipped = any(before.endswith(n) for n in NEGATORS) and len(word) > 1
-                score += -sign if flipped else sign
-                start = text.find(word, start + len(word))
+    for index, start, _end in _AUTOMATON.find_matches_as_indexes(text):
+        word = _PATTERNS[index]
+        sign = _LEXICON[word]
+        before = text[max(0, start - 2) : start]
+        flipped = len(word) > 1 and any(before.endswith(n) for n in NEGATORS)
+        score += -sign if flipped else sign
     return float(np.tanh(score / 2.0))
 
 

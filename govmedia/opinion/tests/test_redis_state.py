@@ -68,4 +68,5 @@ def test_entries_expire_with_the_window(prefix: str) -> None:
     worker(prefix).process([post("a", WATER)])
     client = redis.Redis.from_url(URL)
     names = list(client.scan_iter(f"{prefix}:*"))
-    assert names and all(0 < client.ttl(n) <= 3600 for n in names)
+    # A slice lives a window and two quarter-window slices after its last write.
+    assert names and all(0 < client.ttl(n) <= 3600 * 1.5 for n in names)
