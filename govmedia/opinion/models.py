@@ -37,19 +37,19 @@ class Vendor(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def issue_token(self) -> str:
-        """A new token (shown once); the old one stops working when saved."""
-        token = "op_" + secrets.token_urlsafe(32)
-        self.token_hash = hash_token(token)
-        self.token_prefix = token[:8]
-        return token
-
     def save(self, *args, **kwargs):
         if not self.token_hash:
             # Added in the admin: no usable token until `govmedia opinion_vendor <name>` issues one.
             self.token_hash = hash_token(secrets.token_hex(32))
             self.token_prefix = "（未发放）"[:8]
         super().save(*args, **kwargs)
+
+    def issue_token(self) -> str:
+        """A new token (shown once); the old one stops working when saved."""
+        token = "op_" + secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.token_prefix = token[:8]
+        return token
 
     @classmethod
     def for_token(cls, token: str) -> Vendor | None:

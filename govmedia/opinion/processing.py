@@ -54,6 +54,9 @@ def build_config() -> core.Config:
     ]
     return core.Config(
         batch_size=settings.GOVMEDIA_OPINION_CHUNK,
+        # With REDIS_URL, the near-duplicate buckets and the keys' events are shared by the
+        # workers (docs/opinion.md "Shared state").
+        redis_url=settings.REDIS_URL,
         watched_names=sorted(set(names)),
         claims=claims,
         # A plan saved around the form (an import, the shell) with a bad expression is left

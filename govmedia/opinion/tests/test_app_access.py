@@ -72,3 +72,11 @@ def test_the_report_downloads_as_xlsx_and_pdf(client, people, incidents):
     assert xlsx.content[:2] == b"PK"
     pdf = client.get(f"/admin/opinion/incidents/{mine.pk}/report/?format=pdf")
     assert pdf.content[:5] == b"%PDF-"
+
+
+def test_the_dashboard_draws_its_charts_with_the_local_echarts(client, people, incidents):
+    client.force_login(people.supervisor)
+    page = client.get("/admin/opinion/").content.decode()
+    assert "vendor/echarts-5.6.0/echarts.common.min.js" in page
+    assert 'id="op-dashboard-data"' in page and "教育局的处置" in page
+    assert "data-due=" in page  # the open incidents' clocks
