@@ -209,3 +209,24 @@ def incident_report(request, incident_id: int):
     if fmt:
         raise Http404
     return render(request, "opinion/report.html", {"report": built, "incident": item})
+
+
+def import_table(request):
+    """导入帖子表格: a .csv/.xlsx export read by sources' tabular reader, its bad rows listed."""
+    from govmedia.opinion.ingest import from_table, read_posts_table
+    from govmedia.sources.readers.base import ReadError
+
+    _require(request.user)
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None or not upload.name.lower().endswith((".csv", ".xlsx")):
+            messages.error(request, "请选择 .csv 或 .xlsx 文件。")
+        else:
+            try:
+                rows = read_posts_table(upload.read(), upload.name)
+            except ReadError as error:
+                messages.error(request, error.message_zh)
+            else:
+                result = from_table(upload.name, rows)
+    return render(request, "opinion/import.html", {"result": result})

@@ -25,6 +25,7 @@ def register_opinion_urls():
             name="opinion_open_incident",
         ),
         path("opinion/incidents/", views.incident_list, name="opinion_incidents"),
+        path("opinion/import/", views.import_table, name="opinion_import"),
         path("opinion/incidents/<int:incident_id>/", views.incident, name="opinion_incident"),
         path(
             "opinion/incidents/<int:incident_id>/report/",
@@ -58,6 +59,7 @@ def register_opinion_menu():
                 icon_name="doc-full",
                 order=5,
             ),
+            MenuItem("导入帖子", reverse("opinion_import"), icon_name="upload", order=6),
         ]
     )
     return OpinionMenuItem("舆情监测", menu, icon_name="view", order=270)

@@ -70,3 +70,21 @@ def test_an_exported_table_is_imported_and_its_bad_rows_reported(tmp_path, peopl
     assert PostRecord.objects.get(key="w2").parent_key == "w1"
     call_command("opinion_import", str(path), stdout=out)
     assert PostRecord.objects.count() == 2  # the same file again: nothing new
+
+
+def test_an_analyst_imports_an_xlsx_in_the_admin(client, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["编号", "内容", "发布时间", "作者"])
+    book.active.append(["x1", "示例大桥发生交通事故", "2026-11-27 08:00", "网友甲"])
+    book.active.append(["x2", "", "2026-11-27 08:01", "网友乙"])
+    data = io.BytesIO()
+    book.save(data)
+    helpers.make_analyst(people.editor)
+    client.force_login(people.editor)
+    upload = SimpleUploadedFile("export.xlsx", data.getvalue())
+    page = client.post("/admin/opinion/import/", {"file": upload}).content.decode()
+    assert "新增 1 条" in page
+    assert PostRecord.objects.get(key="x1").origin == Origin.IMPORT
