@@ -123,3 +123,22 @@ def test_a_hundred_thousand_posts_at_once_are_taken_in_batches_with_bounded_memo
     assert len(out) == 100_000 and all(o.event_id for o in out)
     # Half an hour at ten posts a second is remembered, not the whole delivery.
     assert len(p.state) <= 18_100 and len(p.events) <= 18_100
+
+
+def test_a_missing_local_sentiment_model_directory_is_a_clear_error_not_a_download(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(FileNotFoundError, match="sentiment model directory"):
+        Pipeline(Config(sentiment_model_dir=str(tmp_path / "absent")))
+
+
+def test_sentiment_reads_complaints_and_praise() -> None:
+    out = Pipeline().process(
+        [
+            post("a", "投诉了三次还是没人管，太让人失望了"),
+            post("b", "工作人员处理得非常及时，感谢，点赞"),
+            post("c", "请问办证需要带什么材料"),
+        ]
+    )
+    assert [o.sentiment for o in out] == ["negative", "positive", "neutral"]
+    assert out[0].sentiment_score < 0 < out[1].sentiment_score
