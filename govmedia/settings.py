@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "govmedia.portal",
     "govmedia.desk",
     "govmedia.inspection",
+    "govmedia.opinion",
     "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -440,6 +441,21 @@ GOVMEDIA_SMS_APP_SECRET = env_str("GOVMEDIA_SMS_APP_SECRET", "")
 GOVMEDIA_SMS_TEMPLATE = env_str("GOVMEDIA_SMS_TEMPLATE", "desk_notice")
 GOVMEDIA_SMS_TIMEOUT_SECONDS = env_float("GOVMEDIA_SMS_TIMEOUT_SECONDS", 10.0)
 GOVMEDIA_NOTIFY_MAX_ATTEMPTS = env_int("GOVMEDIA_NOTIFY_MAX_ATTEMPTS", 6)
+# Opinion monitoring (docs/opinion.md). The response marks in hours after the first post:
+# 4 (the practitioners' "golden 4 hours"), 5 and 24 (国办发〔2016〕80号), 48 (国办发〔2016〕61号).
+GOVMEDIA_OPINION_MARKS_HOURS = [
+    float(h) for h in env_list("GOVMEDIA_OPINION_MARKS_HOURS", "4,5,24,48")
+]
+# The supervisor is warned this many minutes before each mark.
+GOVMEDIA_OPINION_ESCALATE_MINUTES = env_int("GOVMEDIA_OPINION_ESCALATE_MINUTES", 60)
+# The vendors' push: at most this many posts and megabytes in one request (413 beyond).
+GOVMEDIA_OPINION_PUSH_MAX_POSTS = env_int("GOVMEDIA_OPINION_PUSH_MAX_POSTS", 200_000)
+GOVMEDIA_OPINION_PUSH_MAX_MB = env_int("GOVMEDIA_OPINION_PUSH_MAX_MB", 64)
+# Posts the worker runs through the pipeline per chunk (one transaction each).
+GOVMEDIA_OPINION_CHUNK = env_int("GOVMEDIA_OPINION_CHUNK", 2000)
+# Alerts to a WeCom/DingTalk style webhook, signed with HMAC-SHA256 when a secret is set.
+GOVMEDIA_OPINION_WEBHOOK_URL = env_str("GOVMEDIA_OPINION_WEBHOOK_URL", "")
+GOVMEDIA_OPINION_WEBHOOK_SECRET = env_str("GOVMEDIA_OPINION_WEBHOOK_SECRET", "")
 
 EMAIL_HOST = env_str("GOVMEDIA_EMAIL_HOST", "")
 EMAIL_PORT = env_int("GOVMEDIA_EMAIL_PORT", 25)

@@ -7,9 +7,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from govmedia import api
 from govmedia.core.views import healthz
 from govmedia.desk import open311 as open311_urls
+from govmedia.opinion.api import push as opinion_push
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before the API's own routes: a vendor's batch is read with its own size limit.
+    path("api/v1/opinion/push", opinion_push, name="opinion-push"),
     path("api/v1/", api.urls()),
     path("open311/v2/", include(open311_urls)),
     api.catch_all(),

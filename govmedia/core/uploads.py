@@ -48,6 +48,7 @@ def largest_limit_bytes() -> int:
     return max(
         admin_limit_bytes(),
         settings.GOVMEDIA_SEAL_VERIFY_MAX_MB * MB + FORM_OVERHEAD_BYTES,
+        settings.GOVMEDIA_OPINION_PUSH_MAX_MB * MB,
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
     )
 

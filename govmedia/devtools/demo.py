@@ -486,6 +486,10 @@ def load_demo(
     progress("citizen desk messages")
     demo_inspection.load(departments)
     progress("inspection: watched channels and rounds")
+    from govmedia.devtools import demo_opinion
+
+    opinion = demo_opinion.load(departments, users)
+    progress(f"opinion: {opinion['posts']} posts, a developing incident")
     return {
         "departments": len(departments),
         "people": len(users),

@@ -226,6 +226,13 @@ class ItemPage(Page):
         help_text=_("已发布的信息再次发布即为更正，须说明更正内容和原因。"),
     )
 
+    urgent = models.BooleanField(
+        _("紧急"),
+        default=False,
+        editable=False,
+        help_text=_("突发事件的权威发布：审核人立即收到通知，各待审列表中标为紧急。"),
+    )
+
     objects = ItemPageManager()
 
     content_panels = [
@@ -265,6 +272,11 @@ class ItemPage(Page):
     class Meta:
         verbose_name = _("政府信息")
         verbose_name_plural = _("政府信息")
+
+    def get_admin_display_title(self):
+        # Every admin queue (待我审核, the page listings, the workflow history) shows this title.
+        title = super().get_admin_display_title()
+        return f"【紧急】{title}" if self.urgent else title
 
     def permissions_for_user(self, user):
         # Wagtail's extension point: every admin view and page action asks this tester.

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class OpinionConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "govmedia.opinion"
+    verbose_name = "舆情监测"
+
+    def ready(self) -> None:
+        from govmedia.core import scheduler
+        from govmedia.opinion import receivers  # noqa: F401  (connects the signal receivers)
+
+        # Every minute: the pipeline over the posts not yet processed, then the alerts.
+        scheduler.register("opinion_tick", 60, "govmedia.opinion.jobs.tick")
+        # Every five minutes: warn the supervisor of every response mark that nears.
+        scheduler.register("opinion_escalate", 300, "govmedia.opinion.jobs.escalate")
