@@ -31,7 +31,7 @@ from typing import Any
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from govmedia.sources import dates
-from govmedia.sources.readers.base import Fetcher, ReadEntry, ReadResult, config_str
+from govmedia.sources.readers.base import Fetcher, ReadEntry, ReadResult, config_str, fetch_for_read
 from govmedia.sources.readers.html import check_selectors, clean_text, node_text, soup_of
 
 KIND = "article"
@@ -206,12 +206,8 @@ class ArticleReader:
         since: datetime | None = None,
         now: datetime | None = None,
     ) -> ReadResult:
-        fetched = fetcher.get(url, etag=etag, last_modified=last_modified)
-        result = ReadResult(
-            etag=fetched.etag, last_modified=fetched.last_modified, final_url=fetched.url
-        )
-        if fetched.not_modified:
-            result.not_modified, result.etag, result.last_modified = True, etag, last_modified
+        fetched, result = fetch_for_read(fetcher, url, etag=etag, last_modified=last_modified)
+        if result.not_modified:
             return result
         article = extract(fetched.text, fetched.url, config, now=now)
         if not article.text:

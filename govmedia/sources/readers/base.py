@@ -134,6 +134,31 @@ BAD_CONFIG = "bad_config"
 BAD_TABLE = "bad_table"
 
 
+def refuse_bad_config(problems: list[str], what: str) -> None:
+    """Raise the reader's BAD_CONFIG error when its config check found problems."""
+    if problems:
+        raise ReadError(
+            BAD_CONFIG, f"bad {what} config: {'; '.join(problems)}", "；".join(problems)
+        )
+
+
+def fetch_for_read(
+    fetcher: Fetcher, url: str, *, etag: str, last_modified: str
+) -> tuple[Fetched, ReadResult]:
+    """The conditional GET every reader starts with, and its result's validators.
+
+    On 304 the result says not_modified and keeps the validators sent, so the
+    next read asks with them again; the caller returns it as it is.
+    """
+    fetched = fetcher.get(url, etag=etag, last_modified=last_modified)
+    result = ReadResult(
+        etag=fetched.etag, last_modified=fetched.last_modified, final_url=fetched.url
+    )
+    if fetched.not_modified:
+        result.not_modified, result.etag, result.last_modified = True, etag, last_modified
+    return fetched, result
+
+
 def config_str(config: Mapping[str, Any], name: str, default: str = "") -> str:
     value = config.get(name, default)
     return value.strip() if isinstance(value, str) else default

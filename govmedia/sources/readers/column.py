@@ -34,13 +34,14 @@ from bs4 import BeautifulSoup, Tag
 from govmedia.sources import dates
 from govmedia.sources.readers import article
 from govmedia.sources.readers.base import (
-    BAD_CONFIG,
     LAYOUT_CHANGED,
     Fetcher,
     ReadEntry,
     ReadError,
     ReadResult,
     config_str,
+    fetch_for_read,
+    refuse_bad_config,
 )
 from govmedia.sources.readers.html import check_selectors, node_text, soup_of
 
@@ -117,17 +118,9 @@ class ColumnReader:
         since: datetime | None = None,
         now: datetime | None = None,
     ) -> ReadResult:
-        problems = self.check_config(config)
-        if problems:
-            raise ReadError(
-                BAD_CONFIG, f"bad column config: {'; '.join(problems)}", "；".join(problems)
-            )
-        fetched = fetcher.get(url, etag=etag, last_modified=last_modified)
-        result = ReadResult(
-            etag=fetched.etag, last_modified=fetched.last_modified, final_url=fetched.url
-        )
-        if fetched.not_modified:
-            result.not_modified, result.etag, result.last_modified = True, etag, last_modified
+        refuse_bad_config(self.check_config(config), "column")
+        fetched, result = fetch_for_read(fetcher, url, etag=etag, last_modified=last_modified)
+        if result.not_modified:
             return result
         pages = max(1, min(int(config.get("pages") or 1), MAX_PAGES))
         seen: set[str] = set()

@@ -30,6 +30,7 @@ from govmedia.sources.readers.base import (
     ReadEntry,
     ReadError,
     ReadResult,
+    fetch_for_read,
 )
 from govmedia.sources.readers.html import clean_text, html_to_text
 
@@ -178,13 +179,8 @@ class FeedReader:
         since: datetime | None = None,
         now: datetime | None = None,
     ) -> ReadResult:
-        fetched = fetcher.get(url, etag=etag, last_modified=last_modified)
-        result = ReadResult(
-            etag=fetched.etag, last_modified=fetched.last_modified, final_url=fetched.url
-        )
-        if fetched.not_modified:
-            result.not_modified = True
-            result.etag, result.last_modified = etag, last_modified
+        fetched, result = fetch_for_read(fetcher, url, etag=etag, last_modified=last_modified)
+        if result.not_modified:
             return result
         entries = parse(fetched.text, source=url, now=now)
         limit = int(config.get("max_entries") or DEFAULT_MAX_ENTRIES)

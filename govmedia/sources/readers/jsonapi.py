@@ -34,7 +34,6 @@ from urllib.parse import urljoin
 
 from govmedia.sources import dates
 from govmedia.sources.readers.base import (
-    BAD_CONFIG,
     LAYOUT_CHANGED,
     NOT_JSON,
     Fetcher,
@@ -42,6 +41,8 @@ from govmedia.sources.readers.base import (
     ReadError,
     ReadResult,
     config_str,
+    fetch_for_read,
+    refuse_bad_config,
 )
 from govmedia.sources.readers.html import html_to_text
 
@@ -205,17 +206,9 @@ class JsonApiReader:
         since: datetime | None = None,
         now: datetime | None = None,
     ) -> ReadResult:
-        problems = self.check_config(config)
-        if problems:
-            raise ReadError(
-                BAD_CONFIG, f"bad JSON API config: {'; '.join(problems)}", "；".join(problems)
-            )
-        fetched = fetcher.get(url, etag=etag, last_modified=last_modified)
-        result = ReadResult(
-            etag=fetched.etag, last_modified=fetched.last_modified, final_url=fetched.url
-        )
-        if fetched.not_modified:
-            result.not_modified, result.etag, result.last_modified = True, etag, last_modified
+        refuse_bad_config(self.check_config(config), "JSON API")
+        fetched, result = fetch_for_read(fetcher, url, etag=etag, last_modified=last_modified)
+        if result.not_modified:
             return result
         try:
             data = json.loads(fetched.text)
