@@ -56,31 +56,66 @@ class MinHasher:
                 value = (value << np.uint64(7)) | (value >> np.uint64(57))
         return value
 
+    def _batch_shingles(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The shingle values of all texts end to end, and the count per text.
+
+        One pass over the batch's code points joined together: a shingle that
+        would straddle two texts is computed and dropped, which costs less than
+        the numpy calls of a pass per text (a third of the MinHash time went to
+        those). Each kept value equals ``shingles(text)``'s.
+        """
+        k = self.shingle
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        counts = np.maximum(lengths - (k - 1), 0)
+        short = np.flatnonzero((lengths > 0) & (lengths < k))
+        counts[short] = 1
+        offsets = np.cumsum(counts) - counts
+        values = np.empty(int(counts.sum()), dtype=np.uint64)
+        long_ = np.flatnonzero(lengths >= k)
+        if long_.size:
+            codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+            codes = codes.astype(np.uint64)
+            n = codes.size - k + 1
+            value = np.zeros(n, dtype=np.uint64)
+            with np.errstate(over="ignore"):
+                for j in range(k):
+                    value ^= codes[j : j + n] * _MIX[j % len(_MIX)]
+                    value = (value << np.uint64(7)) | (value >> np.uint64(57))
+            starts = np.cumsum(lengths) - lengths
+            per = counts[long_]
+            within = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+            values[np.repeat(offsets[long_], per) + within] = value[
+                np.repeat(starts[long_], per) + within
+            ]
+        for i in short.tolist():
+            values[offsets[i]] = self.shingles(texts[i])[0]
+        return values, counts
+
     def signatures(self, texts: list[str]) -> np.ndarray:
         """``(len(texts), num_perm)`` uint32 signatures; rows of empty texts are all ``EMPTY``."""
-        parts = [self.shingles(t) for t in texts]
-        lengths = np.fromiter((p.size for p in parts), dtype=np.int64, count=len(parts))
         out = np.full((len(texts), self.num_perm), EMPTY, dtype=np.uint32)
-        nonempty = np.flatnonzero(lengths)
-        if nonempty.size == 0:
+        if not texts:
             return out
+        values, counts = self._batch_shingles(texts)
+        if not values.size:
+            return out
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        nonempty = counts > 0
         # Chunks of about 4,096 shingle rows stay in cache and are hashed in place:
         # one (rows × num_perm) product for the whole batch was 15 times slower.
-        idx = 0
-        while idx < nonempty.size:
-            stop, rows = idx, 0
-            while stop < nonempty.size and (rows == 0 or rows + lengths[nonempty[stop]] <= 4096):
-                rows += int(lengths[nonempty[stop]])
-                stop += 1
-            chosen = nonempty[idx:stop]
-            values = np.concatenate([parts[i] for i in chosen])
-            starts = np.concatenate(([0], np.cumsum(lengths[chosen])[:-1]))
-            with np.errstate(over="ignore"):
-                hashed = values[:, None] * self._a[None, :]
-                hashed += self._b
-                hashed >>= np.uint64(32)
-            out[chosen] = np.minimum.reduceat(hashed, starts, axis=0)
-            idx = stop
+        first = 0
+        while first < len(texts):
+            stop = int(np.searchsorted(bounds, bounds[first] + 4096, side="right")) - 1
+            stop = min(len(texts), max(stop, first + 1))
+            chosen = np.flatnonzero(nonempty[first:stop]) + first
+            if chosen.size:
+                rows = values[bounds[first] : bounds[stop]]
+                with np.errstate(over="ignore"):
+                    hashed = rows[:, None] * self._a[None, :]
+                    hashed += self._b
+                    hashed >>= np.uint64(32)
+                out[chosen] = np.minimum.reduceat(hashed, bounds[chosen] - bounds[first], axis=0)
+            first = stop
         return out
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:

@@ -156,10 +156,11 @@ class Pipeline:
 
             self._schemes = {name: compile_expression(e) for name, e in config.schemes.items()}
         self.events: dict[str, Event] = {}
-        self._index: dict[str, set[str]] = {}
+        # word → the events whose centroid holds it (id → event).
+        self._index: dict[str, dict[str, Event]] = {}
         self._next_event = 0
         self._latest = 0.0
-        self._band_salt = [b << 56 for b in range(config.bands)]
+        self._band_salt = np.array([b << 56 for b in range(config.bands)], dtype=np.int64)
 
     # -- the steps -------------------------------------------------------
 
@@ -184,77 +185,68 @@ class Pipeline:
             # Emoji-only posts compact to nothing; their folded text still identifies copies.
             compact.append(n.compact or n.folded.strip())
         sigs = self.hasher.signatures(compact)
-        band_keys = self.hasher.band_keys(sigs).tolist()
+        band_keys = self.hasher.band_keys(sigs)
         sentiments = self.sentiment.score(compact)
         rumours = self.rumours.match_compact(compact)
-        digests = [hashlib.blake2b(t.encode(), digest_size=8).digest() for t in compact]
-        salted = [
-            [k ^ salt for k, salt in zip(row, self._band_salt, strict=True)] for row in band_keys
-        ]
-        prefetch = getattr(self.state, "prefetch", None)
-        if prefetch is not None:
-            wanted = [p.key for p in posts] + [p.parent_key for p in posts]
-            prefetch(wanted, digests, salted, [p.at.timestamp() for p in posts])
+        digests = np.frombuffer(
+            b"".join(hashlib.blake2b(t.encode(), digest_size=8).digest() for t in compact),
+            dtype=np.int64,
+        )
+        salted = band_keys ^ self._band_salt
+        times = np.array([p.at.timestamp() for p in posts], dtype=np.float64)
+        state = self.state
+        state.prefetch(
+            [p.key for p in posts] + [p.parent_key for p in posts], digests, salted, sigs, times
+        )
+        empty = (sigs == EMPTY).all(axis=1).tolist()
         outcomes = []
         batch_keys: dict[str, str] = {}
         for i, post in enumerate(posts):
             ts = post.at.timestamp()
-            self._latest = max(self._latest, ts)
+            if ts > self._latest:
+                self._latest = ts
             earlier = batch_keys.get(post.key)
             if earlier is None:
-                earlier = self.state.event_of(post.key)
+                earlier = state.event_of(post.key)
             if earlier is not None:
                 outcomes.append(Outcome(post.key, earlier, redelivered=True))
                 continue
             text = compact[i]
-            digest = digests[i]
-            out = Outcome(
-                post.key, "", sentiment=sentiments[i][0], sentiment_score=sentiments[i][1]
-            )
+            label, score = sentiments[i]
+            out = Outcome(post.key, "", sentiment=label, sentiment_score=score)
             out.rumour = rumours[i]
-            event_id = self.state.event_of(post.parent_key) if post.parent_key else None
-            keys = salted[i]
+            event_id = state.event_of(post.parent_key) if post.parent_key else None
             if text:
-                original = self.state.exact(digest)
+                original = state.exact(i)
                 if original is not None:
                     out.duplicate_of = original
-                    event_id = event_id or self.state.event_of(original)
-                elif sigs[i][0] != EMPTY or (sigs[i] != EMPTY).any():
-                    best, best_sim = "", cfg.near_threshold
-                    cands = self.state.lsh_candidates(keys)
-                    found = [
-                        (c, sig) for c in cands if (sig := self.state.signature(c)) is not None
-                    ]
-                    if found:
+                    event_id = event_id or state.event_of(original)
+                elif not empty[i]:
+                    cands, cand_sigs = state.near(i)
+                    if cands:
                         # One comparison for all candidates: per-candidate numpy calls cost more.
-                        agree = np.count_nonzero(np.stack([f[1] for f in found]) == sigs[i], axis=1)
+                        agree = np.count_nonzero(cand_sigs == sigs[i], axis=1)
                         j = int(agree.argmax())
-                        if agree[j] / cfg.num_perm >= best_sim:
-                            best = found[j][0]
-                    if best:
-                        out.near_duplicate_of = best
-                        event_id = event_id or self.state.event_of(best)
+                        if agree[j] / cfg.num_perm >= cfg.near_threshold:
+                            best = cands[j]
+                            out.near_duplicate_of = best
+                            event_id = event_id or state.event_of(best)
+            near = bool(text) and not out.duplicate_of
             words = _words(text) if event_id is None or event_id not in self.events else None
             if words is not None and not words:
                 # Nothing to group by (empty, emoji only, a bare number): no event,
                 # but the key is remembered so a second delivery stays a duplicate.
-                if text and not out.duplicate_of:
-                    self.state.add_near(post.key, digest, keys, sigs[i].copy(), ts)
-                self.state.set_event(post.key, "", ts)
+                state.remember(i, post.key, "", ts, near)
                 batch_keys[post.key] = ""
                 outcomes.append(out)
                 continue
             event = self._join(event_id, words, ts, post.key)
             out.event_id = event.id
             self._account(event, post, out, text, ts)
-            if text and not out.duplicate_of:
-                self.state.add_near(post.key, digest, keys, sigs[i].copy(), ts)
-            self.state.set_event(post.key, event.id, ts)
+            state.remember(i, post.key, event.id, ts, near)
             batch_keys[post.key] = event.id
             outcomes.append(out)
-        flush = getattr(self.state, "flush", None)
-        if flush is not None:
-            flush()
+        state.flush()
         self._evict()
         return outcomes
 
@@ -273,19 +265,34 @@ class Pipeline:
         best_sim = self.config.event_threshold
         if words:
             norm = math.sqrt(sum(v * v for v in words.values()))
-            candidates: set[str] = set()
+            index = self._index
+            candidates: dict[str, Event] = {}
             for word in words:
-                posting = self._index.get(word)
+                posting = index.get(word)
                 if posting and len(posting) <= POSTING_LIMIT:
-                    candidates |= posting
-            for cid in candidates:
-                ev = self.events.get(cid)
-                if ev is None or not ev.norm2:
+                    candidates.update(posting)
+            # The dot products through the postings: only the (word, event) pairs that
+            # exist are visited, in the post's word order, so each sum adds the same
+            # terms in the same order as a loop over every word of every candidate.
+            dots = dict.fromkeys(candidates, 0.0)
+            for word, v in words.items():
+                posting = index.get(word)
+                if not posting or not candidates:
                     continue
-                dot = sum(v * ev.terms.get(w, 0.0) for w, v in words.items())
-                sim = dot / (norm * math.sqrt(ev.norm2))
+                if len(posting) <= POSTING_LIMIT:
+                    for cid, ev in posting.items():
+                        dots[cid] += v * ev.terms.get(word, 0.0)
+                else:
+                    for cid, ev in candidates.items():
+                        if word in ev.terms:
+                            dots[cid] += v * ev.terms[word]
+            decay = self.config.decay_hours
+            for cid, ev in candidates.items():
+                if not ev.norm2:
+                    continue
+                sim = dots[cid] / (norm * math.sqrt(ev.norm2))
                 age_h = max(0.0, ts - ev.last_seen) / 3600.0
-                sim *= math.exp(-age_h / self.config.decay_hours)
+                sim *= math.exp(-age_h / decay)
                 if sim >= best_sim:
                     best, best_sim = ev, sim
         if best is None:
@@ -300,7 +307,7 @@ class Pipeline:
         for w, v in words.items():
             old = terms.get(w, 0.0)
             if not old:
-                self._index.setdefault(w, set()).add(ev.id)
+                self._index.setdefault(w, {})[ev.id] = ev
             terms[w] = old + v
             ev.norm2 += (old + v) ** 2 - old * old
         if len(terms) > 2 * CENTROID_TERMS:
@@ -308,7 +315,7 @@ class Pipeline:
             for w in terms.keys() - kept.keys():
                 posting = self._index.get(w)
                 if posting is not None:
-                    posting.discard(ev.id)
+                    posting.pop(ev.id, None)
                     if not posting:
                         del self._index[w]
             ev.terms = kept
@@ -364,7 +371,7 @@ class Pipeline:
             for w in ev.terms:
                 posting = self._index.get(w)
                 if posting is not None:
-                    posting.discard(eid)
+                    posting.pop(eid, None)
                     if not posting:
                         del self._index[w]
 

@@ -75,6 +75,35 @@ def features(texts: list[str]) -> list[np.ndarray]:
     return out
 
 
+def batch_features(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``features`` of all texts end to end (same values, same order) and the count per text.
+
+    One pass over the batch's code points joined together instead of a dozen
+    numpy calls per text (those were most of the sentiment step's time); an
+    n-gram that would straddle two texts is computed and never gathered.
+    """
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = codes.size
+    with np.errstate(over="ignore"):
+        uni = codes * np.uint64(0x9E3779B1)
+        bi = uni[:-1] * np.uint64(31) ^ codes[1:] * np.uint64(0x85EBCA77)
+        tri = bi[:-1] * np.uint64(37) ^ codes[2:] * np.uint64(0xC2B2AE3D)
+        source = np.concatenate((uni, bi + np.uint64(1), tri + np.uint64(2)))
+    starts = np.cumsum(lengths) - lengths
+    # Per text three runs: its unigrams, bigrams, trigrams (as ``features`` orders them).
+    run_start = np.stack((starts, n + starts, 2 * n - 1 + starts), axis=1).ravel()
+    run_len = np.stack(
+        (lengths, np.maximum(lengths - 1, 0), np.maximum(lengths - 2, 0)), axis=1
+    ).ravel()
+    total = int(run_len.sum())
+    within = np.arange(total) - np.repeat(np.cumsum(run_len) - run_len, run_len)
+    picked = source[np.repeat(run_start, run_len) + within]
+    with np.errstate(over="ignore"):
+        picked ^= picked >> np.uint64(17)
+    return (picked % np.uint64(DIM)).astype(np.int64), run_len.reshape(-1, 3).sum(axis=1)
+
+
 class LinearModel:
     """Softmax regression over hashed n-grams, bag-of-features normalised by length."""
 
@@ -89,8 +118,19 @@ class LinearModel:
                 logits[i] += self.weights[f].sum(axis=0) / np.sqrt(f.size)
         return logits
 
+    def _batch_logits(self, texts: list[str]) -> np.ndarray:
+        """``_logits(features(texts))`` with one gather and one ``reduceat`` for the batch."""
+        logits = np.tile(self.bias, (len(texts), 1)).astype(np.float64)
+        feats, counts = batch_features(texts)
+        nonempty = np.flatnonzero(counts)
+        if nonempty.size:
+            starts = (np.cumsum(counts) - counts)[nonempty]
+            sums = np.add.reduceat(self.weights[feats], starts, axis=0)
+            logits[nonempty] += sums.astype(np.float64) / np.sqrt(counts[nonempty])[:, None]
+        return logits
+
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        logits = self._logits(features(texts))
+        logits = self._batch_logits(texts)
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=1, keepdims=True)

@@ -7,8 +7,6 @@ older than the window, so memory follows the window, not the stream.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
 from typing import Protocol
 
 import numpy as np
@@ -22,88 +20,233 @@ MAX_CANDIDATES = 16
 
 
 class State(Protocol):
-    def event_of(self, key: str) -> str | None: ...
-    def set_event(self, key: str, event_id: str, ts: float) -> None: ...
-    def exact(self, digest: bytes) -> str | None: ...
-    def lsh_candidates(self, band_keys: Iterable[int]) -> list[str]: ...
-    def signature(self, key: str) -> np.ndarray | None: ...
-    def add_near(
-        self, key: str, digest: bytes, band_keys: list[int], sig: np.ndarray, ts: float
+    """What the pipeline remembers inside its window, batch by batch.
+
+    ``prefetch`` opens a batch with its rows (keys, digests, salted band keys,
+    signatures, times); ``exact(i)`` and ``near(i)`` answer for row ``i`` of the
+    batch, seeing the rows remembered earlier in the same batch; ``remember``
+    records a processed post; ``flush`` ends the batch; ``evict`` forgets posts
+    older than a cutoff.
+    """
+
+    def prefetch(
+        self,
+        keys: list[str],
+        digests: np.ndarray,
+        band_keys: np.ndarray,
+        sigs: np.ndarray,
+        times: np.ndarray,
     ) -> None: ...
+    def event_of(self, key: str) -> str | None: ...
+    def exact(self, i: int) -> str | None: ...
+    def near(self, i: int) -> tuple[list[str], np.ndarray]: ...
+    def remember(self, i: int, key: str, event_id: str, ts: float, near: bool) -> None: ...
+    def flush(self) -> None: ...
     def evict(self, cutoff: float) -> list[str]: ...
+    def __len__(self) -> int: ...
+
+
+def _probe(members: list[int], size: int, found: dict[int, None]) -> None:
+    """Add a bucket's members to ``found``: all of them (oldest first) when ``size`` is small,
+    else the oldest two, then the newest two (newest first); ``members`` holds at least those."""
+    if size <= 2 * BUCKET_PROBE:
+        found.update(dict.fromkeys(members))
+    else:
+        found.update(dict.fromkeys(members[:BUCKET_PROBE]))
+        found.update(dict.fromkeys(reversed(members[-BUCKET_PROBE:])))
+
+
+class _SortedIndex:
+    """``(key, seq)`` pairs sorted by key, then seq, in two numpy arrays: 16 bytes a pair.
+
+    A bucket is the run of one key; its oldest members come first. Looking up a
+    batch is one ``searchsorted`` per side; adding a batch is one ``np.insert``
+    and forgetting is one mask over the arrays: work in numpy proportional to
+    the window per batch, no Python object per pair (dicts of per-bucket dicts
+    cost 2.5 KB a post and left the heap fragmented).
+    """
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.seqs = np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return int(self.keys.size)
+
+    def ranges(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (
+            np.searchsorted(self.keys, keys, side="left"),
+            np.searchsorted(self.keys, keys, side="right"),
+        )
+
+    def add(self, keys: np.ndarray, seqs: np.ndarray) -> None:
+        if not keys.size:
+            return
+        order = np.lexsort((seqs, keys))
+        keys, seqs = keys[order], seqs[order]
+        at = np.searchsorted(self.keys, keys, side="right")
+        self.keys = np.insert(self.keys, at, keys)
+        self.seqs = np.insert(self.seqs, at, seqs)
+
+    def drop_before(self, seq: int) -> None:
+        keep = self.seqs >= seq
+        if not keep.all():
+            self.keys = self.keys[keep]
+            self.seqs = self.seqs[keep]
 
 
 class MemoryState:
+    """The window in one process, in numpy arrays plus one dict entry a post.
+
+    Every remembered post gets a sequence number; a ring of arrays indexed by
+    ``seq % capacity`` holds its time, key and signature (the ring doubles when
+    the window holds more posts than it has slots). LSH buckets and exact-copy
+    digests are ``_SortedIndex`` pairs pointing at sequence numbers. Only the
+    key → event dict holds Python objects per post. About 0.9 KB a post in the
+    window (docs/performance.md, "Opinion pipeline").
+    """
+
     def __init__(self) -> None:
         self._event_of: dict[str, str] = {}
-        self._exact: dict[bytes, str] = {}
-        self._buckets: dict[int, dict[str, None]] = {}
-        self._sigs: dict[str, np.ndarray] = {}
-        self._order: deque[tuple[float, str, bytes, list[int]]] = deque()
+        self._cap = 0
+        self._lo = 0  # oldest remembered seq
+        self._hi = 0  # next seq
+        self._ts = np.zeros(0, dtype=np.float64)
+        self._sig = np.zeros((0, 0), dtype=np.uint32)
+        self._keys: list[str] = []
+        self._buckets = _SortedIndex()
+        self._digests = _SortedIndex()
+        # The open batch.
+        self._batch_digests = np.zeros(0, dtype=np.int64)
+        self._batch_bands: list[list[int]] = []
+        self._batch_sigs = np.zeros((0, 0), dtype=np.uint32)
+        self._pre: tuple[list[list[int]], list[list[int]], list[int], list[int]] = ([], [], [], [])
+        self._new_buckets: dict[int, list[int]] = {}
+        self._new_digests: dict[int, int] = {}
+        self._added: list[tuple[int, int]] = []  # (row, seq) of posts indexed in this batch
 
     def __len__(self) -> int:
         return len(self._event_of)
 
+    def _grow(self, width: int) -> None:
+        cap = max(1024, 2 * self._cap)
+        ts = np.zeros(cap, dtype=np.float64)
+        sig = np.zeros((cap, width), dtype=np.uint32)
+        keys: list[str] = [""] * cap
+        for seq in range(self._lo, self._hi):
+            old, new = seq % self._cap, seq % cap
+            ts[new] = self._ts[old]
+            keys[new] = self._keys[old]
+        if self._hi > self._lo:
+            live = np.arange(self._lo, self._hi)
+            sig[live % cap] = self._sig[live % self._cap]
+        self._cap, self._ts, self._sig, self._keys = cap, ts, sig, keys
+
+    def prefetch(
+        self,
+        keys: list[str],
+        digests: np.ndarray,
+        band_keys: np.ndarray,
+        sigs: np.ndarray,
+        times: np.ndarray,
+    ) -> None:
+        self._batch_digests = digests
+        self._batch_bands = band_keys.tolist()
+        self._batch_sigs = sigs
+        lo, hi = self._buckets.ranges(band_keys)
+        dlo, dhi = self._digests.ranges(digests)
+        self._pre = (lo.tolist(), hi.tolist(), dlo.tolist(), dhi.tolist())
+        self._new_buckets, self._new_digests, self._added = {}, {}, []
+
     def event_of(self, key: str) -> str | None:
         return self._event_of.get(key)
 
-    def set_event(self, key: str, event_id: str, ts: float) -> None:
-        if key not in self._event_of:
-            self._order.append((ts, key, b"", []))
-        self._event_of[key] = event_id
+    def exact(self, i: int) -> str | None:
+        lo, hi = self._pre[2][i], self._pre[3][i]
+        if hi > lo:
+            return self._keys[int(self._digests.seqs[lo]) % self._cap]
+        seq = self._new_digests.get(int(self._batch_digests[i]))
+        return None if seq is None else self._keys[seq % self._cap]
 
-    def exact(self, digest: bytes) -> str | None:
-        return self._exact.get(digest)
-
-    def lsh_candidates(self, band_keys: Iterable[int]) -> list[str]:
-        found: dict[str, None] = {}
-        for band_key in band_keys:
-            bucket = self._buckets.get(band_key)
-            if not bucket:
+    def near(self, i: int) -> tuple[list[str], np.ndarray]:
+        found: dict[int, None] = {}
+        los, his = self._pre[0][i], self._pre[1][i]
+        seqs = self._buckets.seqs
+        for b, band_key in enumerate(self._batch_bands[i]):
+            lo, hi = los[b], his[b]
+            new = self._new_buckets.get(band_key)
+            if hi == lo and not new:
                 continue
-            if len(bucket) <= 2 * BUCKET_PROBE:
-                found.update(bucket)
+            size = hi - lo
+            if size > 2 * BUCKET_PROBE:
+                # A viral text's bucket: only its ends are probed, so only they are read.
+                members = (
+                    seqs[lo : lo + BUCKET_PROBE].tolist() + seqs[hi - BUCKET_PROBE : hi].tolist()
+                )
             else:
-                it = iter(bucket)
-                for _ in range(BUCKET_PROBE):
-                    found[next(it)] = None
-                rit = reversed(bucket)
-                for _ in range(BUCKET_PROBE):
-                    found[next(rit)] = None
+                members = seqs[lo:hi].tolist() if size else []
+            if new:
+                members += new
+                size += len(new)
+            _probe(members, size, found)
             if len(found) >= MAX_CANDIDATES:
                 break
-        return list(found)
+        if not found:
+            return [], self._sig[:0]
+        chosen = list(found)
+        return [self._keys[s % self._cap] for s in chosen], self._sig[
+            np.array(chosen, dtype=np.int64) % self._cap
+        ]
 
-    def signature(self, key: str) -> np.ndarray | None:
-        return self._sigs.get(key)
+    def remember(self, i: int, key: str, event_id: str, ts: float, near: bool) -> None:
+        if key in self._event_of:
+            self._event_of[key] = event_id
+            return
+        if self._hi - self._lo >= self._cap:
+            self._grow(self._batch_sigs.shape[1])
+        seq = self._hi
+        self._hi += 1
+        slot = seq % self._cap
+        self._ts[slot] = ts
+        self._keys[slot] = key
+        self._event_of[key] = event_id
+        if near:
+            self._sig[slot] = self._batch_sigs[i]
+            self._new_digests.setdefault(int(self._batch_digests[i]), seq)
+            for band_key in self._batch_bands[i]:
+                self._new_buckets.setdefault(band_key, []).append(seq)
+            self._added.append((i, seq))
 
-    def add_near(
-        self, key: str, digest: bytes, band_keys: list[int], sig: np.ndarray, ts: float
-    ) -> None:
-        self._exact.setdefault(digest, key)
-        for band_key in band_keys:
-            self._buckets.setdefault(band_key, {})[key] = None
-        self._sigs[key] = sig
-        self._order.append((ts, key, digest, band_keys))
+    def flush(self) -> None:
+        if not self._added:
+            return
+        rows = np.array([r for r, _s in self._added], dtype=np.int64)
+        seqs = np.array([s for _r, s in self._added], dtype=np.int64)
+        bands = np.array(self._batch_bands, dtype=np.int64)[rows]
+        self._buckets.add(bands.ravel(), np.repeat(seqs, bands.shape[1]))
+        # An exact-copy digest keeps its first post: later copies are never indexed.
+        digests = self._batch_digests[rows]
+        first = np.array(sorted(self._new_digests.values()), dtype=np.int64)
+        keep = np.isin(seqs, first)
+        known_lo, known_hi = self._digests.ranges(digests)
+        keep &= known_hi == known_lo
+        self._digests.add(digests[keep], seqs[keep])
+        self._added = []
 
     def evict(self, cutoff: float) -> list[str]:
-        """Forget posts older than ``cutoff`` (epoch seconds); the keys forgotten."""
+        """Forget posts older than ``cutoff`` (epoch seconds), oldest remembered first; the keys forgotten."""
         gone = []
-        order = self._order
-        while order and order[0][0] < cutoff:
-            _ts, key, digest, band_keys = order.popleft()
-            if digest:
-                if self._exact.get(digest) == key:
-                    del self._exact[digest]
-                for band_key in band_keys:
-                    bucket = self._buckets.get(band_key)
-                    if bucket is not None:
-                        bucket.pop(key, None)
-                        if not bucket:
-                            del self._buckets[band_key]
-                self._sigs.pop(key, None)
-            elif self._event_of.pop(key, None) is not None:
+        seq = self._lo
+        while seq < self._hi and self._ts[seq % self._cap] < cutoff:
+            key = self._keys[seq % self._cap]
+            self._keys[seq % self._cap] = ""
+            if self._event_of.pop(key, None) is not None:
                 gone.append(key)
+            seq += 1
+        if seq != self._lo:
+            self._lo = seq
+            self._buckets.drop_before(seq)
+            self._digests.drop_before(seq)
         return gone
 
 
@@ -141,6 +284,9 @@ class RedisState:
         self._sigs: dict[str, np.ndarray | None] = {}
         self._writes: dict[tuple[str, int], dict[str | bytes, str | bytes]] = {}
         self._slices: list[int] = []
+        self._row_digests: list[bytes] = []
+        self._row_bands: list[list[int]] = []
+        self._row_sigs = np.zeros((0, 0), dtype=np.uint32)
 
     def _name(self, kind: str, slice_: int) -> str:
         return f"{self.prefix}:{kind}:{slice_}"
@@ -160,16 +306,25 @@ class RedisState:
         return found
 
     def prefetch(
-        self, keys: list[str], digests: list[bytes], band_keys: list[list[int]], times: list[float]
+        self,
+        keys: list[str],
+        digests: np.ndarray,
+        band_keys: np.ndarray,
+        sigs: np.ndarray,
+        times: np.ndarray,
     ) -> None:
         self._events, self._exact, self._buckets, self._sigs = {}, {}, {}, {}
-        top = int(max(times) // self.slice) if times else 0
-        low = int((min(times) - self.window) // self.slice) if times else 0
+        raw = digests.astype("<i8").tobytes()
+        self._row_digests = [raw[j * 8 : j * 8 + 8] for j in range(len(digests))]
+        self._row_bands = band_keys.tolist()
+        self._row_sigs = sigs
+        top = int(times.max() // self.slice) if len(times) else 0
+        low = int((times.min() - self.window) // self.slice) if len(times) else 0
         self._slices = list(range(max(low, top - 8), top + 1))
         names = list(dict.fromkeys(k for k in keys if k))
-        flat = list(dict.fromkeys(b for row in band_keys for b in row))
+        flat = list(dict.fromkeys(b for row in self._row_bands for b in row))
         pipe = self.redis.pipeline(transaction=False)
-        for kind, fields in (("k", names), ("x", digests), ("b", [str(b) for b in flat])):
+        for kind, fields in (("k", names), ("x", self._row_digests), ("b", [str(b) for b in flat])):
             for slice_ in self._slices:
                 pipe.hmget(self._name(kind, slice_), fields or ["-"])
         results = pipe.execute()
@@ -185,8 +340,8 @@ class RedisState:
 
         for k, v in zip(names, newest(0, len(names)), strict=True):
             self._events[k] = v.decode() if v is not None else None
-        for d, v in zip(digests, newest(1, len(digests)), strict=True):
-            self._exact[d] = v.decode() if v is not None else None
+        for d, found in zip(self._row_digests, newest(1, len(self._row_digests)), strict=True):
+            self._exact[d] = found.decode() if found is not None else None
         for b, v in zip(flat, newest(2, len(flat)), strict=True):
             if v is not None:
                 self._buckets[b] = v.decode()
@@ -205,30 +360,32 @@ class RedisState:
                 self._events[key] = found[0].decode()
         return self._events[key]
 
-    def set_event(self, key: str, event_id: str, ts: float) -> None:
+    def exact(self, i: int) -> str | None:
+        return self._exact.get(self._row_digests[i])
+
+    def near(self, i: int) -> tuple[list[str], np.ndarray]:
+        cands = dict.fromkeys(
+            k for b in self._row_bands[i] if (k := self._buckets.get(b)) is not None
+        )
+        found = [(c, s) for c in cands if (s := self._sigs.get(c)) is not None]
+        if not found:
+            return [], self._row_sigs[:0]
+        return [c for c, _s in found], np.stack([s for _c, s in found])
+
+    def remember(self, i: int, key: str, event_id: str, ts: float, near: bool) -> None:
+        if near:
+            digest = self._row_digests[i]
+            if self._exact.get(digest) is None:
+                self._exact[digest] = key
+                self._write("x", ts, digest, key)
+            for b in self._row_bands[i]:
+                self._buckets[b] = key
+                self._write("b", ts, str(b), key)
+            sig = self._row_sigs[i]
+            self._sigs[key] = sig
+            self._write("s", ts, key, sig.astype(np.uint32).tobytes())
         self._events[key] = event_id
         self._write("k", ts, key, event_id)
-
-    def exact(self, digest: bytes) -> str | None:
-        return self._exact.get(digest)
-
-    def lsh_candidates(self, band_keys: Iterable[int]) -> list[str]:
-        return list(dict.fromkeys(k for b in band_keys if (k := self._buckets.get(b)) is not None))
-
-    def signature(self, key: str) -> np.ndarray | None:
-        return self._sigs.get(key)
-
-    def add_near(
-        self, key: str, digest: bytes, band_keys: list[int], sig: np.ndarray, ts: float
-    ) -> None:
-        if self._exact.get(digest) is None:
-            self._exact[digest] = key
-            self._write("x", ts, digest, key)
-        for b in band_keys:
-            self._buckets[b] = key
-            self._write("b", ts, str(b), key)
-        self._sigs[key] = sig
-        self._write("s", ts, key, sig.astype(np.uint32).tobytes())
 
     def flush(self) -> None:
         pipe = self.redis.pipeline(transaction=False)
