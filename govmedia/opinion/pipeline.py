@@ -24,7 +24,7 @@ from govmedia.opinion.minhash import EMPTY, MinHasher
 from govmedia.opinion.posts import Post
 from govmedia.opinion.rumours import Claim, RumourIndex
 from govmedia.opinion.sentiment import Sentiment
-from govmedia.opinion.state import MemoryState, RedisState, State
+from govmedia.opinion.state import Counts, MemoryState, RedisState, State
 
 
 @dataclass
@@ -160,6 +160,10 @@ class Pipeline:
         self._index: dict[str, dict[str, Event]] = {}
         self._next_event = 0
         self._latest = 0.0
+        # With shared state the alert rules read every worker's counts (docs/opinion.md,
+        # "Shared state"); this batch's share of them is sent with the state's writes.
+        self._shared = self.state if isinstance(self.state, RedisState) else None
+        self._batch_counts: dict[str, Counts] = {}
         self._band_salt = np.array([b << 56 for b in range(config.bands)], dtype=np.int64)
 
     # -- the steps -------------------------------------------------------
@@ -246,6 +250,10 @@ class Pipeline:
             state.remember(i, post.key, event.id, ts, near)
             batch_keys[post.key] = event.id
             outcomes.append(out)
+        if self._shared is not None:
+            for event_id, counts in self._batch_counts.items():
+                self._shared.add_counts(event_id, counts)
+            self._batch_counts = {}
         state.flush()
         self._evict()
         return outcomes
@@ -329,6 +337,14 @@ class Pipeline:
         ev.negative += out.sentiment == "negative"
         ev.weight += cfg.source_weights.get(post.source, 1.0)
         ev.engagement += max(0, post.engagement)
+        if self._shared is not None:
+            self._batch_counts.setdefault(ev.id, Counts()).add(
+                out.sentiment == "negative",
+                cfg.source_weights.get(post.source, 1.0),
+                max(0, post.engagement),
+                ts,
+                int(ts // (cfg.bucket_minutes * 60)),
+            )
         if len(ev.sample_keys) < 5:
             ev.sample_keys.append(post.key)
         if out.rumour is not None:
@@ -379,31 +395,51 @@ class Pipeline:
 
     def heat(self, ev: Event, now: float) -> float:
         """10·ln(1+Σ source weight) + 20·ln(1+posts a minute in the open bucket) + 3·ln(1+engagement)."""
-        cfg = self.config
-        bucket = int(now // (cfg.bucket_minutes * 60))
-        velocity = ev.bucket_count / cfg.bucket_minutes if bucket == ev.bucket else 0.0
+        bucket = int(now // (self.config.bucket_minutes * 60))
+        return self._heat(ev.weight, ev.bucket_count if bucket == ev.bucket else 0, ev.engagement)
+
+    def _heat(self, weight: float, open_count: int, engagement: int) -> float:
+        velocity = open_count / self.config.bucket_minutes
         return round(
-            10 * math.log1p(ev.weight) + 20 * math.log1p(velocity) + 3 * math.log1p(ev.engagement),
-            2,
+            10 * math.log1p(weight) + 20 * math.log1p(velocity) + 3 * math.log1p(engagement), 2
         )
 
     def alerts(self, now: datetime) -> list[AlertCandidate]:
-        """Events that meet an alert rule now, hottest first."""
+        """Events that meet an alert rule now, hottest first.
+
+        With shared state (Redis) the rules read the totals of every worker, and each
+        (event, reason) is returned once across all workers: the first worker whose
+        ``alerts`` finds it claims it (``RedisState.claim``).
+        """
         cfg = self.config
         t = now.timestamp()
         cutoff = t - cfg.window_hours * 3600
+        bucket = int(t // (cfg.bucket_minutes * 60))
+        live = [ev for ev in self.events.values() if ev.last_seen >= cutoff]
+        totals = (
+            self._shared.totals([ev.id for ev in live], bucket) if self._shared is not None else {}
+        )
         found = []
-        for ev in self.events.values():
-            if ev.last_seen < cutoff:
-                continue
-            heat = self.heat(ev, t)
-            share = ev.negative / ev.volume if ev.volume else 0.0
+        for ev in live:
+            total = totals.get(ev.id)
+            if total is not None:
+                volume, negative, first, last = (
+                    total.volume,
+                    total.negative,
+                    total.first,
+                    total.last,
+                )
+                heat = self._heat(total.weight, total.buckets[bucket], total.engagement)
+            else:
+                volume, negative, first, last = ev.volume, ev.negative, ev.first_seen, ev.last_seen
+                heat = self.heat(ev, t)
+            share = negative / volume if volume else 0.0
             reasons = []
             if ev.burst_at is not None:
                 reasons.append("burst")
             if heat >= cfg.heat_threshold:
                 reasons.append("heat")
-            if ev.volume >= cfg.negative_min_posts and share >= cfg.negative_share:
+            if volume >= cfg.negative_min_posts and share >= cfg.negative_share:
                 reasons.append("negative_share")
             if ev.watched:
                 reasons.append("watched_name")
@@ -417,9 +453,9 @@ class Pipeline:
                     event_id=ev.id,
                     reasons=reasons,
                     heat=heat,
-                    first_seen=datetime.fromtimestamp(ev.first_seen, UTC),
-                    last_seen=datetime.fromtimestamp(ev.last_seen, UTC),
-                    volume=ev.volume,
+                    first_seen=datetime.fromtimestamp(first, UTC),
+                    last_seen=datetime.fromtimestamp(last, UTC),
+                    volume=volume,
                     negative_share=round(share, 3),
                     burst_z=round(ev.burst_z, 2),
                     watched=sorted(ev.watched),
@@ -429,5 +465,11 @@ class Pipeline:
                     burst_at=datetime.fromtimestamp(ev.burst_at, UTC) if ev.burst_at else None,
                 )
             )
+        if self._shared is not None and found:
+            pairs = [(a.event_id, r) for a in found for r in a.reasons]
+            claimed = iter(self._shared.claim(pairs))
+            for a in found:
+                a.reasons = [r for r in a.reasons if next(claimed)]
+            found = [a for a in found if a.reasons]
         found.sort(key=lambda a: -a.heat)
         return found

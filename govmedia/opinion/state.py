@@ -7,6 +7,8 @@ older than the window, so memory follows the window, not the stream.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -17,6 +19,28 @@ import numpy as np
 # identifies the cluster.
 BUCKET_PROBE = 2
 MAX_CANDIDATES = 16
+
+
+@dataclass(slots=True)
+class Counts:
+    """An event's alert-rule inputs: what one worker added in a batch, or the totals."""
+
+    volume: int = 0
+    negative: int = 0
+    weight: float = 0.0
+    engagement: int = 0
+    first: float = math.inf
+    last: float = -math.inf
+    buckets: dict[int, int] = field(default_factory=dict)  # time bucket → posts
+
+    def add(self, negative: bool, weight: float, engagement: int, ts: float, bucket: int) -> None:
+        self.volume += 1
+        self.negative += negative
+        self.weight += weight
+        self.engagement += engagement
+        self.first = min(self.first, ts)
+        self.last = max(self.last, ts)
+        self.buckets[bucket] = self.buckets.get(bucket, 0) + 1
 
 
 class State(Protocol):
@@ -269,6 +293,131 @@ class RedisState:
     """
 
     KINDS = ("k", "x", "b", "s")
+    # Both scripts take their fields and values as a few NUL-joined strings (keys are
+    # PostgreSQL text, which holds no NUL; digests go as hex): redis-py packed each
+    # argument in Python, 20 a post, and that packing was a third of a worker's time.
+    SPLIT = """
+    local function split(s)
+        local out, i, n = {}, 1, 0
+        if s == '' then return out end
+        while true do
+            local j = string.find(s, '\0', i, true)
+            n = n + 1
+            if not j then out[n] = string.sub(s, i); return out end
+            out[n] = string.sub(s, i, j - 1)
+            i = j + 1
+        end
+    end
+    local function hmget(key, names)
+        local out = {}
+        local i = 1
+        while i <= #names do
+            local j = math.min(#names, i + 4999)
+            local vals = redis.call('HMGET', key, unpack(names, i, j))
+            for t = 1, #vals do out[i + t - 1] = vals[t] end
+            i = j + 1
+        end
+        return out
+    end
+    """
+    # The batch's look-up: every field over the window's slices (the newest value
+    # wins), then the events and signatures of the originals that the digests and
+    # buckets name. One reply of six strings, "=" before each value found.
+    LOOKUP = (
+        SPLIT
+        + """
+    local S, width = tonumber(ARGV[1]), tonumber(ARGV[2])
+    local function newest(kind, names, mark)
+        local out = {}
+        for i = 1, #names do out[i] = false end
+        for s = 1, S do
+            local key = KEYS[(kind - 1) * S + s]
+            if #names > 0 and redis.call('EXISTS', key) == 1 then
+                local vals = hmget(key, names)
+                for i = 1, #names do
+                    if vals[i] then out[i] = vals[i] end
+                end
+            end
+        end
+        if mark then
+            for i = 1, #out do out[i] = out[i] and ('=' .. out[i]) or '' end
+        end
+        return out
+    end
+    local res = {}
+    for kind = 1, 3 do res[kind] = newest(kind, split(ARGV[kind + 2]), true) end
+    local seen, extra = {}, {}
+    for kind = 2, 3 do
+        for _, v in ipairs(res[kind]) do
+            if v ~= '' then
+                local k = string.sub(v, 2)
+                if not seen[k] then seen[k] = true; extra[#extra + 1] = k end
+            end
+        end
+    end
+    local ev = newest(1, extra, true)
+    local sigs = newest(4, extra, false)
+    local missing = string.rep('\255', width)
+    for i = 1, #sigs do
+        if not sigs[i] or #sigs[i] ~= width then sigs[i] = missing end
+    end
+    return {table.concat(res[1], '\0'), table.concat(res[2], '\0'), table.concat(res[3], '\0'),
+            table.concat(extra, '\0'), table.concat(ev, '\0'), table.concat(sigs)}
+    """
+    )
+    # The batch's writes: per hash (KEYS), a string of fields and one of values, the
+    # values NUL-joined or, for signatures, of a fixed width (ARGV[2 + 3h]).
+    WRITE = (
+        SPLIT
+        + """
+    local ttl = tonumber(ARGV[1])
+    for h = 1, #KEYS do
+        local fields = split(ARGV[3 * h - 1])
+        local raw, width = ARGV[3 * h], tonumber(ARGV[3 * h + 1])
+        local values = width == 0 and split(raw) or nil
+        local i = 1
+        while i <= #fields do
+            local j = math.min(#fields, i + 2499)
+            local args = {}
+            for t = i, j do
+                args[#args + 1] = fields[t]
+                if values then
+                    args[#args + 1] = values[t]
+                else
+                    args[#args + 1] = string.sub(raw, (t - 1) * width + 1, t * width)
+                end
+            end
+            redis.call('HSET', KEYS[h], unpack(args))
+            i = j + 1
+        end
+        redis.call('EXPIRE', KEYS[h], ttl)
+    end
+    return #KEYS
+    """
+    )
+
+    # Per event (KEYS[i], a hash): ARGV[1] the TTL, then seven values per event:
+    # volume, negative, weight, engagement, first, last, "bucket:count,…".
+    COUNT = """
+    local ttl = tonumber(ARGV[1])
+    for i = 1, #KEYS do
+        local a = 1 + (i - 1) * 7
+        local key = KEYS[i]
+        redis.call('HINCRBY', key, 'v', ARGV[a + 1])
+        redis.call('HINCRBY', key, 'n', ARGV[a + 2])
+        redis.call('HINCRBYFLOAT', key, 'w', ARGV[a + 3])
+        redis.call('HINCRBY', key, 'g', ARGV[a + 4])
+        local f = redis.call('HGET', key, 'f')
+        if not f or tonumber(ARGV[a + 5]) < tonumber(f) then redis.call('HSET', key, 'f', ARGV[a + 5]) end
+        local l = redis.call('HGET', key, 'l')
+        if not l or tonumber(ARGV[a + 6]) > tonumber(l) then redis.call('HSET', key, 'l', ARGV[a + 6]) end
+        for bucket, count in string.gmatch(ARGV[a + 7], '(-?%d+):(%d+)') do
+            redis.call('HINCRBY', key, 'b' .. bucket, count)
+        end
+        redis.call('EXPIRE', key, ttl)
+    end
+    return #KEYS
+    """
 
     def __init__(self, url: str, window_seconds: float, prefix: str = "govmedia:opinion") -> None:
         import redis
@@ -279,14 +428,18 @@ class RedisState:
         self.slice = max(60.0, window_seconds / 4)
         self.ttl = int(window_seconds + 2 * self.slice)
         self._events: dict[str, str | None] = {}
-        self._exact: dict[bytes, str | None] = {}
+        self._exact: dict[str, str | None] = {}
         self._buckets: dict[int, str] = {}
         self._sigs: dict[str, np.ndarray | None] = {}
-        self._writes: dict[tuple[str, int], dict[str | bytes, str | bytes]] = {}
+        self._writes: dict[tuple[str, int], dict[str, str | bytes]] = {}
         self._slices: list[int] = []
-        self._row_digests: list[bytes] = []
+        self._row_digests: list[str] = []
         self._row_bands: list[list[int]] = []
         self._row_sigs = np.zeros((0, 0), dtype=np.uint32)
+        self._lookup = self.redis.register_script(self.LOOKUP)
+        self._store = self.redis.register_script(self.WRITE)
+        self._count = self.redis.register_script(self.COUNT)
+        self._counts: dict[str, Counts] = {}
 
     def _name(self, kind: str, slice_: int) -> str:
         return f"{self.prefix}:{kind}:{slice_}"
@@ -314,8 +467,7 @@ class RedisState:
         times: np.ndarray,
     ) -> None:
         self._events, self._exact, self._buckets, self._sigs = {}, {}, {}, {}
-        raw = digests.astype("<i8").tobytes()
-        self._row_digests = [raw[j * 8 : j * 8 + 8] for j in range(len(digests))]
+        self._row_digests = [format(d, "016x") for d in digests.view(np.uint64).tolist()]
         self._row_bands = band_keys.tolist()
         self._row_sigs = sigs
         top = int(times.max() // self.slice) if len(times) else 0
@@ -323,33 +475,36 @@ class RedisState:
         self._slices = list(range(max(low, top - 8), top + 1))
         names = list(dict.fromkeys(k for k in keys if k))
         flat = list(dict.fromkeys(b for row in self._row_bands for b in row))
-        pipe = self.redis.pipeline(transaction=False)
-        for kind, fields in (("k", names), ("x", self._row_digests), ("b", [str(b) for b in flat])):
-            for slice_ in self._slices:
-                pipe.hmget(self._name(kind, slice_), fields or ["-"])
-        results = pipe.execute()
-        n = len(self._slices)
+        width = 4 * sigs.shape[1]
+        events, exact, buckets, extra, extra_events, extra_sigs = self._lookup(
+            keys=[self._name(kind, s) for kind in self.KINDS for s in self._slices],
+            args=[
+                len(self._slices),
+                width,
+                "\0".join(names),
+                "\0".join(self._row_digests),
+                "\0".join(map(str, flat)),
+            ],
+        )
 
-        def newest(part: int, count: int) -> list[bytes | None]:
-            found: list[bytes | None] = [None] * count
-            for values in results[part * n : (part + 1) * n]:
-                for i, v in enumerate(values[:count]):
-                    if v is not None:
-                        found[i] = v
-            return found
+        def split(joined: bytes, count: int) -> list[str | None]:
+            parts = joined.decode().split("\0") if count else []
+            return [p[1:] if p else None for p in parts]
 
-        for k, v in zip(names, newest(0, len(names)), strict=True):
-            self._events[k] = v.decode() if v is not None else None
-        for d, found in zip(self._row_digests, newest(1, len(self._row_digests)), strict=True):
-            self._exact[d] = found.decode() if found is not None else None
-        for b, v in zip(flat, newest(2, len(flat)), strict=True):
+        self._events = dict(zip(names, split(events, len(names)), strict=True))
+        self._exact = dict(
+            zip(self._row_digests, split(exact, len(self._row_digests)), strict=True)
+        )
+        for b, v in zip(flat, split(buckets, len(flat)), strict=True):
             if v is not None:
-                self._buckets[b] = v.decode()
-        candidates = list(dict.fromkeys(self._buckets.values()))
-        for k, raw in zip(candidates, self._read("s", list(candidates)), strict=True):
-            self._sigs[k] = np.frombuffer(raw, dtype=np.uint32) if raw is not None else None
+                self._buckets[b] = v
+        found = [k for k in extra.decode().split("\0") if k] if extra else []
+        found_sigs = np.frombuffer(extra_sigs, dtype=np.uint32).reshape(len(found), sigs.shape[1])
+        for k, event, sig in zip(found, split(extra_events, len(found)), found_sigs, strict=True):
+            self._events.setdefault(k, event)
+            self._sigs[k] = None if (sig == 0xFFFFFFFF).all() else sig
 
-    def _write(self, kind: str, ts: float, field: str | bytes, value: str | bytes) -> None:
+    def _write(self, kind: str, ts: float, field: str, value: str | bytes) -> None:
         self._writes.setdefault((kind, int(ts // self.slice)), {})[field] = value
 
     def event_of(self, key: str) -> str | None:
@@ -387,14 +542,65 @@ class RedisState:
         self._events[key] = event_id
         self._write("k", ts, key, event_id)
 
+    def add_counts(self, event_id: str, counts: Counts) -> None:
+        """Add one batch's counts of an event to its totals (sent by ``flush``)."""
+        self._counts[event_id] = counts
+
     def flush(self) -> None:
+        """The batch's writes and counts in one round trip (two scripts in one pipeline)."""
+        if not self._writes and not self._counts:
+            return
         pipe = self.redis.pipeline(transaction=False)
-        for (kind, slice_), mapping in self._writes.items():
-            name = self._name(kind, slice_)
-            pipe.hset(name, mapping=mapping)  # type: ignore[arg-type]
-            pipe.expire(name, self.ttl)
+        if self._writes:
+            names: list[str] = []
+            args: list[object] = [self.ttl]
+            for (kind, slice_), mapping in self._writes.items():
+                names.append(self._name(kind, slice_))
+                args.append("\0".join(mapping))
+                if kind == "s":
+                    args += [b"".join(mapping.values()), 4 * self._row_sigs.shape[1]]  # type: ignore[arg-type]
+                else:
+                    args += ["\0".join(mapping.values()), 0]  # type: ignore[arg-type]
+            self._store(keys=names, args=args, client=pipe)
+        if self._counts:
+            args = [self.ttl]
+            for c in self._counts.values():
+                buckets = ",".join(f"{b}:{n}" for b, n in c.buckets.items())
+                args += [c.volume, c.negative, repr(c.weight), c.engagement, repr(c.first)]
+                args += [repr(c.last), buckets]
+            self._count(keys=[self._event_key(e) for e in self._counts], args=args, client=pipe)
         pipe.execute()
-        self._writes = {}
+        self._writes, self._counts = {}, {}
+
+    def _event_key(self, event_id: str) -> str:
+        return f"{self.prefix}:ev:{event_id}"
+
+    def totals(self, event_ids: list[str], bucket: int) -> dict[str, Counts]:
+        """Every worker's counts of these events summed (one round trip); the buckets
+        hold only ``bucket`` (the open one)."""
+        pipe = self.redis.pipeline(transaction=False)
+        for e in event_ids:
+            pipe.hmget(self._event_key(e), ["v", "n", "w", "g", "f", "l", f"b{bucket}"])
+        found = {}
+        for e, (v, n, w, g, f, last, b) in zip(event_ids, pipe.execute(), strict=True):
+            if v is not None:
+                found[e] = Counts(
+                    int(v),
+                    int(n or 0),
+                    float(w or 0),
+                    int(g or 0),
+                    float(f or math.inf),
+                    float(last or -math.inf),
+                    {bucket: int(b or 0)},
+                )
+        return found
+
+    def claim(self, pairs: list[tuple[str, str]]) -> list[bool]:
+        """For each (event, reason): True for the one worker that raises it first."""
+        pipe = self.redis.pipeline(transaction=False)
+        for event_id, reason in pairs:
+            pipe.set(f"{self.prefix}:alerted:{event_id}:{reason}", 1, nx=True, ex=self.ttl)
+        return [bool(r) for r in pipe.execute()] if pairs else []
 
     def evict(self, cutoff: float) -> list[str]:
         """Redis expires whole slices itself; the local caches only live for one batch."""

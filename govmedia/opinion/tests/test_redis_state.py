@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,8 +16,13 @@ from govmedia.opinion.state import RedisState
 
 pytestmark = pytest.mark.redis
 
-# Each test uses keys under a prefix of its own, so parallel runs share database 0 safely.
-URL = os.environ.get("GOVMEDIA_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/") + "/0"
+# Each test uses keys under a prefix of its own, so parallel runs share one database safely
+# (database 0 unless GOVMEDIA_TEST_REDIS_DB names another).
+URL = (
+    os.environ.get("GOVMEDIA_TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+    + "/"
+    + os.environ.get("GOVMEDIA_TEST_REDIS_DB", "0")
+)
 T0 = datetime(2026, 6, 15, 8, 0, tzinfo=UTC)
 WATER = "东城区青石街早上突然停水，到现在还没来水，自来水公司电话一直打不通，老人孩子都没水用"
 
@@ -70,3 +76,39 @@ def test_entries_expire_with_the_window(prefix: str) -> None:
     names = list(client.scan_iter(f"{prefix}:*"))
     # A slice lives a window and two quarter-window slices after its last write.
     assert names and all(0 < client.ttl(n) <= 3600 * 1.5 for n in names)
+
+
+def test_two_workers_alert_once_on_the_summed_counts_neither_reaches_alone(prefix: str) -> None:
+    config = {"window_hours": 1, "negative_min_posts": 10, "heat_threshold": 1000.0}
+    one, two = (
+        Pipeline(Config(**config), state=RedisState(URL, 3600, prefix=prefix))  # type: ignore[arg-type]
+        for _ in range(2)
+    )
+    # Six angry posts each: the first worker's, then the second worker's reposts of them.
+    one.process([post(f"a{i}", WATER, i / 10) for i in range(6)])
+    now = T0 + timedelta(minutes=2)
+    assert one.alerts(now) == []
+    two.process(
+        [post(f"b{i}", "太过分了，谁来管管", 1 + i / 10, parent_key="a0") for i in range(6)]
+    )
+    assert two.events.keys() == one.events.keys()
+
+    # Both workers look at the same moment: the rule sees 12 posts, and one of them raises it.
+    barrier = threading.Barrier(2)
+    found: dict[str, list] = {}
+
+    def tick(name: str, worker: Pipeline) -> None:
+        barrier.wait()
+        found[name] = worker.alerts(now)
+
+    threads = [threading.Thread(target=tick, args=item) for item in (("one", one), ("two", two))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    raised = found["one"] + found["two"]
+    assert len(raised) == 1
+    assert raised[0].reasons == ["negative_share"]
+    assert raised[0].volume == 12 and raised[0].negative_share >= 0.6
+    # Raised once: the next tick of either worker does not raise it again.
+    assert one.alerts(now) == [] and two.alerts(now) == []
