@@ -138,7 +138,9 @@ class MemoryState:
         self._ts = np.zeros(0, dtype=np.float64)
         self._sig = np.zeros((0, 0), dtype=np.uint32)
         self._keys: list[str] = []
-        self._buckets = _SortedIndex()
+        # One sorted index per band: a batch's additions copy a sixteenth of the pairs at
+        # a time, so the copies stay small and the heap does not keep large holes.
+        self._buckets: list[_SortedIndex] = []
         self._digests = _SortedIndex()
         # The open batch.
         self._batch_digests = np.zeros(0, dtype=np.int64)
@@ -177,7 +179,11 @@ class MemoryState:
         self._batch_digests = digests
         self._batch_bands = band_keys.tolist()
         self._batch_sigs = sigs
-        lo, hi = self._buckets.ranges(band_keys)
+        if not self._buckets:
+            self._buckets = [_SortedIndex() for _ in range(band_keys.shape[1])]
+        ranges = [index.ranges(band_keys[:, b]) for b, index in enumerate(self._buckets)]
+        lo = np.stack([r[0] for r in ranges], axis=1)
+        hi = np.stack([r[1] for r in ranges], axis=1)
         dlo, dhi = self._digests.ranges(digests)
         self._pre = (lo.tolist(), hi.tolist(), dlo.tolist(), dhi.tolist())
         self._new_buckets, self._new_digests, self._added = {}, {}, []
@@ -195,13 +201,13 @@ class MemoryState:
     def near(self, i: int) -> tuple[list[str], np.ndarray]:
         found: dict[int, None] = {}
         los, his = self._pre[0][i], self._pre[1][i]
-        seqs = self._buckets.seqs
         for b, band_key in enumerate(self._batch_bands[i]):
             lo, hi = los[b], his[b]
             new = self._new_buckets.get(band_key)
             if hi == lo and not new:
                 continue
             size = hi - lo
+            seqs = self._buckets[b].seqs
             if size > 2 * BUCKET_PROBE:
                 # A viral text's bucket: only its ends are probed, so only they are read.
                 members = (
@@ -247,7 +253,8 @@ class MemoryState:
         rows = np.array([r for r, _s in self._added], dtype=np.int64)
         seqs = np.array([s for _r, s in self._added], dtype=np.int64)
         bands = np.array(self._batch_bands, dtype=np.int64)[rows]
-        self._buckets.add(bands.ravel(), np.repeat(seqs, bands.shape[1]))
+        for b, index in enumerate(self._buckets):
+            index.add(bands[:, b], seqs)
         # An exact-copy digest keeps its first post: later copies are never indexed.
         digests = self._batch_digests[rows]
         first = np.array(sorted(self._new_digests.values()), dtype=np.int64)
@@ -269,7 +276,8 @@ class MemoryState:
             seq += 1
         if seq != self._lo:
             self._lo = seq
-            self._buckets.drop_before(seq)
+            for index in self._buckets:
+                index.drop_before(seq)
             self._digests.drop_before(seq)
         return gone
 
@@ -553,22 +561,22 @@ class RedisState:
         pipe = self.redis.pipeline(transaction=False)
         if self._writes:
             names: list[str] = []
-            args: list[object] = [self.ttl]
+            args: list[bytes | str | int | float] = [self.ttl]
             for (kind, slice_), mapping in self._writes.items():
                 names.append(self._name(kind, slice_))
                 args.append("\0".join(mapping))
                 if kind == "s":
-                    args += [b"".join(mapping.values()), 4 * self._row_sigs.shape[1]]  # type: ignore[arg-type]
+                    args += [b"".join(mapping.values()), 4 * self._row_sigs.shape[1]]  # type: ignore[arg-type]  # bytes values
                 else:
                     args += ["\0".join(mapping.values()), 0]  # type: ignore[arg-type]
             self._store(keys=names, args=args, client=pipe)
         if self._counts:
-            args = [self.ttl]
+            counts: list[bytes | str | int | float] = [self.ttl]
             for c in self._counts.values():
                 buckets = ",".join(f"{b}:{n}" for b, n in c.buckets.items())
-                args += [c.volume, c.negative, repr(c.weight), c.engagement, repr(c.first)]
-                args += [repr(c.last), buckets]
-            self._count(keys=[self._event_key(e) for e in self._counts], args=args, client=pipe)
+                counts += [c.volume, c.negative, repr(c.weight), c.engagement, repr(c.first)]
+                counts += [repr(c.last), buckets]
+            self._count(keys=[self._event_key(e) for e in self._counts], args=counts, client=pipe)
         pipe.execute()
         self._writes, self._counts = {}, {}
 
