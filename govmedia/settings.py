@@ -343,6 +343,9 @@ GOVMEDIA_CACHE_MAX_AGE = env_int("GOVMEDIA_CACHE_MAX_AGE", 60)
 # The government's electronic seal (Ed25519). Made by the first `govmedia setup`
 # or by `govmedia archive rotate-key`, never by anything else; machines that
 # only verify and serve need no key file (the public keyring is in the database).
+# Fernet keys (comma-separated, the first encrypts) for channel credentials at
+# rest; empty: derived from SECRET_KEY (docs/channels.md, "Credentials").
+GOVMEDIA_CREDENTIALS_KEY = env_str("GOVMEDIA_CREDENTIALS_KEY", "")
 GOVMEDIA_SEAL_KEY_FILE = Path(env_str("GOVMEDIA_SEAL_KEY_FILE", str(DATA_DIR / "seal_ed25519.pem")))
 # 索引号 serial width: `<organisation code>/<year>-<serial>`, serial zero-padded.
 GOVMEDIA_INDEX_SERIAL_WIDTH = env_int("GOVMEDIA_INDEX_SERIAL_WIDTH", 5)
