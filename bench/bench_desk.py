@@ -145,6 +145,7 @@ def seed(count: int) -> None:
                 status=rng.choice([Status.ANSWERED, Status.CLOSED]),
                 answer="基准测试答复。",
                 answered_at=timezone.make_aware(dt.datetime.combine(answered_on, dt.time(15))),
+                answered_on=answered_on,
                 handling_days=days,
                 on_time=days <= limit,
                 is_public=rng.random() < 0.7,

@@ -656,6 +656,7 @@ def do_answer_message(
         now = timezone.now()
         m.answer = text
         m.answered_at = now
+        m.answered_on = day
         m.answered_by = user if getattr(user, "is_authenticated", False) else None
         m.handling_days = calendar().workdays_between(m.received_on, day)
         m.on_time = state is None or state.due is None or day <= state.due
@@ -667,7 +668,7 @@ def do_answer_message(
         m.status = Status.ANSWERED
         m.save(
             update_fields=[
-                "answer", "answered_at", "answered_by", "handling_days", "on_time", "outcome",
+                "answer", "answered_at", "answered_on", "answered_by", "handling_days", "on_time", "outcome",
                 "outcome_reason", "fee", "is_public", "status", "updated_at",
             ]
         )  # fmt: skip

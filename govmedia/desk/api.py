@@ -361,7 +361,7 @@ def _public(m: Message) -> dict:
         "name": mask_name(m.name),
         "department": m.department.name if m.department else None,
         "received_on": m.received_on,
-        "answered_on": m.answered_at.date() if m.answered_at else None,
+        "answered_on": m.answered_on,
         "answer": mask_free_text(m.answer),
         "on_time": m.on_time,
         "rating": m.rating,
