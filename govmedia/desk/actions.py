@@ -117,7 +117,14 @@ def open_follow_up(message: Message, *, today: date | None = None) -> bool:
     due = calendar().add_workdays(today, FOLLOW_UP_DAYS).day
     message.follow_up_due = due
     message.followed_up_at = None
-    message.save(update_fields=["follow_up_due", "followed_up_at", "updated_at"])
+    message.follow_up_reminded_at = None
+    message.follow_up_escalated_at = None
+    message.save(
+        update_fields=[
+            "follow_up_due", "followed_up_at", "follow_up_reminded_at", "follow_up_escalated_at",
+            "updated_at",
+        ]
+    )  # fmt: skip
     add_event(
         message,
         EventKind.NOTE,

@@ -254,6 +254,9 @@ class Message(models.Model):
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     follow_up_due = models.DateField(_("回访期限"), null=True, blank=True)
     followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    # The 回访's own reminder and escalation, each once per follow-up opened.
+    follow_up_reminded_at = models.DateTimeField(_("回访提醒时间"), null=True, blank=True)
+    follow_up_escalated_at = models.DateTimeField(_("回访督办时间"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
