@@ -333,6 +333,12 @@ CACHES = {
         **cache_from_url(GOVMEDIA_CACHE_URL, DATA_DIR / "cache" / "pages"),
         "KEY_PREFIX": "govmedia-pages",
     },
+    # Counters of the public side's limits (wrong query codes): shared by every
+    # process of the machine (files) or of the installation (Redis).
+    "limits": {
+        **cache_from_url(GOVMEDIA_CACHE_URL, DATA_DIR / "cache" / "limits"),
+        "KEY_PREFIX": "govmedia-limits",
+    },
 }
 # Longest a page stays in the page cache (seconds); 0 turns the cache off.
 GOVMEDIA_PAGE_CACHE_SECONDS = env_int("GOVMEDIA_PAGE_CACHE_SECONDS", 300)
@@ -340,12 +346,13 @@ GOVMEDIA_PAGE_CACHE_SECONDS = env_int("GOVMEDIA_PAGE_CACHE_SECONDS", 300)
 GOVMEDIA_CACHE_MAX_AGE = env_int("GOVMEDIA_CACHE_MAX_AGE", 60)
 # --- end of page cache ---
 
-# The government's electronic seal (Ed25519). Made by the first `govmedia setup`
-# or by `govmedia archive rotate-key`, never by anything else; machines that
-# only verify and serve need no key file (the public keyring is in the database).
 # Fernet keys (comma-separated, the first encrypts) for channel credentials at
 # rest; empty: derived from SECRET_KEY (docs/channels.md, "Credentials").
 GOVMEDIA_CREDENTIALS_KEY = env_str("GOVMEDIA_CREDENTIALS_KEY", "")
+
+# The government's electronic seal (Ed25519). Made by the first `govmedia setup`
+# or by `govmedia archive rotate-key`, never by anything else; machines that
+# only verify and serve need no key file (the public keyring is in the database).
 GOVMEDIA_SEAL_KEY_FILE = Path(env_str("GOVMEDIA_SEAL_KEY_FILE", str(DATA_DIR / "seal_ed25519.pem")))
 # 索引号 serial width: `<organisation code>/<year>-<serial>`, serial zero-padded.
 GOVMEDIA_INDEX_SERIAL_WIDTH = env_int("GOVMEDIA_INDEX_SERIAL_WIDTH", 5)
@@ -435,8 +442,9 @@ GOVMEDIA_DESK_CONTACT_WINDOW_SECONDS = env_int("GOVMEDIA_DESK_CONTACT_WINDOW_SEC
 # Follow-up look-ups with a wrong query code: at most N per address in a window.
 GOVMEDIA_DESK_LOOKUP_MAX_FAILURES = env_int("GOVMEDIA_DESK_LOOKUP_MAX_FAILURES", 10)
 GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS = env_int("GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS", 900)
-# The cache alias counting failed look-ups (shared by every web process when it is Redis).
-GOVMEDIA_DESK_RATELIMIT_CACHE = env_str("GOVMEDIA_DESK_RATELIMIT_CACHE", "default")
+# The cache alias counting failed look-ups: "limits" is shared by every web
+# process (files in the data directory, or Redis with GOVMEDIA_CACHE_URL).
+GOVMEDIA_DESK_RATELIMIT_CACHE = env_str("GOVMEDIA_DESK_RATELIMIT_CACHE", "limits")
 # Notifying the submitter: the SMS gateway (docs/desk-public.md "SMS gateway"), retries.
 GOVMEDIA_SMS_URL = env_str("GOVMEDIA_SMS_URL", "")
 GOVMEDIA_SMS_APP_KEY = env_str("GOVMEDIA_SMS_APP_KEY", "")
