@@ -138,6 +138,10 @@ def seed(count: int) -> None:
         )
         if kind == "disclosure":
             fields["applicant_type"] = "person" if rng.random() < 0.85 else "organisation"
+            if fields["applicant_type"] == "organisation":
+                fields["organisation_kind"] = rng.choice(
+                    ["business", "business", "research", "charity", "legal", "other"]
+                )
         if answered:
             days = min(int(rng.expovariate(1 / (limit * 0.6))), limit * 3)
             answered_on = min(today, received + dt.timedelta(days=days * 7 // 5 + 1))

@@ -79,6 +79,7 @@ class Submission:
     address: str = ""
     applicant_type: str = ""
     id_number: str = ""
+    organisation_kind: str = ""
     contact_person: str = ""
     delivery_form: str = ""
     delivery_way: str = ""
@@ -203,7 +204,7 @@ def do_submit_message(submission: Submission) -> Submitted:
         name: getattr(submission, name)
         for name in (
             "kind", "title", "body", "name", "phone", "email", "address", "applicant_type",
-            "id_number", "contact_person", "delivery_form", "delivery_way", "wants_public",
+            "id_number", "organisation_kind", "contact_person", "delivery_form", "delivery_way", "wants_public",
             "notify_by", "item_id", "place", "latitude", "longitude", "channel", "client_key",
             "submitter_ip",
         )

@@ -52,6 +52,16 @@ class ApplicantType(models.TextChoices):
     ORGANISATION = "organisation", _("法人或其他组织")
 
 
+class OrganisationKind(models.TextChoices):
+    """The kinds of 法人或其他组织 in the annual report's table 三 (国办公开办函〔2021〕30号 format)."""
+
+    BUSINESS = "business", _("商业企业")
+    RESEARCH = "research", _("科研机构")
+    CHARITY = "charity", _("社会公益组织")
+    LEGAL = "legal", _("法律服务机构")
+    OTHER = "other", _("其他")
+
+
 class DeliveryForm(models.TextChoices):
     PAPER = "paper", _("纸质")
     ELECTRONIC = "electronic", _("电子文档")
@@ -190,6 +200,9 @@ class Message(models.Model):
     address = models.CharField(_("通讯地址"), max_length=200, blank=True)
     applicant_type = models.CharField(
         _("申请人类型"), max_length=20, choices=ApplicantType.choices, blank=True
+    )
+    organisation_kind = models.CharField(
+        _("单位类型"), max_length=20, choices=OrganisationKind.choices, blank=True
     )
     id_number = models.CharField(_("身份证件号码或统一社会信用代码"), max_length=40, blank=True)
     contact_person = models.CharField(_("联系人"), max_length=60, blank=True)
