@@ -13,8 +13,9 @@ count as one look for every task), then ends with the next entry of
 as on the platform.
 
 For tests there are scripted faults: `fail_next(path, errcode)` answers an
-error once, `malformed_next(path)` answers a body that is not JSON once,
-and `hold(path)` does the next such call's work, then waits (so a test can
+error once, `malformed_next(path)` answers a body that is not JSON once
+(nothing done), `garble_next(path)` does the work and then garbles the
+answer (the caller cannot know it was done), and `hold(path)` does the next such call's work, then waits (so a test can
 kill the caller after the platform acted but before the caller heard).
 
 Run on its own for the demo::
@@ -96,6 +97,7 @@ class FakeWeChat:
         self.outcomes: list[int] = []
         self._faults: dict[str, list[Answer]] = {}
         self._holds: dict[str, threading.Event] = {}
+        self._garbles: dict[str, int] = {}
         self.held = threading.Event()
         self._ids = itertools.count(2247483601)
         for method, path, handler in self._routes():
@@ -155,6 +157,11 @@ class FakeWeChat:
     ) -> None:
         with self.lock:
             self._faults.setdefault(path, []).append((200, body))
+
+    def garble_next(self, path: str) -> None:
+        """The next call to `path` does its work, but its answer arrives garbled (lost)."""
+        with self.lock:
+            self._garbles[path] = self._garbles.get(path, 0) + 1
 
     def hold(self, path: str) -> None:
         """The next call to `path` does its work, sets `held`, then waits for `release()`."""
@@ -221,6 +228,9 @@ class FakeWeChat:
                         return _error(47001, "data format error")
                     request.parsed = body  # type: ignore[attr-defined]
                 answer = handler(request)
+                if self._garbles.get(path):
+                    self._garbles[path] -= 1
+                    answer = (200, b"<html><body>504 Gateway Time-out</body></html>")
                 hold = self._holds.pop(path, None)
             if hold is not None:
                 self.held.set()
