@@ -50,6 +50,12 @@ def _error(errcode: int, errmsg: str) -> Answer:
     return 200, {"errcode": errcode, "errmsg": f"{errmsg} rid: fake-{secrets.token_hex(4)}"}
 
 
+class _Refused(Exception):
+    def __init__(self, answer: Answer):
+        super().__init__(answer)
+        self.answer = answer
+
+
 def _media(request: FakeRequest) -> tuple[str, str, bytes] | None:
     """The form field "media" of a multipart upload: (filename, content type, bytes)."""
     kind = request.headers.get("content-type", "")
@@ -61,7 +67,8 @@ def _media(request: FakeRequest) -> tuple[str, str, bytes] | None:
     for part in message.iter_parts():
         if part.get_param("name", header="content-disposition") == "media":
             payload = part.get_payload(decode=True)
-            return part.get_filename() or "", part.get_content_type(), payload or b""
+            data = payload if isinstance(payload, bytes) else b""
+            return part.get_filename() or "", part.get_content_type(), data
     return None
 
 
@@ -497,15 +504,15 @@ class FakeWeChat:
 
     # Statistics: deterministic numbers from the article and the day.
 
-    def _dates(self, request: FakeRequest, span: int) -> tuple[date, date] | Answer:
+    def _dates(self, request: FakeRequest, span: int) -> tuple[date, date]:
         body = self._body(request)
         try:
             begin = date.fromisoformat(body.get("begin_date", ""))
             end = date.fromisoformat(body.get("end_date", ""))
         except (TypeError, ValueError):
-            return _error(61500, "date format error")
+            raise _Refused(_error(61500, "date format error")) from None
         if end < begin or (end - begin).days >= span or end >= self.today():
-            return _error(61501, "date range error")
+            raise _Refused(_error(61501, "date range error"))
         return begin, end
 
     @staticmethod
@@ -533,10 +540,10 @@ class FakeWeChat:
         return [a for a in self.articles.values() if a["published_on"] <= day and not a["deleted"]]
 
     def _article_summary(self, request: FakeRequest) -> Answer:
-        dates = self._dates(request, 1)
-        if not isinstance(dates[0], date):
-            return dates  # type: ignore[return-value]
-        day = dates[0]
+        try:
+            day, _ = self._dates(request, 1)
+        except _Refused as refused:
+            return refused.answer
         rows = [
             {
                 "ref_date": day.isoformat(),
@@ -549,13 +556,13 @@ class FakeWeChat:
         return 200, {"list": rows}
 
     def _article_total(self, request: FakeRequest) -> Answer:
-        dates = self._dates(request, 1)
-        if not isinstance(dates[0], date):
-            return dates  # type: ignore[return-value]
-        day = dates[0]
+        try:
+            day, _ = self._dates(request, 1)
+        except _Refused as refused:
+            return refused.answer
         rows = []
         for a in self._live_on(day):
-            details = []
+            details: list[dict[str, Any]] = []
             stat = a["published_on"]
             while stat <= day and len(details) < 7:
                 details.append(
@@ -577,10 +584,10 @@ class FakeWeChat:
         return 200, {"list": rows}
 
     def _user_cumulate(self, request: FakeRequest) -> Answer:
-        dates = self._dates(request, 7)
-        if not isinstance(dates[0], date):
-            return dates  # type: ignore[return-value]
-        begin, end = dates
+        try:
+            begin, end = self._dates(request, 7)
+        except _Refused as refused:
+            return refused.answer
         rows = []
         day = begin
         while day <= end:

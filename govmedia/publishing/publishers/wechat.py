@@ -266,7 +266,7 @@ def _read(rendition) -> bytes:
 
 def default_cover() -> bytes:
     """The cover of an item without images: GOVMEDIA_WECHAT_DEFAULT_COVER, else a plain one."""
-    configured = getattr(settings, "GOVMEDIA_WECHAT_DEFAULT_COVER", "")
+    configured = settings.GOVMEDIA_WECHAT_DEFAULT_COVER
     if configured:
         return Path(configured).read_bytes()
     from PIL import Image

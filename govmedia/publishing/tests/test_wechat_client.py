@@ -81,7 +81,9 @@ def test_it_shares_the_token_between_clients_of_one_store(fake):
     assert len(fake.calls("/cgi-bin/stable_token")) == 1
 
 
-@pytest.mark.parametrize("switch, errcode", [("expire_tokens", 42001), ("invalidate_tokens", 40001)])
+@pytest.mark.parametrize(
+    "switch, errcode", [("expire_tokens", 42001), ("invalidate_tokens", 40001)]
+)
 def test_it_renews_a_refused_token_and_repeats_the_call_once(fake, client, switch, errcode):
     client.upload_image(JPEG, "a.jpg")
     getattr(fake, switch)()
@@ -133,9 +135,10 @@ def test_it_can_use_the_classic_token_endpoint(fake):
 
 
 def test_it_says_which_credential_is_wrong(fake):
-    with WeChatClient(
-        fake.appid, "wrong", api_base=fake.url, token_store=MemoryTokenStore()
-    ) as c, pytest.raises(WeChatError) as caught:
+    with (
+        WeChatClient(fake.appid, "wrong", api_base=fake.url, token_store=MemoryTokenStore()) as c,
+        pytest.raises(WeChatError) as caught,
+    ):
         c.upload_image(JPEG, "a.jpg")
     assert caught.value.errcode == 40125 and not caught.value.retryable
     assert "无效的 AppSecret" in str(caught.value)
@@ -232,13 +235,16 @@ def test_it_reports_a_timeout_as_unreachable():
     thread.start()
     host, port = listener.getsockname()
     try:
-        with WeChatClient(
-            "wxappid",
-            "secret",
-            api_base=f"http://{host}:{port}",
-            timeout=0.3,
-            token_store=MemoryTokenStore(),
-        ) as c, pytest.raises(WeChatUnreachable) as caught:
+        with (
+            WeChatClient(
+                "wxappid",
+                "secret",
+                api_base=f"http://{host}:{port}",
+                timeout=0.3,
+                token_store=MemoryTokenStore(),
+            ) as c,
+            pytest.raises(WeChatUnreachable) as caught,
+        ):
             c.access_token()
     finally:
         for conn in accepted:
