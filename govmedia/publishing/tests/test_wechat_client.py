@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -300,3 +303,54 @@ def test_it_reads_the_statistics(fake, client):
     with pytest.raises(WeChatError) as caught:
         client.get_article_summary(YESTERDAY + timedelta(days=1))  # today: not ready
     assert caught.value.errcode == 61501
+
+
+class DictTokenStore:
+    """A store of our own, as a shared one (Redis, the database) would plug in."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.kept.get(key)
+
+    def put(self, key: str, token: str, expires_at: float) -> None:
+        self.kept[key] = token
+
+    def discard(self, key: str, token: str) -> None:
+        if self.kept.get(key) == token:
+            del self.kept[key]
+
+
+def test_it_takes_any_token_store(fake):
+    store = DictTokenStore()
+    with WeChatClient(fake.appid, fake.secret, api_base=fake.url, token_store=store) as c:
+        c.upload_image(JPEG, "a.jpg")
+    with WeChatClient(fake.appid, fake.secret, api_base=fake.url, token_store=store) as c:
+        fake.invalidate_tokens()
+        c.upload_image(JPEG, "b.jpg")
+
+    assert len(fake.calls("/cgi-bin/stable_token")) == 2
+    assert list(store.kept.values())[0] in fake.tokens
+
+
+def test_it_runs_the_fake_as_its_own_process_for_the_demo():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govmedia.publishing.clients.fake_wechat", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        url = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert url, line
+        with WeChatClient(
+            "wxfake0000000001",
+            "fake-secret",
+            api_base=url.group(0),
+            token_store=MemoryTokenStore(),
+        ) as c:
+            assert _publish_one(c)
+    finally:
+        process.terminate()
+        process.wait(10)

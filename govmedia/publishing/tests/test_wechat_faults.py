@@ -23,15 +23,26 @@ from pathlib import Path
 import pytest
 
 from govmedia.publishing.clients.fake_wechat import FakeWeChat
-from govmedia.publishing.tests.test_faults import PYTHON, ROOT, _admin_sql, _postgres_url, _run
+from govmedia.publishing.tests.test_faults import PYTHON, ROOT, _admin_sql, _postgres_url
 
 pytestmark = pytest.mark.slow
 
 SCRIPT = "govmedia.publishing.tests.wechat_fault_script"
 
 
-@pytest.fixture
-def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
+def _run(env: dict[str, str], *args: str) -> str:
+    # `govmedia setup` can take minutes on a busy machine: a longer limit than test_faults'.
+    done = subprocess.run(
+        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200
+    )
+    assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    # One installation for the three kill points: `govmedia setup` is the slow part.
+    tmp_path = tmp_path_factory.mktemp("wechat-faults")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         GOVMEDIA_DATA_DIR=str(tmp_path),
@@ -63,19 +74,22 @@ def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "held",
+    "held, title",
     [
-        "/cgi-bin/draft/add",  # the draft exists on the platform, its media_id unsaved
-        "/cgi-bin/freepublish/submit",  # the publish task exists, its publish_id unsaved
-        "/cgi-bin/freepublish/get",  # the article is out, the delivery not yet "sent"
+        # the draft exists on the platform, its media_id unsaved
+        ("/cgi-bin/draft/add", "关于做好秋季学期开学准备工作的通知"),
+        # the publish task exists, its publish_id unsaved
+        ("/cgi-bin/freepublish/submit", "关于开展校园安全隐患排查的通知"),
+        # the article is out, the delivery not yet "sent"
+        ("/cgi-bin/freepublish/get", "关于公布2026年义务教育招生结果的公告"),
     ],
 )
 def test_a_worker_killed_mid_publish_yields_exactly_one_article(
-    installation: dict[str, str], tmp_path: Path, held: str
+    installation: dict[str, str], tmp_path: Path, held: str, title: str
 ):
     env = installation
     with FakeWeChat() as fake:
-        _run(env, "-m", SCRIPT, "seed", fake.url, fake.appid, fake.secret)
+        _run(env, "-m", SCRIPT, "seed", fake.url, fake.appid, fake.secret, title)
         fake.hold(held)
         log = (tmp_path / "worker.log").open("w")
         worker = subprocess.Popen(
@@ -95,13 +109,13 @@ def test_a_worker_killed_mid_publish_yields_exactly_one_article(
             log.close()
             fake.release()
 
-        before = json.loads(_run(env, "-m", SCRIPT, "state").splitlines()[-1])
+        before = json.loads(_run(env, "-m", SCRIPT, "state", title).splitlines()[-1])
         assert [row["status"] for row in before] == ["sending"]
 
         # A new worker takes back what the dead one held and finishes it.
         time.sleep(3.5)  # the lease, so the dead worker counts as gone whatever the host says
         _run(env, "-m", "govmedia.cli", "worker", "--once")
-        after = json.loads(_run(env, "-m", SCRIPT, "state").splitlines()[-1])
+        after = json.loads(_run(env, "-m", SCRIPT, "state", title).splitlines()[-1])
 
         [delivery] = after
         assert delivery["status"] == "sent", delivery

@@ -1,11 +1,12 @@
 """Steps of the WeChat fault test, each run as its own process (as `fault_script.py`).
 
-    python -m govmedia.publishing.tests.wechat_fault_script seed API_BASE APPID SECRET
-    python -m govmedia.publishing.tests.wechat_fault_script state
+    python -m govmedia.publishing.tests.wechat_fault_script seed API_BASE APPID SECRET TITLE
+    python -m govmedia.publishing.tests.wechat_fault_script state TITLE
 
-`seed` makes a WeChat channel whose credentials point at the fake server and
-an item chosen for it, approved and due now, so the worker's scheduled
-publishing sends it. `state` prints the WeChat deliveries as one JSON line.
+`seed` makes (or reuses) a WeChat channel, points its credentials at the
+fake server, and makes an item titled TITLE chosen for it, approved and due
+now, so the worker's scheduled publishing sends it. `state` prints the WeChat
+deliveries of that item as one JSON line.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def _setup() -> None:
     django.setup()
 
 
-def seed(api_base: str, appid: str, secret: str) -> None:
+def seed(api_base: str, appid: str, secret: str, title: str) -> None:
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from govmedia.devtools.testing import make_people
@@ -30,12 +32,18 @@ def seed(api_base: str, appid: str, secret: str) -> None:
     from govmedia.publishing.credentials import set_credentials
     from govmedia.publishing.tests.factories import draft_item
 
-    people = make_people()
-    channel = Channel.objects.create(
-        department=people.education, kind=ChannelKind.WECHAT, name="示例教育", account_id="sl-jy"
-    )
+    channel = Channel.objects.filter(kind=ChannelKind.WECHAT, account_id="sl-jy").first()
+    if channel is None:
+        people = make_people()
+        channel = Channel.objects.create(
+            department=people.education,
+            kind=ChannelKind.WECHAT,
+            name="示例教育",
+            account_id="sl-jy",
+        )
+    editor = get_user_model().objects.get(username="editor")
     set_credentials(channel, {"appid": appid, "secret": secret, "api_base": api_base})
-    item = draft_item(people.education, people.editor)
+    item = draft_item(channel.department, editor, title=title)
     item.channels.set([channel])
     item.go_live_at = timezone.now()
     revision = item.save_revision(user=people.editor)
@@ -44,11 +52,11 @@ def seed(api_base: str, appid: str, secret: str) -> None:
     print("seeded", flush=True)
 
 
-def state() -> None:
+def state(title: str) -> None:
     from govmedia.publishing.models import Delivery
 
     rows = list(
-        Delivery.objects.filter(publisher="wechat").values(
+        Delivery.objects.filter(publisher="wechat", page__title=title).values(
             "status", "attempts", "external_id", "external_url", "last_error", "progress"
         )
     )
@@ -61,7 +69,7 @@ def main(argv: list[str]) -> None:
     if command == "seed":
         seed(*args)
     elif command == "state":
-        state()
+        state(*args)
     else:
         raise SystemExit(f"unknown command {command!r}")
 
