@@ -46,7 +46,7 @@ def seed(api_base: str, appid: str, secret: str, title: str) -> None:
     item = draft_item(channel.department, editor, title=title)
     item.channels.set([channel])
     item.go_live_at = timezone.now()
-    revision = item.save_revision(user=people.editor)
+    revision = item.save_revision(user=editor)
     revision.approved_go_live_at = item.go_live_at
     revision.save(update_fields=["approved_go_live_at"])
     print("seeded", flush=True)
