@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -101,6 +102,7 @@ class FakeWeibo:
     _expired: bool = False
     _rate_limited: list[int] = field(default_factory=list)
     _malformed: int = 0
+    _malformed_reads: int = 0
 
     def __post_init__(self) -> None:
         s = self.server
@@ -125,6 +127,16 @@ class FakeWeibo:
     def malformed_next_share(self, times: int = 1) -> None:
         """The next `times` shares are stored but answered with a cut-off body."""
         self._malformed += times
+
+    def malformed_next_read(self, times: int = 1) -> None:
+        """The next `times` GET requests get an HTML error page instead of JSON."""
+        self._malformed_reads += times
+
+    def _garbled_read(self):
+        with self.lock:
+            garbled = self._malformed_reads > 0
+            self._malformed_reads -= garbled
+        return (200, b"<html><body>upstream error</body></html>") if garbled else None
 
     # Inspection.
 
@@ -203,11 +215,10 @@ class FakeWeibo:
         return 200, post.as_status(self.uid)
 
     def _has_safe_link(self, text: str) -> bool:
-        for word in text.replace("\n", " ").split():
-            if word.startswith(("http://", "https://")):
-                host = urlsplit(word).hostname or ""
-                if any(host == d or host.endswith("." + d) for d in self.safe_domains):
-                    return True
+        for link in re.findall(r"https?://[^\s，。；！？]+", text):
+            host = urlsplit(link).hostname or ""
+            if any(host == d or host.endswith("." + d) for d in self.safe_domains):
+                return True
         return False
 
     def _destroy(self, request: FakeRequest):
@@ -223,7 +234,7 @@ class FakeWeibo:
         return 200, post.as_status(self.uid)
 
     def _timeline(self, request: FakeRequest):
-        refused = self._refusal(request, {})
+        refused = self._refusal(request, {}) or self._garbled_read()
         if refused:
             return refused
         count = min(int(request.query.get("count", 20)), 100)
@@ -238,7 +249,7 @@ class FakeWeibo:
         }
 
     def _count(self, request: FakeRequest):
-        refused = self._refusal(request, {})
+        refused = self._refusal(request, {}) or self._garbled_read()
         if refused:
             return refused
         ids = [i for i in request.query.get("ids", "").split(",") if i][:100]
@@ -256,7 +267,7 @@ class FakeWeibo:
         ]  # type: ignore[return-value]
 
     def _user_show(self, request: FakeRequest):
-        refused = self._refusal(request, {})
+        refused = self._refusal(request, {}) or self._garbled_read()
         if refused:
             return refused
         if request.query.get("uid") != self.uid:
