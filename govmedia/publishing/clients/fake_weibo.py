@@ -74,7 +74,8 @@ def _form(request: FakeRequest) -> tuple[dict[str, str], dict[str, bytes]]:
         )
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            decoded = part.get_payload(decode=True)
+            payload = decoded if isinstance(decoded, bytes) else b""
             if part.get_filename():
                 files[str(name)] = payload
             else:
@@ -264,7 +265,7 @@ class FakeWeibo:
                 "attitudes": p.attitudes,
             }
             for p in found
-        ]  # type: ignore[return-value]
+        ]
 
     def _user_show(self, request: FakeRequest):
         refused = self._refusal(request, {}) or self._garbled_read()
