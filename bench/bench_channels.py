@@ -177,8 +177,9 @@ class Fakes:
                 "redeliveries_answered_409": self.webhook.redeliveries,
             }
         if self.wechat is not None:
-            duplicates = getattr(self.wechat, "duplicates", None)
-            out["wechat"] = {"duplicates": duplicates() if callable(duplicates) else None}
+            # The WeChat fake keeps published articles; one item is one title.
+            titles = [a["articles"][0].get("title", "") for a in self.wechat.published()]
+            out["wechat"] = {"articles": len(titles), "duplicates": len(titles) - len(set(titles))}
         return out
 
 
