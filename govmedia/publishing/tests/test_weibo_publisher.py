@@ -224,3 +224,18 @@ def test_a_withdrawal_deletes_the_post_and_a_post_already_gone_counts_as_done(
 
     # Retracting again (a lost answer): Weibo says it does not exist, which is done.
     WeiboPublisher().retract(delivery, item)
+
+
+def test_the_bodys_first_image_goes_with_the_post_as_its_picture(fake, channel, publish_to, people):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = get_image_model().objects.create(title="校舍", file=get_test_image_file())
+    item = draft_item(people.education, people.editor)
+    item.body = f'<p>检查要求如下。</p><embed embedtype="image" format="fullwidth" id="{image.pk}" alt="校舍"/>'
+
+    rendition = WeiboPublisher().render(item, channel)
+
+    assert rendition["image_id"] == image.pk
+    with image.file.open("rb") as handle:
+        assert WeiboPublisher._picture(image.pk) == handle.read()
