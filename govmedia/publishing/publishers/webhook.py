@@ -93,12 +93,18 @@ class WebhookPublisher(Publisher):
         # The version is the delivery's own (the rendition may have been made from a draft).
         payload = {**self.rendition_for(delivery, item), "version": str(delivery.revision_id or "")}
         receipt = self._send(delivery.channel, payload["event"], payload, delivery.idempotency_key)
-        delivery.remember(receiver_id=receipt.external_id)
+        delivery.remember(receiver_id=receipt.external_id, receiver_url=receipt.external_url)
         return receipt
 
     def lookup(self, delivery, item) -> Receipt | None:
-        # The receiver deduplicates by the idempotency key: sending again is
-        # the question, and its 409 the answer. None means "send".
+        if "receiver_id" in delivery.progress:
+            # Received; only the row's update was lost.
+            return Receipt(
+                external_id=delivery.progress["receiver_id"],
+                external_url=delivery.progress.get("receiver_url", ""),
+            )
+        # Otherwise the receiver deduplicates by the idempotency key: sending
+        # again is the question, and its 409 the answer. None means "send".
         return None
 
     def retract(self, delivery, item) -> None:

@@ -163,7 +163,11 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_resent_and_the_receiver_ded
         worker_id="dead-worker", hostname="elsewhere", pid=1, started_at=old, heartbeat_at=old
     )
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.SENDING, claimed_by="dead-worker", external_id=""
+        # Died after the receiver stored it, before anything was recorded here.
+        status=DeliveryStatus.SENDING,
+        claimed_by="dead-worker",
+        external_id="",
+        progress={},
     )
 
     recover_deliveries()
