@@ -22,7 +22,8 @@ must be zero. Results go to bench/results/ as JSON.
 
 The queue also holds what a publication always enqueues beside its
 deliveries (the published item's link check, Wagtail's search index
-updates): the workers run those in between, as they would in production.
+updates): the workers run those in between, as they would in production;
+--deliveries-only removes them first, to measure the channel work alone.
 """
 
 from __future__ import annotations
@@ -233,6 +234,13 @@ def run(args: argparse.Namespace) -> dict:
         if queued != expected:
             raise SystemExit(f"{queued} deliveries queued, expected {expected}")
 
+        if args.deliveries_only:
+            # The channel work alone: the publications' other tasks taken out of the queue.
+            query(
+                database_url,
+                "DELETE FROM django_tasks_database_dbtaskresult"
+                " WHERE task_path <> 'govmedia.publishing.tasks.deliver' RETURNING id",
+            )
         load_before = os.getloadavg()[0]
         samples: list[float] = []
         stop = threading.Event()
@@ -289,6 +297,7 @@ def run(args: argparse.Namespace) -> dict:
             "items": args.items,
             "channels": channels,
             "workers": args.workers,
+            "deliveries_only": args.deliveries_only,
             "deliveries": expected,
             "sent": len(stamps),
             "by_publisher": by_publisher,
@@ -313,6 +322,11 @@ def main() -> int:
     parser.add_argument("--channels", default="portal,weibo,webhook")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
+    parser.add_argument(
+        "--deliveries-only",
+        action="store_true",
+        help="drop the publications' other queued tasks (link checks, index updates) first",
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
