@@ -101,7 +101,7 @@ class FakeWeibo:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(5100000000000001))
     _expired: bool = False
-    _rate_limited: list[int] = field(default_factory=list)
+    _rate_limited: list[tuple[int, str]] = field(default_factory=list)
     _malformed: int = 0
     _malformed_reads: int = 0
 
@@ -121,9 +121,9 @@ class FakeWeibo:
     def renew_token(self, token: str) -> None:
         self.access_token, self._expired = token, False
 
-    def rate_limit(self, times: int = 1, code: int = 10023) -> None:
-        """The next `times` requests answer `code` (10022 IP, 10023 user, 10024 one API)."""
-        self._rate_limited.extend([code] * times)
+    def rate_limit(self, times: int = 1, code: int = 10023, path: str = "") -> None:
+        """The next `times` requests (to `path` if given) answer `code` (10022 IP, 10023 user, 10024 one API)."""
+        self._rate_limited.extend([(code, path)] * times)
 
     def malformed_next_share(self, times: int = 1) -> None:
         """The next `times` shares are stored but answered with a cut-off body."""
@@ -171,8 +171,13 @@ class FakeWeibo:
             return self._error(request, 21327, "expired_token", 401)
         if token != self.access_token:
             return self._error(request, 21332, "invalid_access_token", 401)
+        code = None
         with self.lock:
-            code = self._rate_limited.pop(0) if self._rate_limited else None
+            for index, (limited, path) in enumerate(self._rate_limited):
+                if not path or path == request.path:
+                    code = limited
+                    del self._rate_limited[index]
+                    break
         if code is not None:
             names = {
                 10022: "IP requests out of rate limit",

@@ -138,8 +138,11 @@ class WeiboPublisher(Publisher):
 
     @staticmethod
     def _receipt(credentials: dict, post_id: str) -> Receipt:
-        uid = credentials.get("uid") or "u"
-        return Receipt(external_id=post_id, external_url=f"https://weibo.com/{uid}/{post_id}")
+        uid = credentials.get("uid")
+        url = (
+            f"https://weibo.com/{uid}/{post_id}" if uid else f"https://m.weibo.cn/detail/{post_id}"
+        )
+        return Receipt(external_id=post_id, external_url=url)
 
     def publish(self, delivery, item) -> Receipt:
         rendition = self.rendition_for(delivery, item)
@@ -152,7 +155,10 @@ class WeiboPublisher(Publisher):
             status = client.share(rendition["text"], pic=pic, rip=credentials.get("rip", ""))
         except WeiboRepeatedContent as exc:
             # Perhaps our own earlier attempt: the timeline decides, never a second post.
-            found = self._search(client, credentials, delivery, rendition)
+            try:
+                found = self._search(client, credentials, delivery, rendition)
+            except WeiboError as search_failed:
+                raise PublishError(message_for(search_failed)) from search_failed
             if found is not None:
                 return found
             raise PublishError(

@@ -239,3 +239,20 @@ def test_the_bodys_first_image_goes_with_the_post_as_its_picture(fake, channel, 
     assert rendition["image_id"] == image.pk
     with image.file.open("rb") as handle:
         assert WeiboPublisher._picture(image.pk) == handle.read()
+
+
+def test_a_repeat_that_cannot_be_checked_now_is_a_visible_failure_not_a_stuck_send(
+    fake, channel, publish_to
+):
+    item = publish_to(channel)
+    delivery = _weibo_delivery(item)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.FAILED, attempts=0, external_id="", progress={}
+    )
+    fake.rate_limit(1, code=10023, path="/2/statuses/user_timeline.json")
+
+    assert run_delivery(delivery.pk) == DeliveryStatus.FAILED
+
+    delivery.refresh_from_db()
+    assert "频次超过上限" in delivery.last_error
+    assert len(fake.live_posts()) == 1
