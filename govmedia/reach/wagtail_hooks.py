@@ -1,0 +1,31 @@
+"""The 传播分析 admin: its menu and pages."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from govmedia.reach import views
+
+
+@hooks.register("register_admin_urls")
+def register_reach_urls():
+    return [
+        path("reach/", views.report, name="reach_report"),
+        path("reach/import/", views.import_view, name="reach_import"),
+        path(
+            "reach/posts/<int:post_id>/category/", views.post_category, name="reach_post_category"
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_reach_menu():
+    menu = Menu(
+        items=[
+            MenuItem("传播月报", reverse("reach_report"), icon_name="doc-full", order=1),
+            MenuItem("导入平台数据", reverse("reach_import"), icon_name="upload", order=2),
+        ]
+    )
+    return SubmenuMenuItem("传播分析", menu, icon_name="site", order=265)
