@@ -6,7 +6,9 @@ from govmedia.reach import categories
 
 
 def test_an_emergency_word_wins_over_a_policy_category():
-    assert categories.classify("暴雨红色预警：全市停课", disclosure_category="政策文件") == "emergency"
+    assert (
+        categories.classify("暴雨红色预警：全市停课", disclosure_category="政策文件") == "emergency"
+    )
 
 
 def test_the_disclosure_category_decides_before_keywords():

@@ -37,10 +37,38 @@ def accounts(people):
     traffic = Channel.objects.create(
         department=people.transport, kind=ChannelKind.WEIBO, name="示例交通微博", account_id="t1"
     )
-    post(edu, "100_1", "暴雨预警：全市中小学停课一天", datetime(2026, 10, 3, 8, 5), reads=9000, likes=30, wows=12, shares=400)
-    post(edu, "101_1", "秋季学期招生报名指南", datetime(2026, 10, 9, 18, 30), reads=3000, likes=5, wows=2, shares=50)
-    post(traffic, "4999", "地铁3号线今日恢复运营", datetime(2026, 10, 5, 7, 45), shares=80, comments=20, likes=300)
-    record_account_day(edu, date(2026, 10, 31), {"followers": 52000, "new_followers": 120}, Source.IMPORT)
+    post(
+        edu,
+        "100_1",
+        "暴雨预警：全市中小学停课一天",
+        datetime(2026, 10, 3, 8, 5),
+        reads=9000,
+        likes=30,
+        wows=12,
+        shares=400,
+    )
+    post(
+        edu,
+        "101_1",
+        "秋季学期招生报名指南",
+        datetime(2026, 10, 9, 18, 30),
+        reads=3000,
+        likes=5,
+        wows=2,
+        shares=50,
+    )
+    post(
+        traffic,
+        "4999",
+        "地铁3号线今日恢复运营",
+        datetime(2026, 10, 5, 7, 45),
+        shares=80,
+        comments=20,
+        likes=300,
+    )
+    record_account_day(
+        edu, date(2026, 10, 31), {"followers": 52000, "new_followers": 120}, Source.IMPORT
+    )
     return edu, traffic
 
 
