@@ -25,8 +25,11 @@ from govmedia.reach.models import METRICS, AccountDay, Post, PostStat, StatKind
 def _match_delivery(channel: Channel, external_id: str, url: str, title: str) -> Delivery | None:
     """The delivery that made this post: by remote id, then address, then the item's title."""
     deliveries = Delivery.objects.filter(channel=channel).select_related("page")
+    # WeChat's datacube names an article "<msg_data_id>_<place>"; a publisher may keep the id.
+    msg_data_id = external_id.rsplit("_", 1)[0] if "_" in external_id else ""
     for lookup in (
         {"external_id": external_id} if external_id else None,
+        {"progress__msg_data_id": msg_data_id} if msg_data_id.isdigit() else None,
         {"external_url": url} if url else None,
         {"page__title": title} if title else None,
     ):
