@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from govmedia.core.audit import NOTHING, log_state_change
 from govmedia.orgs.models import Channel
 from govmedia.reach import scoring
 from govmedia.reach.exports import ParsedExport
@@ -21,8 +22,14 @@ class ImportResult:
     days: int = 0
 
 
+IMPORTED = "reach.import"
+
+
 @transaction.atomic
-def do_import_export(user, channel: Channel, parsed: ParsedExport, day: date) -> ImportResult:
+def do_import_export(
+    user, channel: Channel, parsed: ParsedExport, day: date, *, source_name: str = ""
+) -> ImportResult:
+    """Store an export's good rows for `channel` and write one audit entry on the channel."""
     result = ImportResult()
     tz = timezone.get_current_timezone()
     touched: set[date] = set()
@@ -49,4 +56,14 @@ def do_import_export(user, channel: Channel, parsed: ParsedExport, day: date) ->
     months = {d.replace(day=1) for d in touched}
     for month in months:
         scoring.compute(channel, PeriodKind.MONTH, month)
+    log_state_change(
+        channel,
+        IMPORTED,
+        before=NOTHING,
+        after=f"作品 {result.posts} 条，账号日数据 {result.days} 天",
+        user=user,
+        file=source_name,
+        export=parsed.export,
+        bad_rows=len(parsed.errors),
+    )
     return result

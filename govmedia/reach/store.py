@@ -170,7 +170,21 @@ def record_account_day(
     return row
 
 
-def set_category(post: Post, category: str) -> None:
-    """A person's category for a post ("" returns it to the automatic one)."""
-    post.category_override = category
-    post.save(update_fields=["category_override", "updated_at"])
+CATEGORY_SET = "reach.category"
+
+
+def do_set_post_category(user, post: Post, category: str) -> None:
+    """A person's category for a post ("" returns it to the automatic one), audited on the post."""
+    from govmedia.core.audit import log_state_change
+
+    before = post.get_effective_category_display()
+    with transaction.atomic():
+        post.category_override = category
+        post.save(update_fields=["category_override", "updated_at"])
+        log_state_change(
+            post,
+            CATEGORY_SET,
+            before=before,
+            after=post.get_effective_category_display(),
+            user=user,
+        )

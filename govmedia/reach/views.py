@@ -25,7 +25,7 @@ from govmedia.reach.access import can_see, visible_departments
 from govmedia.reach.forms import CategoryForm, ImportForm
 from govmedia.reach.importing import do_import_export
 from govmedia.reach.models import Category, Post
-from govmedia.reach.store import set_category
+from govmedia.reach.store import do_set_post_category
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -123,7 +123,11 @@ def import_view(request):
             parsed = None
         if parsed is not None and (parsed.posts or parsed.days):
             result = do_import_export(
-                request.user, form.cleaned_data["channel"], parsed, form.cleaned_data["day"]
+                request.user,
+                form.cleaned_data["channel"],
+                parsed,
+                form.cleaned_data["day"],
+                source_name=upload.name,
             )
     return render(
         request,
@@ -147,7 +151,7 @@ def post_category(request, post_id: int):
     if not form.is_valid():
         messages.error(request, "分类无效。")
     else:
-        set_category(post, form.cleaned_data["category"])
+        do_set_post_category(request.user, post, form.cleaned_data["category"])
         messages.success(
             request, f"已将“{post.title[:30]}”的分类改为{post.get_effective_category_display()}。"
         )

@@ -29,3 +29,21 @@ def register_reach_menu():
         ]
     )
     return SubmenuMenuItem("传播分析", menu, icon_name="site", order=265)
+
+
+@hooks.register("register_log_actions")
+def register_reach_log_actions(actions):
+    from govmedia.core.audit import StateChangeFormatter
+    from govmedia.reach.importing import IMPORTED
+    from govmedia.reach.store import CATEGORY_SET
+
+    @actions.register_action(IMPORTED)
+    class ExportImported(StateChangeFormatter):
+        label = "导入平台统计数据"
+
+        def detail(self, data):
+            return f"{data.get('file', '')}；有问题的行 {data.get('bad_rows', 0)} 行"
+
+    @actions.register_action(CATEGORY_SET)
+    class CategorySet(StateChangeFormatter):
+        label = "人工调整作品分类"

@@ -135,3 +135,13 @@ def test_an_editor_cannot_import_into_another_departments_account(client, people
     client.force_login(people.other_editor)
     response = upload(client, wechat, WECHAT_CSV)
     assert "channel" in response.context["form"].errors and Post.objects.count() == 0
+
+
+def test_an_import_is_audited_on_the_channel(client, people, wechat):
+    from wagtail.models import ModelLogEntry
+
+    client.force_login(people.editor)
+    upload(client, wechat, WECHAT_CSV)
+    entry = ModelLogEntry.objects.get(action="reach.import")
+    assert entry.user_id == people.editor.pk and entry.object_id == str(wechat.pk)
+    assert entry.data["to"] == "作品 2 条，账号日数据 0 天" and entry.data["bad_rows"] == 3
