@@ -14,7 +14,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -83,6 +83,9 @@ class Report:
     top: list[TopPost]
     followers_series: dict[str, list[int | None]]  # channel name -> followers per day
     days: list[str]
+    # The weeks (Monday to Sunday) touching the month, and each account's index in each.
+    weeks: list[str] = field(default_factory=list)
+    weekly: list[tuple[str, str, list[float | None]]] = field(default_factory=list)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -108,6 +111,12 @@ def build(month: str, department_ids: set[int] | None, department_label: str = "
     posts: list[Post] = []
     days = [date(first.year, first.month, d) for d in range(1, last.day + 1)]
     series: dict[str, list[int | None]] = {}
+    mondays = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        mondays.append(monday)
+        monday += timedelta(days=7)
+    weekly: list[tuple[str, str, list[float | None]]] = []
     for channel in channels:
         channel_posts = list(scoring.posts_in(channel, first, last))
         posts += channel_posts
@@ -144,6 +153,14 @@ def build(month: str, department_ids: set[int] | None, department_label: str = "
             )
         )
         series[channel.name] = [account[d].followers if d in account else None for d in days]
+        week_scores = [scoring.compute(channel, PeriodKind.WEEK, m) for m in mondays]
+        weekly.append(
+            (
+                channel.name,
+                week_scores[0].version if week_scores and week_scores[0] else "",
+                [w.value if w else None for w in week_scores],
+            )
+        )
     by_category: Counter[str] = Counter()
     reads_by_category: Counter[str] = Counter()
     hours = [0] * 24
@@ -186,6 +203,11 @@ def build(month: str, department_ids: set[int] | None, department_label: str = "
         top=top,
         followers_series=series,
         days=[f"{d.month}/{d.day}" for d in days],
+        weeks=[
+            f"{m.month}/{m.day}–{(m + timedelta(days=6)).month}/{(m + timedelta(days=6)).day}"
+            for m in mondays
+        ],
+        weekly=weekly,
     )
 
 
@@ -259,6 +281,10 @@ def to_xlsx(report: Report) -> bytes:
     hours.append(["时段", "发布数"])
     for hour, count in enumerate(report.hours):
         hours.append([f"{hour:02d}:00-{hour:02d}:59", count])
+    weeks = book.create_sheet("周指数")
+    weeks.append(["账号", "公式版本", *report.weeks])
+    for name, version, values in report.weekly:
+        weeks.append([name, version, *["" if v is None else v for v in values]])
     top = book.create_sheet("热门作品")
     top.append(["账号", "标题", "发布时间", "分类", "阅读数", "互动数", "地址"])
     for t in report.top:

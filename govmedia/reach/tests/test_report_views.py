@@ -162,3 +162,15 @@ def test_someone_without_a_department_is_refused(client, people, django_user_mod
     nobody.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(nobody)
     assert denied(client.get(reverse("reach_report")))
+
+
+def test_weekly_indices_are_shown_for_every_week_of_the_month(client, people, accounts):
+    client.force_login(people.editor)
+    response = client.get(reverse("reach_report"), {"month": MONTH})
+    report = response.context["report"]
+    assert report.weeks[0] == "9/28–10/4" and report.weeks[-1] == "10/26–11/1"
+    name, version, values = report.weekly[0]
+    week = IndexScore.objects.get(channel=accounts[0], period="week", start=date(2026, 9, 28))
+    assert (name, version, values[0]) == ("示例教育发布", "WCI V14.2", week.value)
+    assert week.inputs["days"] == 7 and week.inputs["articles"] == 1
+    assert 'id="reach-weekly"' in response.content.decode()
