@@ -159,16 +159,25 @@ def parse_when(text: str) -> datetime:
     raise RowProblem(f"无法识别的时间“{text}”，应如 2026-06-01 08:30")
 
 
-def _resolve(table_columns: Sequence[str], columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """field -> the header that names it in this file (the first alias present)."""
-    found = set(table_columns)
-    chosen = {}
+# Exports often open with a title or a note ("数据更新至…") above the header.
+HEADER_SEARCH_ROWS = 10
+# Totals rows at the end of an export are not posts.
+TOTAL_ROW_LABELS = {"合计", "总计", "汇总"}
+
+
+def _positions(cells: Sequence[str], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """field -> the index of its column in a header row (the first alias present wins)."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        found.setdefault(tabular.normalise_header(cell), index)
+    positions = {}
     for name, headers in columns.items():
         for header in headers:
-            if header in found:
-                chosen[name] = header
+            at = found.get(tabular.normalise_header(header))
+            if at is not None:
+                positions[name] = at
                 break
-    return chosen
+    return positions
 
 
 def parse(
@@ -178,29 +187,47 @@ def parse(
     *,
     overrides: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> ParsedExport:
-    """The good rows of an export and an error for each bad one. Raises tabular.TableError."""
+    """The good rows of an export and an error for each bad one. Raises tabular.TableError.
+
+    The header is the first of the first ten rows that names every required
+    field; a file without one is refused whole (`missing_headers`).
+    """
     columns = columns_for(export, overrides)
-    headers = list(dict.fromkeys(h for aliases in columns.values() for h in aliases))
-    table = tabular.read_records(file, headers, name=name)
-    chosen = _resolve(table.columns, columns)
+    required = REQUIRED[export]
+    rows = tabular.read_rows(file, name)
     parsed = ParsedExport(export)
-    missing = [f for f in REQUIRED[export] if f not in chosen]
-    if missing:
-        parsed.missing_headers = [columns[f][0] for f in missing]
+    positions: dict[str, int] | None = None
+    first: dict[str, int] | None = None
+    for row in rows:
+        candidate = _positions(row.cells, columns)
+        first = candidate if first is None else first
+        if all(f in candidate for f in required):
+            positions = candidate
+            break
+        if row.number >= HEADER_SEARCH_ROWS:
+            break
+    if positions is None:
+        parsed.missing_headers = [columns[f][0] for f in required if f not in (first or {})]
         return parsed
-    for record in table.records:
+    for row in rows:
+        values = {
+            f: row.cells[i].strip() if i < len(row.cells) else "" for f, i in positions.items()
+        }
+        if not any(values.values()):
+            continue
+        if values.get("title") in TOTAL_ROW_LABELS or values.get("day") in TOTAL_ROW_LABELS:
+            continue
         parsed.rows += 1
-        values = {f: record.values.get(header, "") for f, header in chosen.items()}
         try:
             if export == ACCOUNT_DAYS:
-                parsed.days.append(_day_row(record.number, values))
+                parsed.days.append(_day_row(row.number, values))
             else:
-                parsed.posts.append(_post_row(record.number, values, export))
+                parsed.posts.append(_post_row(row.number, values, export))
         except RowProblem as exc:
-            parsed.errors.append(RowError(record.number, list(values.values()), str(exc)))
+            parsed.errors.append(RowError(row.number, list(values.values()), str(exc)))
     if (
         export == WECHAT_POSTS
-        and "position" not in chosen
+        and "position" not in positions
         and not any(p.is_headline for p in parsed.posts)
     ):
         _mark_headlines(parsed.posts)

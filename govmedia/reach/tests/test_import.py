@@ -145,3 +145,15 @@ def test_an_import_is_audited_on_the_channel(client, people, wechat):
     entry = ModelLogEntry.objects.get(action="reach.import")
     assert entry.user_id == people.editor.pk and entry.object_id == str(wechat.pk)
     assert entry.data["to"] == "作品 2 条，账号日数据 0 天" and entry.data["bad_rows"] == 3
+
+
+def test_a_title_above_the_header_and_a_totals_row_are_passed_over(client, people, wechat):
+    text = (
+        "图文分析 单篇群发数据（数据更新至2026-10-12）\n\n"
+        + WECHAT_CSV
+        + "合计,,22445,1110,123,58,16,80\n"
+    )
+    client.force_login(people.editor)
+    page = upload(client, wechat, text).content.decode()
+    assert Post.objects.filter(channel=wechat).count() == 2 and "合计" not in page
+    assert "第 6 行" in page and "标题（内容）为空" in page  # row numbers are the file's
