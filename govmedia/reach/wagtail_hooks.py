@@ -7,6 +7,14 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from govmedia.reach import views
+from govmedia.reach.access import visible_departments
+
+
+class ReachMenuItem(MenuItem):
+    """Shown to those who see at least one department's accounts."""
+
+    def is_shown(self, request):
+        return visible_departments(request.user) != set()
 
 
 @hooks.register("register_admin_urls")
@@ -24,8 +32,8 @@ def register_reach_urls():
 def register_reach_menu():
     menu = Menu(
         items=[
-            MenuItem("传播月报", reverse("reach_report"), icon_name="doc-full", order=1),
-            MenuItem("导入平台数据", reverse("reach_import"), icon_name="upload", order=2),
+            ReachMenuItem("传播月报", reverse("reach_report"), icon_name="doc-full", order=1),
+            ReachMenuItem("导入平台数据", reverse("reach_import"), icon_name="upload", order=2),
         ]
     )
     return SubmenuMenuItem("传播分析", menu, icon_name="site", order=265)

@@ -174,3 +174,14 @@ def test_weekly_indices_are_shown_for_every_week_of_the_month(client, people, ac
     assert (name, version, values[0]) == ("示例教育发布", "WCI V14.2", week.value)
     assert week.inputs["days"] == 7 and week.inputs["articles"] == 1
     assert 'id="reach-weekly"' in response.content.decode()
+
+
+def test_the_menu_offers_the_report_to_department_staff_only(client, people, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(people.editor)
+    assert reverse("reach_report") in client.get(reverse("wagtailadmin_home")).content.decode()
+    nobody = django_user_model.objects.create_user("nobody", password="x", is_staff=True)
+    nobody.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(nobody)
+    assert reverse("reach_report") not in client.get(reverse("wagtailadmin_home")).content.decode()
