@@ -119,11 +119,18 @@ def pull_wechat(channel: Channel, day: date, client=None) -> dict[str, int]:
             stat_day = _day(detail.get("stat_date"), day)
             record_post_stat(post, stat_day, StatKind.TOTAL, _wechat_figures(detail), Source.API)
             stats += 1
-    followers = None
-    for row in client.get_user_cumulate(day, day):
-        if _day(row.get("ref_date"), day) == day:
-            followers = (followers or 0) + (_int(row.get("cumulate_user")) or 0)
-    _account_day(channel, day, followers=followers, posts=len(sent_today) or None)
+    # Two days in one call, so the day's new followers need no earlier pull.
+    by_day: dict[date, int] = {}
+    for row in client.get_user_cumulate(day - timedelta(days=1), day):
+        ref = _day(row.get("ref_date"), day)
+        by_day[ref] = by_day.get(ref, 0) + (_int(row.get("cumulate_user")) or 0)
+    _account_day(
+        channel,
+        day,
+        followers=by_day.get(day),
+        posts=len(sent_today) or None,
+        previous_followers=by_day.get(day - timedelta(days=1)),
+    )
     return {"posts": posts, "stats": stats}
 
 
@@ -134,15 +141,18 @@ def _account_day(
     followers: int | None,
     posts: int | None = None,
     statuses_total: int | None = None,
+    previous_followers: int | None = None,
 ) -> None:
     before = AccountDay.objects.filter(channel=channel, day=day - timedelta(days=1)).first()
+    if previous_followers is None and before is not None:
+        previous_followers = before.followers
     figures: dict[str, int | None] = {
         "followers": followers,
         "posts": posts,
         "statuses_total": statuses_total,
     }
-    if before is not None and followers is not None and before.followers is not None:
-        figures["new_followers"] = followers - before.followers
+    if followers is not None and previous_followers is not None:
+        figures["new_followers"] = followers - previous_followers
     if (
         posts is None
         and before is not None
