@@ -56,6 +56,23 @@ class ChannelRow:
     version: str
     inputs: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def inputs_text(self) -> str:
+        """The formula's inputs in its own letters, so a figure can be checked by hand."""
+        i = self.inputs
+        if self.index == "WCI" and i:
+            t, h, p = i["total"], i["headline"], i["peak"]
+            return (
+                f"d={i['days']} n={i['articles']} R={t['reads']:g} Z={t['wows']:g} "
+                f"L={t['likes']:g} RE={t['shares']:g} Rt={h['reads']:g} Rmax={p['reads']:g}"
+            )
+        if self.index == "BCI" and i:
+            return (
+                f"发博数={i['posts']} 转发数={i['reposts']:g} 评论数={i['comments']:g} "
+                f"点赞数={i['likes']:g}"
+            )
+        return ""
+
 
 @dataclass
 class TopPost:

@@ -110,6 +110,8 @@ def test_every_index_is_shown_with_its_formula_version(client, people, accounts)
     assert wci.version == "WCI V14.2" and wci.start == date(2026, 10, 1)
     assert wci.inputs["articles"] == 2 and wci.inputs["days"] == 30
     assert f"{wci.value:.2f}" in page
+    assert "d=30 n=2 R=12000 Z=14 L=35 RE=450 Rt=12000 Rmax=9000" in page
+    assert "发博数=1 转发数=80 评论数=20 点赞数=300" in page
 
 
 def test_the_page_shows_categories_posting_hours_and_the_charts(client, people, accounts):
