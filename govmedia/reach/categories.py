@@ -96,18 +96,23 @@ DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Disclosure categories (公开类别) that decide on their own.
+# Disclosure categories (公开类别, publishing's statutory list after 《政府信息公开条例》
+# 第二十条, plus common local names) that decide on their own; the rest go by keywords.
 DEFAULT_DISCLOSURE_CATEGORIES: dict[str, str] = {
-    "政策文件": POLICY,
     "规范性文件": POLICY,
+    "规划信息": POLICY,
+    "民生政策": POLICY,
+    "政策文件": POLICY,
     "政策解读": POLICY,
-    "规划计划": POLICY,
     "应急管理": EMERGENCY,
-    "突发事件": EMERGENCY,
+    "行政许可": SERVICE,
+    "行政事业性收费": SERVICE,
+    "公务员招考": SERVICE,
     "公共服务": SERVICE,
-    "办事服务": SERVICE,
+    "统计信息": NEWS,
+    "监督检查": NEWS,
+    "重大建设项目": NEWS,
     "工作动态": NEWS,
-    "政务动态": NEWS,
 }
 
 

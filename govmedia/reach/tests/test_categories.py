@@ -12,8 +12,11 @@ def test_an_emergency_word_wins_over_a_policy_category():
 
 
 def test_the_disclosure_category_decides_before_keywords():
-    assert categories.classify("关于印发某某的通知", disclosure_category="政策文件") == "policy"
-    assert categories.classify("市政府召开常务会议", disclosure_category="工作动态") == "news"
+    assert categories.classify("关于印发某某的通知", disclosure_category="规范性文件") == "policy"
+    assert (
+        categories.classify("2026年公务员招考公告", disclosure_category="公务员招考") == "service"
+    )
+    assert categories.classify("前三季度经济运行情况", disclosure_category="统计信息") == "news"
 
 
 def test_keywords_sort_the_rest_and_anything_else_is_other():
