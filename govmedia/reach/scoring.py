@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime, time, timedelta
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govmedia.orgs.models import Channel, ChannelKind
@@ -68,14 +69,15 @@ def compute(channel: Channel, period: str, day: date) -> IndexScore | None:
             likes=sum(p.likes for p in posts),
         )
         value, version, recorded = indices.bci(b), indices.BCI_VERSION, b.as_dict()
-    score, _created = IndexScore.objects.update_or_create(
-        channel=channel,
-        index=name,
-        version=version,
-        period=period,
-        start=start,
-        defaults={"end": end, "value": round(value, 2), "inputs": recorded},
-    )
+    key = {"channel": channel, "index": name, "version": version, "period": period, "start": start}
+    values = {"end": end, "value": round(value, 2), "inputs": recorded}
+    try:
+        with transaction.atomic():
+            score, _created = IndexScore.objects.update_or_create(**key, defaults=values)
+    except IntegrityError:
+        # Two requests computed the same figure at once: the other one's row is updated.
+        IndexScore.objects.filter(**key).update(**values)
+        score = IndexScore.objects.get(**key)
     return score
 
 
