@@ -359,6 +359,8 @@ GOVMEDIA_JOB_INTERVALS = {
 }
 # Channel publishing: attempts before a delivery is marked failed for a person to retry.
 GOVMEDIA_PUBLISH_MAX_ATTEMPTS = env_int("GOVMEDIA_PUBLISH_MAX_ATTEMPTS", 5)
+# The cover of a WeChat article whose item has no image (a JPEG file; empty: a plain one).
+GOVMEDIA_WECHAT_DEFAULT_COVER = env_str("GOVMEDIA_WECHAT_DEFAULT_COVER", "")
 # Workers write a heartbeat this often (seconds); work claimed by a worker whose
 # heartbeat is older than the lease is taken over by another.
 GOVMEDIA_WORKER_HEARTBEAT = env_int("GOVMEDIA_WORKER_HEARTBEAT", 5)

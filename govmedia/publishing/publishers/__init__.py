@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from govmedia.publishing.publishers.base import Publisher, PublishError, Receipt
 from govmedia.publishing.publishers.portal import PortalPublisher
+from govmedia.publishing.publishers.wechat import WeChatPublisher
 
 PUBLISHERS: dict[str, type[Publisher]] = {
     PortalPublisher.name: PortalPublisher,
+    WeChatPublisher.name: WeChatPublisher,
 }
 
 # Channel kinds (orgs.ChannelKind) served by a publisher; others are synchronised by hand.
