@@ -368,6 +368,10 @@ GOVMEDIA_WORKER_LEASE = env_int("GOVMEDIA_WORKER_LEASE", 30)
 # Work claimed by a process that keeps no heartbeat (a web process running a
 # task inline) is taken over after this many seconds.
 GOVMEDIA_UNTRACKED_LEASE = env_int("GOVMEDIA_UNTRACKED_LEASE", 300)
+# Weibo's statuses/share: at most 140 汉字 a post (open.weibo.com/wiki/2/statuses/share;
+# docs/channel-weibo.md), and how many timeline pages of 100 a resumed send searches.
+GOVMEDIA_WEIBO_TEXT_LIMIT = env_int("GOVMEDIA_WEIBO_TEXT_LIMIT", 140)
+GOVMEDIA_WEIBO_LOOKUP_PAGES = env_int("GOVMEDIA_WEIBO_LOOKUP_PAGES", 5)
 # Extra channel publishers (dotted paths of Publisher classes), for plug-in
 # channels and the fault-injection test.
 GOVMEDIA_EXTRA_PUBLISHERS = env_list("GOVMEDIA_EXTRA_PUBLISHERS")

@@ -75,6 +75,7 @@ class FakeServer:
                 with fake.lock:
                     fake.requests.append(request)
                 handler = fake.routes.get((self.command, parts.path))
+                body: dict[str, Any] | bytes
                 if handler is None:
                     status, body = 404, {"error": f"no route {self.command} {parts.path}"}
                 else:
