@@ -52,6 +52,9 @@ Main commands:
   sources list | read ID... | read --due | probe ID... | try KIND URL [--config JSON]
                         the channels' readers: list the sources, read or probe now,
                         try a reader on an address without storing anything
+  reach pull | scores [--day DAY] [--channel ID]
+                        pull the WeChat/Weibo statistics of a day now, or recompute the
+                        accounts' WCI/BCI (docs/reach.md)
   demo                  load the demo data (same as setup --demo)
   system-check          Django's configuration checks
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "govmedia.desk",
     "govmedia.inspection",
     "govmedia.opinion",
+    "govmedia.reach",
     "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
