@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govmedia.opinion import actions, report
-from govmedia.opinion.access import can_analyse, may_use, visible_departments
+from govmedia.opinion.access import (
+    assignable_departments,
+    can_analyse,
+    may_use,
+    visible_departments,
+)
 from govmedia.opinion.models import Alert, Event, Incident, Level, PostRecord, ReleaseKind
 from govmedia.orgs.models import Department
 
@@ -115,7 +120,7 @@ def event(request, event_id: int):
             "chain": chain,
             "alerts": item.alerts.select_related("claim", "plan"),
             "duplicates": [p for p in posts if p.duplicate_of_id],
-            "departments": Department.objects.filter(is_active=True),
+            "departments": assignable_departments(request.user),
             "levels": Level.choices,
             "incidents": item.incidents.all(),
         },
