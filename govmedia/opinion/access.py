@@ -86,6 +86,23 @@ def claims_for(user: AnyUser) -> QuerySet:
     return _scoped(Claim.objects.select_related("department"), user)
 
 
+def events_for(user: AnyUser) -> QuerySet:
+    """The events `user` may see: those concerning one of their departments."""
+    from govmedia.opinion.models import Event
+
+    visible = visible_departments(user)
+    if visible is None:
+        return Event.objects.all()
+    return Event.objects.filter(departments__in=visible).distinct()
+
+
+def incidents_for(user: AnyUser) -> QuerySet:
+    """The incidents `user` may see: those their departments answer for."""
+    from govmedia.opinion.models import Incident
+
+    return _scoped(Incident.objects.select_related("department"), user)
+
+
 def may_edit_record(user: AnyUser, record) -> bool:
     """A plan or a claim: may `user` see, change or delete it?"""
     return can_analyse(user, record.department_id)

@@ -104,6 +104,8 @@ def register_opinion_log_actions(actions):
     )
     actions.register_action("govmedia.opinion.escalate", "临近时限督办", "临近时限督办")
     actions.register_action("govmedia.opinion.close_incident", "结案", "结案")
+    actions.register_action("govmedia.opinion.attach_events", "合并舆情事件", "合并舆情事件")
+    actions.register_action("govmedia.opinion.detach_event", "移出舆情事件", "移出舆情事件")
 
 
 @hooks.register("register_permissions")
