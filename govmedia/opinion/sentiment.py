@@ -4,19 +4,28 @@ The model is trained by ``python -m govmedia.opinion.sentiment train`` on the
 labelled sentences of ``synthetic.sentiment_training_set`` and stored as
 ``sentiment_model.npz`` beside this file; its held-out accuracy is printed by
 ``python -m govmedia.opinion.evaluate``. Without the file the lexicon alone
-decides. A local transformer model may be plugged in through
-``Config.sentiment_model_dir`` (``load_transformer``): it is loaded from that
-directory only and never downloaded.
+decides. Another model may be plugged in from a local directory through
+``Config.sentiment_model_dir`` (``load_plugin``: a manifest naming a Python
+callable, our own linear format, or a transformers model); it is loaded from
+that directory only and never downloaded, and when it cannot be used the
+built-in scoring goes on, with the reason logged.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import logging
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
 import numpy as np
+
+logger = logging.getLogger(__name__)
 
 LABELS = ("negative", "neutral", "positive")
 MODEL_PATH = Path(__file__).with_name("sentiment_model.npz")
@@ -125,60 +134,235 @@ class LinearModel:
         return cls(weights, data["bias"])
 
 
+class PluginError(Exception):
+    """A sentiment model directory that cannot be used (the reason in English)."""
+
+
+MANIFEST = "manifest.json"
+PLUGIN_FORMATS = ("python", "linear", "transformers")
+_LABEL_NAMES = {
+    "negative": "negative",
+    "neg": "negative",
+    "负面": "negative",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "中性": "neutral",
+    "positive": "positive",
+    "pos": "positive",
+    "正面": "positive",
+}
+
+Scorer = Callable[[list[str]], list[tuple[str, float]]]
+
+
+def _combine(texts: list[str], model: LinearModel | None, lexicon_weight: float = 0.5):
+    """The built-in scoring: the model's P(positive) − P(negative) mixed with the lexicon."""
+    lex = np.array([lexicon_score(t) for t in texts])
+    if model is not None and texts:
+        p = model.predict_proba(texts)
+        combined = (1.0 - lexicon_weight) * (p[:, 2] - p[:, 0]) + lexicon_weight * lex
+    else:
+        combined = lex
+    out: list[tuple[str, float]] = []
+    for text, s in zip(texts, combined, strict=True):
+        if not text:
+            out.append(("neutral", 0.0))
+        elif s <= -0.2:
+            out.append(("negative", float(s)))
+        elif s >= 0.2:
+            out.append(("positive", float(s)))
+        else:
+            out.append(("neutral", float(s)))
+    return out
+
+
 class Sentiment:
-    """Lexicon plus the linear model (or a plugged-in local transformer)."""
+    """Lexicon plus the linear model, or a model plugged in from a local directory.
+
+    A plug-in that cannot be loaded is logged (in English, at ERROR) and the
+    built-in lexicon and linear model score instead; a plug-in that fails on a
+    batch is logged and that batch is scored by the built-in model, so the
+    worker never stops for it.
+    """
 
     def __init__(self, model_dir: str = "", model_path: Path = MODEL_PATH) -> None:
         self.model = LinearModel.load(model_path)
-        self.transformer = load_transformer(model_dir) if model_dir else None
+        self.plugin: Scorer | None = None
+        self.plugin_dir = model_dir
+        if model_dir:
+            try:
+                self.plugin = load_plugin(model_dir)
+            except PluginError as error:
+                logger.error(
+                    "sentiment model directory %s not used: %s; "
+                    "falling back to the built-in lexicon and linear model",
+                    model_dir,
+                    error,
+                )
 
     def score(self, texts: list[str]) -> list[tuple[str, float]]:
         """(label, score in -1 … 1) per text."""
-        if self.transformer is not None:
-            return [tuple(x) for x in self.transformer(texts)]
-        lex = np.array([lexicon_score(t) for t in texts])
-        if self.model is not None and texts:
-            p = self.model.predict_proba(texts)
-            model_score = p[:, 2] - p[:, 0]
-            combined = 0.5 * model_score + 0.5 * lex
+        if self.plugin is not None and texts:
+            try:
+                return self.plugin(texts)
+            except Exception as error:  # a plug-in is someone else's code: never stop the worker
+                logger.error(
+                    "sentiment plug-in %s failed on %d texts (%s: %s); "
+                    "the built-in lexicon and linear model scored them",
+                    self.plugin_dir,
+                    len(texts),
+                    type(error).__name__,
+                    error,
+                )
+        return _combine(texts, self.model)
+
+
+def _normalise(raw: Any, texts: list[str], names: dict[str, str]) -> list[tuple[str, float]]:
+    """A plug-in's answer as (negative|neutral|positive, signed score in -1 … 1), or PluginError."""
+    if not isinstance(raw, list | tuple) or len(raw) != len(texts):
+        got = len(raw) if isinstance(raw, list | tuple) else type(raw).__name__
+        raise PluginError(f"expected a list of {len(texts)} results, got {got}")
+    out: list[tuple[str, float]] = []
+    for item in raw:
+        if isinstance(item, dict):
+            label, value = item.get("label"), item.get("score", 1.0)
+        elif isinstance(item, list | tuple) and len(item) == 2:
+            label, value = item
         else:
-            combined = lex
-        out = []
-        for text, s in zip(texts, combined, strict=True):
-            if not text:
-                out.append(("neutral", 0.0))
-            elif s <= -0.2:
-                out.append(("negative", float(s)))
-            elif s >= 0.2:
-                out.append(("positive", float(s)))
-            else:
-                out.append(("neutral", float(s)))
-        return out
+            raise PluginError(f"a result must be (label, score) or a dict, got {item!r}")
+        key = str(label)
+        name = names.get(key) or _LABEL_NAMES.get(key.strip().lower())
+        if name is None:
+            raise PluginError(f"unknown label {label!r} (map it in the manifest's 'labels')")
+        try:
+            magnitude = min(abs(float(value)), 1.0)
+        except (TypeError, ValueError) as error:
+            raise PluginError(f"score {value!r} is not a number") from error
+        signed = {"negative": -magnitude, "positive": magnitude}.get(name, 0.0)
+        out.append((name, signed))
+    return out
 
 
-def load_transformer(model_dir: str) -> Any:
-    """A text-classification callable from a local directory (transformers, offline only).
+def _python_plugin(path: Path, manifest: dict) -> Callable[[list[str]], Any]:
+    """``{"format": "python", "callable": "file.py:function"}``: a function in a file of the directory."""
+    entry = str(manifest.get("callable", ""))
+    file_name, _, function = entry.partition(":")
+    if not file_name.endswith(".py") or not function:
+        raise PluginError(f"'callable' must read 'file.py:function', got {entry!r}")
+    source = (path / file_name).resolve()
+    if source.parent != path.resolve() or not source.is_file():
+        raise PluginError(f"{file_name} is not a file directly inside {path}")
+    name = f"govmedia_sentiment_plugin_{abs(hash(str(source)))}"
+    spec = importlib.util.spec_from_file_location(name, source)
+    if spec is None or spec.loader is None:
+        raise PluginError(f"cannot load {source}")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        raise PluginError(
+            f"{file_name} failed to import: {type(error).__name__}: {error}"
+        ) from error
+    fn = getattr(module, function, None)
+    if not callable(fn):
+        raise PluginError(f"{file_name} has no function {function!r}")
+    return fn
 
-    The directory must hold a model whose labels include negative/neutral/positive;
-    nothing is fetched from the network (``local_files_only``).
+
+def _linear_plugin(path: Path, manifest: dict) -> Callable[[list[str]], Any]:
+    """``{"format": "linear", "weights": "model.npz"}``: our own model format, trained elsewhere."""
+    weights = (path / str(manifest.get("weights", "model.npz"))).resolve()
+    if weights.parent != path.resolve() or not weights.is_file():
+        raise PluginError(
+            f"weights file {manifest.get('weights', 'model.npz')!r} not found in {path}"
+        )
+    try:
+        model = LinearModel.load(weights)
+    except Exception as error:
+        raise PluginError(f"cannot read {weights.name}: {type(error).__name__}: {error}") from error
+    lexicon_weight = float(manifest.get("lexicon_weight", 0.5))
+    return lambda texts: _combine(texts, model, lexicon_weight)
+
+
+def _transformers_plugin(path: Path, manifest: dict) -> Callable[[list[str]], Any]:
+    """A Hugging Face text-classification model saved in the directory, loaded offline only."""
+    if importlib.util.find_spec("transformers") is None:
+        raise PluginError(
+            "the 'transformers' package is not installed (nor, probably, torch); "
+            "install both to use a transformer model - they are not dependencies of govmedia"
+        )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from transformers import pipeline
+
+        classify = pipeline("text-classification", model=str(path), local_files_only=True)
+    except Exception as error:
+        raise PluginError(
+            f"transformers could not load {path}: {type(error).__name__}: {error}"
+        ) from error
+    return lambda texts: [(r["label"], r["score"]) for r in classify(list(texts), truncation=True)]
+
+
+def load_plugin(model_dir: str) -> Scorer:
+    """The scorer of a local model directory; PluginError (English) when it cannot be used.
+
+    The directory holds ``manifest.json``::
+
+        {"format": "python", "callable": "classify.py:classify", "labels": {"0": "negative"}}
+        {"format": "linear", "weights": "model.npz", "lexicon_weight": 0.5}
+        {"format": "transformers"}
+
+    or no manifest but a ``config.json`` (a transformers model as saved by
+    ``save_pretrained``). The callable receives a list of texts and returns one
+    ``(label, score)`` or ``{"label", "score"}`` per text; labels are
+    negative/neutral/positive (neg/neu/pos, 负面/中性/正面) or mapped by
+    ``labels``; the score's size is the confidence (0 … 1), its sign follows
+    the label. Nothing is ever downloaded. The plug-in is tried on two texts
+    when loaded, so a wrong answer shape is refused at once.
     """
     path = Path(model_dir)
     if not path.is_dir():
-        raise FileNotFoundError(f"sentiment model directory not found: {model_dir}")
-    from transformers import pipeline
+        raise PluginError(f"sentiment model directory not found: {model_dir}")
+    manifest_file = path / MANIFEST
+    if manifest_file.is_file():
+        try:
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise PluginError(f"{MANIFEST} is not readable JSON: {error}") from error
+        if not isinstance(manifest, dict):
+            raise PluginError(f"{MANIFEST} must hold a JSON object")
+    elif (path / "config.json").is_file():
+        manifest = {"format": "transformers"}
+    else:
+        raise PluginError(f"no {MANIFEST} (nor a transformers config.json) in {model_dir}")
+    fmt = manifest.get("format")
+    loaders = {
+        "python": _python_plugin,
+        "linear": _linear_plugin,
+        "transformers": _transformers_plugin,
+    }
+    if fmt not in loaders:
+        raise PluginError(f"unknown format {fmt!r}; use one of {', '.join(PLUGIN_FORMATS)}")
+    raw_names = manifest.get("labels") or {}
+    if not isinstance(raw_names, dict) or any(v not in LABELS for v in raw_names.values()):
+        raise PluginError(f"'labels' must map the model's labels to {', '.join(LABELS)}")
+    names = {str(k): str(v) for k, v in raw_names.items()}
+    fn = loaders[fmt](path, manifest)
 
-    classify = pipeline("text-classification", model=str(path), local_files_only=True)
+    def scorer(texts: list[str]) -> list[tuple[str, float]]:
+        return _normalise(fn(list(texts)), texts, names)
 
-    def run(texts: list[str]) -> list[tuple[str, float]]:
-        results = []
-        for r in classify(texts, truncation=True):
-            label = str(r["label"]).lower()
-            sign = -1.0 if "neg" in label else 1.0 if "pos" in label else 0.0
-            name = "negative" if sign < 0 else "positive" if sign > 0 else "neutral"
-            results.append((name, sign * float(r["score"])))
-        return results
-
-    return run
+    probe = ["感谢工作人员及时处理", "投诉多次无人处理"]
+    try:
+        scorer(probe)
+    except PluginError:
+        raise
+    except Exception as error:
+        raise PluginError(
+            f"the model failed on a test text: {type(error).__name__}: {error}"
+        ) from error
+    return scorer
 
 
 def train() -> None:
