@@ -24,7 +24,7 @@ def test_the_pipeline_groups_detects_bursts_matches_rumours_and_scores_sentiment
     assert r.bcubed_f1 > 0.85 and r.bcubed_precision > 0.9
     assert all(d is not None and d < 15 * 60 for d in r.burst_delays.values()), r.burst_delays
     assert r.rumour_precision > 0.9 and r.rumour_recall > 0.85
-    assert r.sentiment_heldout > 0.55  # three classes: chance is a third
+    assert r.sentiment_heldout > 0.68  # three classes: chance is a third; 0.720 measured
 
 
 def test_govmedia_opinion_eval_prints_every_figure(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -57,3 +57,20 @@ def test_govmedia_opinion_eval_help_describes_it_without_starting_django(tmp_pat
         [sys.executable, "-c", driver, "--help"], capture_output=True, cwd=REPO, env=environ
     )
     assert "opinion-eval" in listing.stdout.decode()
+
+
+def test_the_sentiment_training_set_shares_no_sentence_phrase_or_frame_with_the_held_out_set() -> (
+    None
+):
+    from govmedia.opinion.synthetic import (
+        sentiment_heldout_set,
+        sentiment_training_groups,
+        sentiment_training_set,
+    )
+
+    train, _ = sentiment_training_set()
+    held, _ = sentiment_heldout_set()
+    assert not set(train) & set(held)
+    phrases, frames = sentiment_training_groups()
+    assert len(phrases) == len(frames) == len(train)
+    assert not any(phrase in sentence for phrase in set(phrases) for sentence in held)
