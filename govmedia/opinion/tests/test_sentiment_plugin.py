@@ -171,3 +171,26 @@ def test_a_plugin_that_fails_on_a_batch_does_not_stop_the_pipeline(tmp_path, cap
     with caplog.at_level(logging.ERROR, logger="govmedia.opinion.sentiment"):
         assert _sentiments(model) == BUILT_IN
     assert "failed on 3 texts (RuntimeError: out of memory)" in _fallback_log(caplog)
+
+
+@pytest.mark.django_db
+def test_the_system_check_names_an_unusable_directory(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    settings.GOVMEDIA_OPINION_SENTIMENT_MODEL_DIR = str(tmp_path / "absent")
+    from io import StringIO
+
+    err = StringIO()
+    call_command("check", stderr=err, stdout=StringIO())
+    assert "govmedia.W131" in err.getvalue() and "sentiment model directory not found" in (
+        err.getvalue()
+    )
+    model = _write(
+        tmp_path / "ok",
+        {"format": "python", "callable": "model.py:classify", "labels": LABELS},
+        **{"model.py": CONTRARIAN},
+    )
+    settings.GOVMEDIA_OPINION_SENTIMENT_MODEL_DIR = str(model)
+    err = StringIO()
+    call_command("check", stderr=err, stdout=StringIO())
+    assert "govmedia.W131" not in err.getvalue()
