@@ -113,7 +113,14 @@ def event(request, event_id: int):
 
 @require_POST
 def open_incident(request, alert_id: int):
-    alert = get_object_or_404(Alert.objects.select_related("event", "plan"), pk=alert_id)
+    _require(request.user)
+    # Only an alert about an event the user sees (another department's is not found).
+    alert = get_object_or_404(
+        Alert.objects.select_related("event", "plan").filter(
+            event__in=_scoped_events(request.user).values("pk")
+        ),
+        pk=alert_id,
+    )
     department = None
     if request.POST.get("department"):
         department = get_object_or_404(Department, pk=request.POST["department"])

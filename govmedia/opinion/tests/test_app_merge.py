@@ -133,3 +133,18 @@ def test_the_last_event_cannot_be_taken_off(client, people, setting):
     )
     assert "至少要关联一个舆情事件" in response.content.decode()
     assert incident.events.filter(pk=bridge.pk).exists()
+
+
+def test_an_alert_about_another_departments_event_cannot_become_an_incident(
+    client, people, setting
+):
+    from govmedia.opinion.models import Alert
+
+    _incident, _bridge, _earlier, _later, school, _now = setting
+    alert = Alert.objects.create(event=school, reason="heat")
+    client.force_login(people.other_editor)  # 交通运输局: does not see the school's event
+    response = client.post(
+        f"/admin/opinion/alerts/{alert.pk}/incident/", {"department": people.transport.pk}
+    )
+    assert response.status_code == 404
+    assert not Incident.objects.filter(events=school).exists()
