@@ -115,6 +115,17 @@ def assignable_departments(user: AnyUser) -> QuerySet[Department]:
     return departments if visible is None else departments.filter(pk__in=visible)
 
 
+def assignable_analysts(user: AnyUser) -> QuerySet:
+    """The people a plan of `user`'s may name as its analyst: members of their departments."""
+    people = get_user_model().objects.filter(is_active=True)
+    visible = visible_departments(user)
+    if visible is None:
+        return people
+    return people.filter(
+        pk__in=Membership.objects.filter(department_id__in=visible).values("user_id")
+    )
+
+
 def may_manage_vendors(user: AnyUser) -> bool:
     return _active(user) and is_supervisor(user)
 

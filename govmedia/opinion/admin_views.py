@@ -37,15 +37,20 @@ class ScopedIndexView(ScopedMixin, generic.IndexView):
 
 
 class DepartmentFormMixin:
-    """The department field offers the user's departments only (required unless a supervisor)."""
+    """The department field offers the user's departments only (required unless a supervisor);
+    the analyst field, the people of those departments."""
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
+        user = self.request.user
         field = form.fields.get("department")
         if field is not None:
-            field.queryset = access.assignable_departments(self.request.user)
-            if access.visible_departments(self.request.user) is not None:
+            field.queryset = access.assignable_departments(user)
+            if access.visible_departments(user) is not None:
                 field.required = True
+        analyst = form.fields.get("analyst")
+        if analyst is not None:
+            analyst.queryset = access.assignable_analysts(user)
         return form
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from govmedia.devtools.testing import make_user
@@ -77,6 +79,10 @@ def test_an_analyst_cannot_give_a_plan_to_another_department(client, people, rec
     client.force_login(people.editor)
     form = client.get(f"{PLANS}new/").content.decode()
     assert "示例市教育局" in form and "示例市交通运输局" not in form
+    # The analyst is chosen among the department's people, not another department's.
+    analysts = re.search(r'<select name="analyst".*?</select>', form, re.S).group(0)
+    assert f'value="{people.reviewer.pk}"' in analysts
+    assert f'value="{people.other_editor.pk}"' not in analysts
     refused = client.post(f"{PLANS}new/", _plan_form(people.transport, name="越权方案"))
     assert refused.status_code == 200  # the form again, with the error
     assert not MonitoringPlan.objects.filter(name="越权方案").exists()
