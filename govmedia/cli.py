@@ -43,6 +43,10 @@ Main commands:
                         --fix writes the corrected text (see `govmedia check --help`)
   check-eval SECTION    measure the content checks (false alarms on real prose,
                         typo recall, privacy recall, imported-list guard)
+  opinion-eval [--seed N]
+                        score opinion monitoring on its labelled synthetic stream:
+                        event grouping (B-cubed), burst delays, rumour matching,
+                        sentiment accuracy on the held-out set; needs no database
   import-orgs / export-orgs KIND FILE
                         .xlsx import and export of departments, people, channels
   workdays add START N  the deadline N working days after START (counted from the next
@@ -96,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         from govmedia.checks.measure.cli import main as check_eval
 
         return check_eval(argv[1:])
+    if argv[0] == "opinion-eval":
+        # Framework-free too: the pipeline and its synthetic stream need no database.
+        from govmedia.opinion.evaluate import main as opinion_eval
+
+        return opinion_eval(argv[1:], prog="govmedia opinion-eval")
     if argv[0] == "check" and not check_needs_django(argv[1:]):
         from govmedia.checks.cli import environment_args
         from govmedia.checks.cli import main as check

@@ -474,6 +474,9 @@ GOVMEDIA_OPINION_CHUNK = env_int("GOVMEDIA_OPINION_CHUNK", 2000)
 # Alerts to a WeCom/DingTalk style webhook, signed with HMAC-SHA256 when a secret is set.
 GOVMEDIA_OPINION_WEBHOOK_URL = env_str("GOVMEDIA_OPINION_WEBHOOK_URL", "")
 GOVMEDIA_OPINION_WEBHOOK_SECRET = env_str("GOVMEDIA_OPINION_WEBHOOK_SECRET", "")
+# A sentiment model plugged in from a local directory (docs/opinion.md "Sentiment plug-ins");
+# empty: the built-in lexicon and linear model. Never downloaded.
+GOVMEDIA_OPINION_SENTIMENT_MODEL_DIR = env_str("GOVMEDIA_OPINION_SENTIMENT_MODEL_DIR", "")
 
 EMAIL_HOST = env_str("GOVMEDIA_EMAIL_HOST", "")
 EMAIL_PORT = env_int("GOVMEDIA_EMAIL_PORT", 25)
