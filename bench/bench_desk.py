@@ -138,6 +138,10 @@ def seed(count: int) -> None:
         )
         if kind == "disclosure":
             fields["applicant_type"] = "person" if rng.random() < 0.85 else "organisation"
+            if fields["applicant_type"] == "organisation":
+                fields["organisation_kind"] = rng.choice(
+                    ["business", "business", "research", "charity", "legal", "other"]
+                )
         if answered:
             days = min(int(rng.expovariate(1 / (limit * 0.6))), limit * 3)
             answered_on = min(today, received + dt.timedelta(days=days * 7 // 5 + 1))
@@ -145,6 +149,7 @@ def seed(count: int) -> None:
                 status=rng.choice([Status.ANSWERED, Status.CLOSED]),
                 answer="基准测试答复。",
                 answered_at=timezone.make_aware(dt.datetime.combine(answered_on, dt.time(15))),
+                answered_on=answered_on,
                 handling_days=days,
                 on_time=days <= limit,
                 is_public=rng.random() < 0.7,

@@ -43,6 +43,10 @@ Main commands:
                         --fix writes the corrected text (see `govmedia check --help`)
   check-eval SECTION    measure the content checks (false alarms on real prose,
                         typo recall, privacy recall, imported-list guard)
+  opinion-eval [--seed N]
+                        score opinion monitoring on its labelled synthetic stream:
+                        event grouping (B-cubed), burst delays, rumour matching,
+                        sentiment accuracy on the held-out set; needs no database
   import-orgs / export-orgs KIND FILE
                         .xlsx import and export of departments, people, channels
   workdays add START N  the deadline N working days after START (counted from the next
@@ -52,6 +56,9 @@ Main commands:
   sources list | read ID... | read --due | probe ID... | try KIND URL [--config JSON]
                         the channels' readers: list the sources, read or probe now,
                         try a reader on an address without storing anything
+  reach pull | scores [--day DAY] [--channel ID]
+                        pull the WeChat/Weibo statistics of a day now, or recompute the
+                        accounts' WCI/BCI (docs/reach.md)
   demo                  load the demo data (same as setup --demo)
   system-check          Django's configuration checks
 
@@ -93,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         from govmedia.checks.measure.cli import main as check_eval
 
         return check_eval(argv[1:])
+    if argv[0] == "opinion-eval":
+        # Framework-free too: the pipeline and its synthetic stream need no database.
+        from govmedia.opinion.evaluate import main as opinion_eval
+
+        return opinion_eval(argv[1:], prog="govmedia opinion-eval")
     if argv[0] == "check" and not check_needs_django(argv[1:]):
         from govmedia.checks.cli import environment_args
         from govmedia.checks.cli import main as check

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "govmedia.desk",
     "govmedia.inspection",
     "govmedia.opinion",
+    "govmedia.reach",
     "govmedia.devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -333,12 +334,22 @@ CACHES = {
         **cache_from_url(GOVMEDIA_CACHE_URL, DATA_DIR / "cache" / "pages"),
         "KEY_PREFIX": "govmedia-pages",
     },
+    # Counters of the public side's limits (wrong query codes): shared by every
+    # process of the machine (files) or of the installation (Redis).
+    "limits": {
+        **cache_from_url(GOVMEDIA_CACHE_URL, DATA_DIR / "cache" / "limits"),
+        "KEY_PREFIX": "govmedia-limits",
+    },
 }
 # Longest a page stays in the page cache (seconds); 0 turns the cache off.
 GOVMEDIA_PAGE_CACHE_SECONDS = env_int("GOVMEDIA_PAGE_CACHE_SECONDS", 300)
 # Cache-Control max-age of public pages: how long a browser or a proxy may keep them.
 GOVMEDIA_CACHE_MAX_AGE = env_int("GOVMEDIA_CACHE_MAX_AGE", 60)
 # --- end of page cache ---
+
+# Fernet keys (comma-separated, the first encrypts) for channel credentials at
+# rest; empty: derived from SECRET_KEY (docs/channels.md, "Credentials").
+GOVMEDIA_CREDENTIALS_KEY = env_str("GOVMEDIA_CREDENTIALS_KEY", "")
 
 # The government's electronic seal (Ed25519). Made by the first `govmedia setup`
 # or by `govmedia archive rotate-key`, never by anything else; machines that
@@ -355,6 +366,8 @@ GOVMEDIA_JOB_INTERVALS = {
 }
 # Channel publishing: attempts before a delivery is marked failed for a person to retry.
 GOVMEDIA_PUBLISH_MAX_ATTEMPTS = env_int("GOVMEDIA_PUBLISH_MAX_ATTEMPTS", 5)
+# The cover of a WeChat article whose item has no image (a JPEG file; empty: a plain one).
+GOVMEDIA_WECHAT_DEFAULT_COVER = env_str("GOVMEDIA_WECHAT_DEFAULT_COVER", "")
 # Workers write a heartbeat this often (seconds); work claimed by a worker whose
 # heartbeat is older than the lease is taken over by another.
 GOVMEDIA_WORKER_HEARTBEAT = env_int("GOVMEDIA_WORKER_HEARTBEAT", 5)
@@ -362,6 +375,10 @@ GOVMEDIA_WORKER_LEASE = env_int("GOVMEDIA_WORKER_LEASE", 30)
 # Work claimed by a process that keeps no heartbeat (a web process running a
 # task inline) is taken over after this many seconds.
 GOVMEDIA_UNTRACKED_LEASE = env_int("GOVMEDIA_UNTRACKED_LEASE", 300)
+# Weibo's statuses/share: at most 140 汉字 a post (open.weibo.com/wiki/2/statuses/share;
+# docs/channel-weibo.md), and how many timeline pages of 100 a resumed send searches.
+GOVMEDIA_WEIBO_TEXT_LIMIT = env_int("GOVMEDIA_WEIBO_TEXT_LIMIT", 140)
+GOVMEDIA_WEIBO_LOOKUP_PAGES = env_int("GOVMEDIA_WEIBO_LOOKUP_PAGES", 5)
 # Extra channel publishers (dotted paths of Publisher classes), for plug-in
 # channels and the fault-injection test.
 GOVMEDIA_EXTRA_PUBLISHERS = env_list("GOVMEDIA_EXTRA_PUBLISHERS")
@@ -432,8 +449,9 @@ GOVMEDIA_DESK_CONTACT_WINDOW_SECONDS = env_int("GOVMEDIA_DESK_CONTACT_WINDOW_SEC
 # Follow-up look-ups with a wrong query code: at most N per address in a window.
 GOVMEDIA_DESK_LOOKUP_MAX_FAILURES = env_int("GOVMEDIA_DESK_LOOKUP_MAX_FAILURES", 10)
 GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS = env_int("GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS", 900)
-# The cache alias counting failed look-ups (shared by every web process when it is Redis).
-GOVMEDIA_DESK_RATELIMIT_CACHE = env_str("GOVMEDIA_DESK_RATELIMIT_CACHE", "default")
+# The cache alias counting failed look-ups: "limits" is shared by every web
+# process (files in the data directory, or Redis with GOVMEDIA_CACHE_URL).
+GOVMEDIA_DESK_RATELIMIT_CACHE = env_str("GOVMEDIA_DESK_RATELIMIT_CACHE", "limits")
 # Notifying the submitter: the SMS gateway (docs/desk-public.md "SMS gateway"), retries.
 GOVMEDIA_SMS_URL = env_str("GOVMEDIA_SMS_URL", "")
 GOVMEDIA_SMS_APP_KEY = env_str("GOVMEDIA_SMS_APP_KEY", "")
@@ -456,6 +474,9 @@ GOVMEDIA_OPINION_CHUNK = env_int("GOVMEDIA_OPINION_CHUNK", 2000)
 # Alerts to a WeCom/DingTalk style webhook, signed with HMAC-SHA256 when a secret is set.
 GOVMEDIA_OPINION_WEBHOOK_URL = env_str("GOVMEDIA_OPINION_WEBHOOK_URL", "")
 GOVMEDIA_OPINION_WEBHOOK_SECRET = env_str("GOVMEDIA_OPINION_WEBHOOK_SECRET", "")
+# A sentiment model plugged in from a local directory (docs/opinion.md "Sentiment plug-ins");
+# empty: the built-in lexicon and linear model. Never downloaded.
+GOVMEDIA_OPINION_SENTIMENT_MODEL_DIR = env_str("GOVMEDIA_OPINION_SENTIMENT_MODEL_DIR", "")
 
 EMAIL_HOST = env_str("GOVMEDIA_EMAIL_HOST", "")
 EMAIL_PORT = env_int("GOVMEDIA_EMAIL_PORT", 25)

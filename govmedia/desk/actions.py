@@ -79,6 +79,7 @@ class Submission:
     address: str = ""
     applicant_type: str = ""
     id_number: str = ""
+    organisation_kind: str = ""
     contact_person: str = ""
     delivery_form: str = ""
     delivery_way: str = ""
@@ -117,7 +118,14 @@ def open_follow_up(message: Message, *, today: date | None = None) -> bool:
     due = calendar().add_workdays(today, FOLLOW_UP_DAYS).day
     message.follow_up_due = due
     message.followed_up_at = None
-    message.save(update_fields=["follow_up_due", "followed_up_at", "updated_at"])
+    message.follow_up_reminded_at = None
+    message.follow_up_escalated_at = None
+    message.save(
+        update_fields=[
+            "follow_up_due", "followed_up_at", "follow_up_reminded_at", "follow_up_escalated_at",
+            "updated_at",
+        ]
+    )  # fmt: skip
     add_event(
         message,
         EventKind.NOTE,
@@ -196,7 +204,7 @@ def do_submit_message(submission: Submission) -> Submitted:
         name: getattr(submission, name)
         for name in (
             "kind", "title", "body", "name", "phone", "email", "address", "applicant_type",
-            "id_number", "contact_person", "delivery_form", "delivery_way", "wants_public",
+            "id_number", "organisation_kind", "contact_person", "delivery_form", "delivery_way", "wants_public",
             "notify_by", "item_id", "place", "latitude", "longitude", "channel", "client_key",
             "submitter_ip",
         )
@@ -656,6 +664,7 @@ def do_answer_message(
         now = timezone.now()
         m.answer = text
         m.answered_at = now
+        m.answered_on = day
         m.answered_by = user if getattr(user, "is_authenticated", False) else None
         m.handling_days = calendar().workdays_between(m.received_on, day)
         m.on_time = state is None or state.due is None or day <= state.due
@@ -667,7 +676,7 @@ def do_answer_message(
         m.status = Status.ANSWERED
         m.save(
             update_fields=[
-                "answer", "answered_at", "answered_by", "handling_days", "on_time", "outcome",
+                "answer", "answered_at", "answered_on", "answered_by", "handling_days", "on_time", "outcome",
                 "outcome_reason", "fee", "is_public", "status", "updated_at",
             ]
         )  # fmt: skip

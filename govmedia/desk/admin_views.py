@@ -66,6 +66,7 @@ def todo(request):
         queries.todo(mine),
         intro="本单位办理中的留言，按答复期限排列；红色为已超期，“暂定”表示该年度节假日安排尚未录入。",
         follow_ups=queries.follow_ups_due(mine).select_related("department")[:50],
+        follow_ups_title="待回访",
     )
 
 
@@ -87,8 +88,12 @@ def overdue(request):
         request,
         "超期督办",
         late,
-        intro="超过答复期限仍未答复的留言。后台任务在超期后自动转入督办并记录。",
+        intro="超过答复期限仍未答复的留言，以及超过回访期限仍未回访的差评留言。后台任务在超期后自动转入督办并记录。",
         per_department=per_department,
+        follow_ups=queries.follow_ups_overdue(Message.objects.all()).select_related("department")[
+            :200
+        ],
+        follow_ups_title="回访超期",
         selected_department=department_id or "",
     )
 

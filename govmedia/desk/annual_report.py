@@ -13,8 +13,9 @@ each body for six sections; this module fills what the platform's data can
   catalogue category, for the editor's text.
 - 三、收到和处理政府信息公开申请情况: from the desk's 依申请公开 requests of the
   department. Columns by applicant: 自然人, the five kinds of 法人或其他组织 and
-  总计; the desk records only 自然人 / 法人或其他组织, so every organisation is
-  counted under 其他 (a sub-type field would fill the other four).
+  总计, from the request's `applicant_type` and, for an organisation, its
+  `organisation_kind` (asked on the form; a request without one, filed
+  before the field existed, counts under 其他).
   Rows: 本年新收 (received in the year), 上年结转 (received before the year,
   not answered before it), 办理结果 (answered in the year, by outcome and
   reason), 结转下年度继续办理 (received by the year's end, not answered by it).
@@ -40,6 +41,7 @@ from govmedia.desk.models import (
     ApplicantType,
     Kind,
     Message,
+    OrganisationKind,
     Outcome,
     OutcomeReason,
     Status,
@@ -115,8 +117,19 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return start, timezone.make_aware(dt.datetime(year + 1, 1, 1))
 
 
-def _column(applicant_type: str) -> int:
-    return PERSON if applicant_type == ApplicantType.PERSON else OTHER_ORGANISATION
+ORGANISATION_COLUMNS = {
+    OrganisationKind.BUSINESS: 1,
+    OrganisationKind.RESEARCH: 2,
+    OrganisationKind.CHARITY: 3,
+    OrganisationKind.LEGAL: 4,
+    OrganisationKind.OTHER: OTHER_ORGANISATION,
+}
+
+
+def _column(applicant_type: str, organisation_kind: str = "") -> int:
+    if applicant_type == ApplicantType.PERSON:
+        return PERSON
+    return ORGANISATION_COLUMNS.get(organisation_kind, OTHER_ORGANISATION)
 
 
 def _line(label: str, counts: Counter, level: int = 0, key: str = "") -> Line:
@@ -134,8 +147,10 @@ def request_lines(year: int, department_id: int) -> list[Line]:
 
     def by_type(qs) -> Counter:
         counts: Counter = Counter()
-        for row in qs.values("applicant_type").annotate(n=Count("pk")).order_by():
-            counts[_column(row["applicant_type"])] += row["n"]
+        for row in (
+            qs.values("applicant_type", "organisation_kind").annotate(n=Count("pk")).order_by()
+        ):
+            counts[_column(row["applicant_type"], row["organisation_kind"])] += row["n"]
         return counts
 
     new = by_type(requests.filter(received_at__gte=start, received_at__lt=end))
@@ -152,7 +167,7 @@ def request_lines(year: int, department_id: int) -> list[Line]:
     outcomes: dict[tuple[str, str], Counter] = {}
     for row in (
         requests.filter(answered_at__gte=start, answered_at__lt=end)
-        .values("applicant_type", "outcome", "outcome_reason")
+        .values("applicant_type", "organisation_kind", "outcome", "outcome_reason")
         .annotate(n=Count("pk"))
         .order_by()
     ):
@@ -163,9 +178,8 @@ def request_lines(year: int, department_id: int) -> list[Line]:
             outcome, reason = Outcome.OTHER, OutcomeReason.OTHER
         if outcome not in OUTCOME_REASONS:
             reason = ""
-        outcomes.setdefault((outcome, reason), Counter())[_column(row["applicant_type"])] += row[
-            "n"
-        ]
+        column = _column(row["applicant_type"], row["organisation_kind"])
+        outcomes.setdefault((outcome, reason), Counter())[column] += row["n"]
 
     lines = [
         _line("一、本年新收政府信息公开申请数量", new, key="new"),

@@ -72,6 +72,11 @@ class MessageIn(Schema):
     applicant_type: Literal["", "person", "organisation"] = Field(
         "", description="依申请公开：申请人类型"
     )
+    organisation_kind: Literal["", "business", "research", "charity", "legal", "other"] = Field(
+        "",
+        description="依申请公开，法人或其他组织：business 商业企业, research 科研机构, "
+        "charity 社会公益组织, legal 法律服务机构, other 其他",
+    )
     id_number: Text = Field(
         "", max_length=40, description="依申请公开：身份证件号码或统一社会信用代码"
     )
@@ -361,7 +366,7 @@ def _public(m: Message) -> dict:
         "name": mask_name(m.name),
         "department": m.department.name if m.department else None,
         "received_on": m.received_on,
-        "answered_on": m.answered_at.date() if m.answered_at else None,
+        "answered_on": m.answered_on,
         "answer": mask_free_text(m.answer),
         "on_time": m.on_time,
         "rating": m.rating,

@@ -21,6 +21,11 @@ class DeskConfig(AppConfig):
             "desk_refresh_provisional", 3600, "govmedia.desk.jobs.refresh_provisional"
         )
         scheduler.register("desk_escalate_overdue", 3600, "govmedia.desk.jobs.escalate_overdue")
+        # The 回访 a bad rating opened: reminded before, escalated after its deadline.
+        scheduler.register("desk_remind_follow_ups", 3600, "govmedia.desk.jobs.remind_follow_ups")
+        scheduler.register(
+            "desk_escalate_follow_ups", 3600, "govmedia.desk.jobs.escalate_follow_ups"
+        )
         # Notices to submitters that failed: sent again after their back-off.
         scheduler.register(
             "desk_retry_notifications", 60, "govmedia.desk.notify.tasks.retry_due_notifications"

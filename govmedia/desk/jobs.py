@@ -98,6 +98,16 @@ def handler_emails(message: Message) -> list[str]:
 
 
 def mail_reminder(message: Message) -> None:
+    mail_handlers(
+        message,
+        f"将于{message.due_on:%Y年%m月%d日}到期"
+        + ("（期限暂定）" if message.due_provisional else "")
+        + "，请及时办理答复",
+    )
+
+
+def mail_handlers(message: Message, what: str) -> None:
+    """Mail the department's handlers about `message`: what is due, in one sentence."""
     recipients = handler_emails(message)
     if not recipients:
         return
@@ -107,9 +117,7 @@ def mail_reminder(message: Message) -> None:
             (
                 f"{message.department}：\n\n"
                 f"留言“{message.title}”（受理编号 {message.number}，{message.get_kind_display()}）"
-                f"将于{message.due_on:%Y年%m月%d日}到期"
-                + ("（期限暂定）" if message.due_provisional else "")
-                + "，请及时办理答复。\n"
+                f"{what}。\n"
             ),
             getattr(settings, "DEFAULT_FROM_EMAIL", None),
             recipients,
@@ -154,6 +162,80 @@ def escalate_overdue(today: date | None = None, now: datetime | None = None) -> 
             )
         escalated += 1
     return f"{escalated} escalated"
+
+
+def remind_follow_ups(today: date | None = None, now: datetime | None = None) -> str:
+    """Remind once, REMIND_BEFORE_DAYS working days before a 回访's deadline (event, mail)."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    calendar = actions.calendar()
+    horizon = today + timedelta(days=7 * REMIND_BEFORE_DAYS + 14)
+    candidates = Message.objects.filter(
+        follow_up_due__gte=today,
+        follow_up_due__lte=horizon,
+        followed_up_at__isnull=True,
+        follow_up_reminded_at__isnull=True,
+    ).values_list("pk", "follow_up_due")
+    sent = 0
+    for pk, due in list(candidates):
+        if calendar.workdays_between(today, due) > REMIND_BEFORE_DAYS:
+            continue
+        with transaction.atomic():
+            claimed = Message.objects.filter(
+                pk=pk, follow_up_reminded_at__isnull=True, followed_up_at__isnull=True
+            ).update(follow_up_reminded_at=now)
+            if not claimed:
+                continue
+            message = Message.objects.select_related("department").get(pk=pk)
+            text = f"差评回访将于{due:%Y年%m月%d日}到期，请及时回访"
+            actions.add_event(message, EventKind.REMINDED, at=now, text=text)
+            transaction.on_commit(lambda message=message, text=text: mail_handlers(message, text))
+        sent += 1
+    return f"{sent} follow-ups reminded"
+
+
+def escalate_follow_ups(today: date | None = None, now: datetime | None = None) -> str:
+    """回访 past their deadline go to the supervisors' overdue list (回访超期), once each."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    late = Message.objects.filter(
+        follow_up_due__lt=today, followed_up_at__isnull=True, follow_up_escalated_at__isnull=True
+    ).values_list("pk", flat=True)
+    escalated = 0
+    for pk in list(late):
+        with transaction.atomic():
+            claimed = Message.objects.filter(
+                pk=pk,
+                follow_up_due__lt=today,
+                followed_up_at__isnull=True,
+                follow_up_escalated_at__isnull=True,
+            ).update(follow_up_escalated_at=now)
+            if not claimed:
+                continue
+            message = Message.objects.get(pk=pk)
+            days = actions.calendar().workdays_between(message.follow_up_due, today)
+            actions.add_event(
+                message,
+                EventKind.ESCALATED,
+                at=now,
+                department=message.department,
+                text=(
+                    f"差评回访已超过期限（{message.follow_up_due:%Y年%m月%d日}）{days} 个工作日，"
+                    "转监管员督办"
+                ),
+                overdue_days=days,
+            )
+            actions.audit(
+                message,
+                actions.AUDIT_ESCALATE,
+                before="待回访",
+                after="回访超期督办",
+                user=None,
+                number=message.number or "",
+                due=message.follow_up_due.isoformat(),
+            )
+        escalated += 1
+    return f"{escalated} follow-ups escalated"
 
 
 def expire_consultations(today: date | None = None) -> str:

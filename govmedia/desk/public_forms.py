@@ -28,6 +28,7 @@ from govmedia.desk.models import (
     DeliveryForm,
     DeliveryWay,
     Kind,
+    OrganisationKind,
 )
 from govmedia.orgs.models import validate_org_code
 
@@ -256,6 +257,12 @@ class DisclosureForm(MessageForm):
         widget=forms.RadioSelect,
         initial=ApplicantType.PERSON,
     )
+    organisation_kind = forms.ChoiceField(
+        label="单位类型",
+        choices=[("", "请选择"), *OrganisationKind.choices],
+        required=False,
+        help_text="法人或其他组织申请时必填，用于政府信息公开工作年度报告的统计。",
+    )
     id_number = _text(
         "身份证号码或统一社会信用代码",
         max_length=40,
@@ -274,7 +281,16 @@ class DisclosureForm(MessageForm):
     groups = (
         (
             "申请人信息",
-            ("applicant_type", "name", "id_number", "contact_person", "phone", "email", "address"),
+            (
+                "applicant_type",
+                "name",
+                "organisation_kind",
+                "id_number",
+                "contact_person",
+                "phone",
+                "email",
+                "address",
+            ),
         ),
         ("所需政府信息", ("title", "body", "attachments")),
         ("获取信息的方式", ("delivery_form", "delivery_way", "notify_by")),
@@ -284,6 +300,7 @@ class DisclosureForm(MessageForm):
         "item",
         "applicant_type",
         "name",
+        "organisation_kind",
         "id_number",
         "contact_person",
         "phone",
@@ -331,6 +348,8 @@ class DisclosureForm(MessageForm):
                 self.add_error("id_number", error)
         if kind == ApplicantType.ORGANISATION and not data.get("contact_person", "").strip():
             self.add_error("contact_person", "法人或其他组织申请时，请填写联系人。")
+        if kind == ApplicantType.ORGANISATION and not data.get("organisation_kind"):
+            self.add_error("organisation_kind", "法人或其他组织申请时，请选择单位类型。")
         way = data.get("delivery_way")
         if way == DeliveryWay.EMAIL and "email" in data and not data.get("email"):
             self.add_error("email", "选择以电子邮件获取信息时，请填写电子邮箱。")
@@ -342,6 +361,11 @@ class DisclosureForm(MessageForm):
         fields.update(
             wants_public=False,
             applicant_type=data["applicant_type"],
+            organisation_kind=(
+                data.get("organisation_kind", "")
+                if data["applicant_type"] == ApplicantType.ORGANISATION
+                else ""
+            ),
             id_number=data["id_number"],
             contact_person=data.get("contact_person", "").strip(),
             address=data["address"].strip(),

@@ -37,5 +37,11 @@ def follow_ups_due(messages: QuerySet[Message]) -> QuerySet[Message]:
     )
 
 
+def follow_ups_overdue(messages: QuerySet[Message], today: date | None = None) -> QuerySet[Message]:
+    """Follow-ups (回访) past their own deadline, the most overdue first."""
+    today = today or timezone.localdate()
+    return follow_ups_due(messages).filter(follow_up_due__lt=today)
+
+
 def moderation_queue(messages: QuerySet[Message]) -> QuerySet[Message]:
     return messages.filter(status=Status.MODERATION).order_by("received_at", "id")

@@ -11,6 +11,7 @@ shared one when there are several web processes).
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -74,7 +75,7 @@ def _lookup_key(ip: str) -> str:
 def lookup_refusal(ip: str) -> Refusal | None:
     """Refuse a look-up from an address that gave too many wrong codes lately."""
     cache = caches[settings.GOVMEDIA_DESK_RATELIMIT_CACHE]
-    failures = cache.get(_lookup_key(ip), 0)
+    failures, _started = cache.get(_lookup_key(ip), (0, 0.0))
     window = settings.GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS
     if failures >= settings.GOVMEDIA_DESK_LOOKUP_MAX_FAILURES:
         return Refusal(
@@ -88,9 +89,12 @@ def record_lookup_failure(ip: str) -> None:
     cache = caches[settings.GOVMEDIA_DESK_RATELIMIT_CACHE]
     key = _lookup_key(ip)
     window = settings.GOVMEDIA_DESK_LOOKUP_WINDOW_SECONDS
-    # add() starts the window; incr() keeps its expiry (the window runs from the first failure).
-    if not cache.add(key, 1, window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, window)
+    # (failures, first failure's time): the window runs from the first failure
+    # on every backend (a file cache's incr() would restart the expiry). Two
+    # failures at the same instant may count as one; a guess is still slowed.
+    now = time.time()
+    failures, started = cache.get(key, (0, now))
+    left = window - (now - started)
+    if left <= 0:
+        failures, started, left = 0, now, window
+    cache.set(key, (failures + 1, started), max(1, int(left)))

@@ -490,6 +490,10 @@ def load_demo(
 
     opinion = demo_opinion.load(departments, users)
     progress(f"opinion: {opinion['posts']} posts, a developing incident")
+    from govmedia.devtools import demo_reach
+
+    reach_posts = demo_reach.load()
+    progress(f"reach: {reach_posts} channel posts with 60 days of statistics")
     return {
         "departments": len(departments),
         "people": len(users),

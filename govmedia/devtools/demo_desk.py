@@ -141,6 +141,7 @@ def load_messages(departments: dict) -> int:
                 status=Status.CLOSED if rating else Status.ANSWERED,
                 answer=answer,
                 answered_at=_at(answered_on, 16),
+                answered_on=answered_on,
                 handling_days=days,
                 on_time=answered_on <= due.day,
                 outcome=outcome,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -14,6 +16,7 @@ from govmedia.opinion import releases
 from govmedia.opinion.access import can_analyse
 from govmedia.opinion.models import (
     Alert,
+    Event,
     EventStatus,
     Incident,
     PostRecord,
@@ -59,6 +62,91 @@ def do_open_incident(
         event.status = EventStatus.INCIDENT
         event.save(update_fields=["status"])
         log(incident, "govmedia.opinion.open_incident", user=user)
+    return incident
+
+
+def first_post_at(events) -> datetime | None:
+    """The earliest post among `events` (their first_seen when no post is stored)."""
+    first = PostRecord.objects.filter(event__in=events).aggregate(m=Min("at"))["m"]
+    seen = [e.first_seen for e in events if e.first_seen]
+    return min([first, *seen]) if first else (min(seen) if seen else None)
+
+
+def _restart_clock(incident: Incident) -> None:
+    started = first_post_at(list(incident.events.all()))
+    if started is not None and started != incident.started_at:
+        incident.started_at = started
+        incident.save(update_fields=["started_at"])
+
+
+def do_attach_events(user: AbstractBaseUser, incident: Incident, events: list[Event]) -> Incident:
+    """合并事件: more events answered by this incident; its clock starts at the earliest first post.
+
+    An event already held by another open incident is refused (take it off there
+    first), so no event is answered twice.
+    """
+    if not can_analyse(user, incident.department_id):
+        raise PermissionDenied("您没有处置该机构舆情的权限。")
+    if incident.closed_at is not None:
+        raise ValidationError("该处置事件已结案，不能再合并舆情事件。")
+    if not events:
+        raise ValidationError("请选择要合并的舆情事件。")
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        taken = (
+            Incident.objects.filter(events__in=events, closed_at__isnull=True)
+            .exclude(pk=incident.pk)
+            .values_list("title", flat=True)
+            .distinct()
+        )
+        if taken:
+            raise ValidationError(
+                f"所选舆情事件已属于处置事件“{'”“'.join(taken)}”，请先从那里移出。"
+            )
+        incident.events.add(*events)
+        Event.objects.filter(pk__in=[e.pk for e in events]).update(status=EventStatus.INCIDENT)
+        before = incident.started_at
+        _restart_clock(incident)
+        log(
+            incident,
+            "govmedia.opinion.attach_events",
+            user=user,
+            data={
+                "events": [e.pk for e in events],
+                "started_at_before": before.isoformat(),
+                "started_at": incident.started_at.isoformat(),
+            },
+        )
+    return incident
+
+
+def do_detach_event(user: AbstractBaseUser, incident: Incident, event: Event) -> Incident:
+    """移出: an event attached by mistake leaves; the clock follows the remaining events."""
+    if not can_analyse(user, incident.department_id):
+        raise PermissionDenied("您没有处置该机构舆情的权限。")
+    if incident.closed_at is not None:
+        raise ValidationError("该处置事件已结案。")
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        if not incident.events.filter(pk=event.pk).exists():
+            return incident
+        if incident.events.count() == 1:
+            raise ValidationError("处置事件至少要关联一个舆情事件。")
+        incident.events.remove(event)
+        if not event.incidents.filter(closed_at__isnull=True).exists():
+            Event.objects.filter(pk=event.pk).update(status=EventStatus.OPEN)
+        before = incident.started_at
+        _restart_clock(incident)
+        log(
+            incident,
+            "govmedia.opinion.detach_event",
+            user=user,
+            data={
+                "event": event.pk,
+                "started_at_before": before.isoformat(),
+                "started_at": incident.started_at.isoformat(),
+            },
+        )
     return incident
 
 

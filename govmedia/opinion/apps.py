@@ -8,7 +8,10 @@ class OpinionConfig(AppConfig):
 
     def ready(self) -> None:
         from govmedia.core import scheduler
-        from govmedia.opinion import receivers  # noqa: F401  (connects the signal receivers)
+        from govmedia.opinion import (  # noqa: F401
+            receivers,  # connects the signal receivers
+            system_checks,  # registers the check of the sentiment model directory
+        )
 
         # Every minute: the pipeline over the posts not yet processed, then the alerts.
         scheduler.register("opinion_tick", 60, "govmedia.opinion.jobs.tick")

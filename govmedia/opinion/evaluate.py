@@ -98,11 +98,17 @@ def evaluate(seed: int = 1, config: Config | None = None) -> Report:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, prog: str = "python -m govmedia.opinion.evaluate") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m govmedia.opinion.evaluate", description=__doc__
+        prog=prog,
+        description="Score opinion monitoring on the labelled synthetic stream written by us "
+        "(govmedia/opinion/synthetic.py): B-cubed precision/recall/F1 of event grouping, the "
+        "detection delay of each burst, rumour-match precision/recall, and sentiment accuracy "
+        "on the held-out set and on the stream. Needs no database.",
     )
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the synthetic stream (default 1)"
+    )
     args = parser.parse_args(argv)
     r = evaluate(args.seed)
     print(f"posts {r.posts}, events found {r.events_found}")
@@ -120,7 +126,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"sentiment accuracy: held-out set {r.sentiment_heldout:.3f}  stream {r.sentiment_stream:.3f}"
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -57,6 +57,7 @@ def build_config() -> core.Config:
         # With REDIS_URL, the near-duplicate buckets and the keys' events are shared by the
         # workers (docs/opinion.md "Shared state").
         redis_url=settings.REDIS_URL,
+        sentiment_model_dir=settings.GOVMEDIA_OPINION_SENTIMENT_MODEL_DIR,
         watched_names=sorted(set(names)),
         claims=claims,
         # A plan saved around the form (an import, the shell) with a bad expression is left

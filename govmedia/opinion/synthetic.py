@@ -368,22 +368,101 @@ _PHRASES = {
 }
 
 
-def _sentences(frames: list[str], phrase_slice: slice) -> tuple[list[str], list[str]]:
-    texts, labels = [], []
-    for label, phrases in _PHRASES.items():
+# More training phrases (written later, for the training set only; the held-out set above is
+# unchanged): more ways of complaining, asking and thanking for the model to learn from.
+_PHRASES_MORE = {
+    "negative": [
+        "排了两个小时队还没轮到",
+        "电话一直打不通",
+        "材料交了三回还说不全",
+        "路面坑坑洼洼没人修",
+        "吵得孩子没法学习",
+        "收费标准说变就变",
+        "窗口的人爱答不理",
+        "承诺的事情又泡汤了",
+        "晚上根本睡不好觉",
+        "群里反映多少次了",
+        "真是让人心累",
+        "一点诚意都没有",
+        "出了事就互相踢皮球",
+        "损失谁来赔",
+        "等了一个月还是老样子",
+        "说了等于没说",
+    ],
+    "neutral": [
+        "周五下午有现场答疑",
+        "名额按街道分配",
+        "办理时需要填写申请表",
+        "请关注公众号通知",
+        "今年起改为线上申报",
+        "咨询电话是12345",
+        "施工期间请绕行",
+        "新的时刻表已经贴出来了",
+        "据说涉及三个小区",
+        "领取地点在社区服务站",
+        "截止日期是月底",
+        "每户限报一人",
+        "可以委托家属代办",
+        "查询结果要等两天",
+        "收费参照去年的文件",
+        "上午和下午各一场",
+    ],
+    "positive": [
+        "师傅们连夜抢修，辛苦了",
+        "反映后第二天就有人来了",
+        "流程简化了很多",
+        "接线员讲得很清楚",
+        "路修好了走着舒服多了",
+        "社区主动上门服务",
+        "回复很认真，谢谢",
+        "现在办事不用来回跑了",
+        "处理结果我很满意",
+        "这个做法值得推广",
+        "给工作人员点个赞",
+        "比预想的快多了",
+        "有人管了，心里踏实",
+        "家门口就能办，方便",
+        "真是办到心坎上了",
+        "服务周到，感谢",
+    ],
+}
+
+
+def _sentences(
+    frames: list[str], phrase_slice: slice, table: dict[str, list[str]] | None = None
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    texts, labels, phrases_used, frames_used = [], [], [], []
+    for label, phrases in (table or _PHRASES).items():
         for phrase in phrases[phrase_slice]:
             for frame in frames:
                 for topic in _TOPICS[:6] if len(frames) > 3 else _TOPICS[6:]:
                     texts.append(frame.format(t=topic, p=phrase))
                     labels.append(label)
-    return texts, labels
+                    phrases_used.append(phrase)
+                    frames_used.append(frame)
+    return texts, labels, phrases_used, frames_used
 
 
 def sentiment_training_set() -> tuple[list[str], list[str]]:
-    """About 1,400 sentences: the first 16 phrases of each label in four frames, six topics."""
-    return _sentences(_FRAMES_TRAIN, slice(0, 16))
+    """2,304 sentences: 32 phrases of each label (the first 16 of `_PHRASES` and the 16 of
+    `_PHRASES_MORE`) in four frames, six topics."""
+    texts, labels, _phrases, _frames = _training()
+    return texts, labels
+
+
+def _training() -> tuple[list[str], list[str], list[str], list[str]]:
+    first = _sentences(_FRAMES_TRAIN, slice(0, 16))
+    more = _sentences(_FRAMES_TRAIN, slice(0, 16), _PHRASES_MORE)
+    return first[0] + more[0], first[1] + more[1], first[2] + more[2], first[3] + more[3]
+
+
+def sentiment_training_groups() -> tuple[list[str], list[str]]:
+    """The opinion phrase and the frame of each training sentence: the cross-validation's groups."""
+    _texts, _labels, phrases, frames = _training()
+    return phrases, frames
 
 
 def sentiment_heldout_set() -> tuple[list[str], list[str]]:
     """About 430 sentences from the other 8 phrases, other frames and other topics: never trained on."""
-    return _sentences(_FRAMES_HELD, slice(16, 24))
+    texts, labels, _phrases, _frames = _sentences(_FRAMES_HELD, slice(16, 24))
+    return texts, labels

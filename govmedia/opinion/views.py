@@ -14,24 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from govmedia.opinion import actions, report
-from govmedia.opinion.access import can_analyse, may_use, visible_departments
-from govmedia.opinion.models import Alert, Event, Incident, Level, PostRecord, ReleaseKind
+from govmedia.opinion import access, actions, report
+from govmedia.opinion.access import assignable_departments, can_analyse, may_use
+from govmedia.opinion.models import Alert, Incident, Level, PostRecord, ReleaseKind
 from govmedia.orgs.models import Department
 
-
-def _scoped_events(user):
-    visible = visible_departments(user)
-    events = Event.objects.all()
-    if visible is not None:
-        events = events.filter(departments__in=visible).distinct()
-    return events
-
-
-def _scoped_incidents(user):
-    visible = visible_departments(user)
-    incidents = Incident.objects.select_related("department")
-    return incidents if visible is None else incidents.filter(department__in=visible)
+_scoped_events = access.events_for
+_scoped_incidents = access.incidents_for
 
 
 def _require(user) -> None:
@@ -115,7 +104,7 @@ def event(request, event_id: int):
             "chain": chain,
             "alerts": item.alerts.select_related("claim", "plan"),
             "duplicates": [p for p in posts if p.duplicate_of_id],
-            "departments": Department.objects.filter(is_active=True),
+            "departments": assignable_departments(request.user),
             "levels": Level.choices,
             "incidents": item.incidents.all(),
         },
@@ -124,7 +113,14 @@ def event(request, event_id: int):
 
 @require_POST
 def open_incident(request, alert_id: int):
-    alert = get_object_or_404(Alert.objects.select_related("event", "plan"), pk=alert_id)
+    _require(request.user)
+    # Only an alert about an event the user sees (another department's is not found).
+    alert = get_object_or_404(
+        Alert.objects.select_related("event", "plan").filter(
+            event__in=_scoped_events(request.user).values("pk")
+        ),
+        pk=alert_id,
+    )
     department = None
     if request.POST.get("department"):
         department = get_object_or_404(Department, pk=request.POST["department"])
@@ -173,6 +169,8 @@ def incident(request, incident_id: int):
                 return redirect("opinion_incident", item.pk)
             messages.success(request, f"已起草并提交“{release.item.title}”（紧急）。")
             return redirect("wagtailadmin_pages:edit", release.item_id)
+        if request.POST.get("attach") or request.POST.get("detach"):
+            return _change_events(request, item)
         if request.POST.get("close"):
             actions.do_close_incident(request.user, item)
         return redirect("opinion_incident", item.pk)
@@ -185,8 +183,43 @@ def incident(request, incident_id: int):
             "releases": item.releases.select_related("item"),
             "kinds": ReleaseKind.choices,
             "may_act": can_analyse(request.user, item.department_id),
+            "events": item.events.order_by("first_seen"),
+            "candidates": _candidate_events(request.user, item),
         },
     )
+
+
+def _candidate_events(user, incident: Incident):
+    """Recent events the user sees that this incident does not hold yet, hottest first."""
+    since = timezone.now() - timedelta(days=7)
+    return (
+        _scoped_events(user)
+        .filter(last_seen__gte=since)
+        .exclude(pk__in=incident.events.values("pk"))
+        .order_by("-heat")[:50]
+    )
+
+
+def _change_events(request, incident: Incident):
+    """合并事件 / 移出: events the user may see, attached to or taken off the incident."""
+    visible = _scoped_events(request.user)
+    try:
+        if request.POST.get("attach"):
+            ids = [int(v) for v in request.POST.getlist("events") if v.isdigit()]
+            chosen = list(visible.filter(pk__in=ids))
+            if len(chosen) != len(set(ids)):
+                raise Http404
+            actions.do_attach_events(request.user, incident, chosen)
+            messages.success(
+                request, f"已合并 {len(chosen)} 个舆情事件，计时起点按最早首帖重新确定。"
+            )
+        else:
+            event = get_object_or_404(visible, pk=request.POST.get("detach"))
+            actions.do_detach_event(request.user, incident, event)
+            messages.success(request, f"已移出“{event.title}”。")
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect("opinion_incident", incident.pk)
 
 
 def incident_report(request, incident_id: int):

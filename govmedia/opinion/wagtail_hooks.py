@@ -1,16 +1,35 @@
-"""The 舆情监测 admin: the menu, its pages, plans, the 辟谣库 and vendors as snippets, audit labels."""
+"""The 舆情监测 admin: the menu, its pages, plans, the 辟谣库 and vendors, audit labels."""
 
 from __future__ import annotations
 
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.permissions import register_permission_policy
 
 from govmedia.opinion import views
-from govmedia.opinion.access import may_use
+from govmedia.opinion.access import (
+    ScopedPolicy,
+    SupervisorOnlyPolicy,
+    may_manage_vendors,
+    may_use,
+)
+from govmedia.opinion.admin_views import ClaimViewSet, PlanViewSet, VendorViewSet
 from govmedia.opinion.models import Claim, MonitoringPlan, Vendor
+
+# Registered before any viewset asks, so Wagtail never falls back to Django model permissions.
+register_permission_policy(MonitoringPlan, ScopedPolicy(MonitoringPlan))
+register_permission_policy(Claim, ScopedPolicy(Claim))
+register_permission_policy(Vendor, SupervisorOnlyPolicy(Vendor))
+
+plan_viewset = PlanViewSet()
+claim_viewset = ClaimViewSet()
+vendor_viewset = VendorViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_opinion_viewsets():
+    return [plan_viewset, claim_viewset, vendor_viewset]
 
 
 @hooks.register("register_admin_urls")
@@ -40,6 +59,11 @@ class OpinionMenuItem(SubmenuMenuItem):
         return may_use(request.user)
 
 
+class SupervisorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_manage_vendors(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def register_opinion_menu():
     menu = Menu(
@@ -49,51 +73,26 @@ def register_opinion_menu():
             MenuItem("处置与通报", reverse("opinion_incidents"), icon_name="warning", order=3),
             MenuItem(
                 "监测方案",
-                reverse("wagtailsnippets_opinion_monitoringplan:list"),
+                reverse("opinion_plans:index"),
                 icon_name="search",
                 order=4,
             ),
             MenuItem(
                 "辟谣库",
-                reverse("wagtailsnippets_opinion_claim:list"),
+                reverse("opinion_claims:index"),
                 icon_name="doc-full",
                 order=5,
             ),
             MenuItem("导入帖子", reverse("opinion_import"), icon_name="upload", order=6),
+            SupervisorMenuItem(
+                "舆情数据供应商",
+                reverse("opinion_vendors:index"),
+                icon_name="key",
+                order=7,
+            ),
         ]
     )
     return OpinionMenuItem("舆情监测", menu, icon_name="view", order=270)
-
-
-class PlanViewSet(SnippetViewSet):
-    model = MonitoringPlan
-    icon = "search"
-    menu_label = "监测方案"
-    list_display = ["name", "department", "analyst", "enabled"]
-    add_to_admin_menu = False
-
-
-class ClaimViewSet(SnippetViewSet):
-    model = Claim
-    icon = "doc-full"
-    menu_label = "辟谣库"
-    list_display = ["text", "verdict", "date", "department"]
-    list_filter = ["verdict"]
-    search_fields = ["text"]
-    add_to_admin_menu = False
-
-
-class VendorViewSet(SnippetViewSet):
-    model = Vendor
-    icon = "key"
-    menu_label = "舆情数据供应商"
-    list_display = ["name", "token_prefix", "enabled", "created_at"]
-    add_to_admin_menu = False
-
-
-register_snippet(PlanViewSet)
-register_snippet(ClaimViewSet)
-register_snippet(VendorViewSet)
 
 
 @hooks.register("register_log_actions")
@@ -105,6 +104,8 @@ def register_opinion_log_actions(actions):
     )
     actions.register_action("govmedia.opinion.escalate", "临近时限督办", "临近时限督办")
     actions.register_action("govmedia.opinion.close_incident", "结案", "结案")
+    actions.register_action("govmedia.opinion.attach_events", "合并舆情事件", "合并舆情事件")
+    actions.register_action("govmedia.opinion.detach_event", "移出舆情事件", "移出舆情事件")
 
 
 @hooks.register("register_permissions")

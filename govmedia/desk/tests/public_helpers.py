@@ -67,6 +67,7 @@ def answer(message: Message, text: str, *, public: bool = True, department=None)
         status=Status.ANSWERED,
         answer=text,
         answered_at=now,
+        answered_on=timezone.localdate(now),
         handling_days=2,
         on_time=True,
         is_public=public,

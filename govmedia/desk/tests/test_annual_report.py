@@ -30,7 +30,13 @@ def at(day: dt.date) -> dt.datetime:
 
 
 def request(
-    department, applicant, received: dt.date, answered: dt.date | None = None, outcome="", reason=""
+    department,
+    applicant,
+    received: dt.date,
+    answered: dt.date | None = None,
+    outcome="",
+    reason="",
+    **extra,
 ):
     n = next(_numbers)
     return Message.objects.create(
@@ -47,6 +53,7 @@ def request(
         answered_at=at(answered) if answered else None,
         outcome=outcome,
         outcome_reason=reason,
+        **extra,
     )
 
 
@@ -61,7 +68,7 @@ def data(people):
     # New in 2026, answered in 2026.
     for _ in range(3):
         request(edu, PERSON, d(2026, 3, 2), d(2026, 3, 20), Outcome.DISCLOSED)
-    request(edu, ORG, d(2026, 4, 1), d(2026, 4, 15), Outcome.PARTLY)
+    request(edu, ORG, d(2026, 4, 1), d(2026, 4, 15), Outcome.PARTLY, organisation_kind="business")
     request(
         edu,
         PERSON,
@@ -71,7 +78,13 @@ def data(people):
         OutcomeReason.STATE_SECRET,
     )
     request(
-        edu, ORG, d(2026, 5, 6), d(2026, 5, 21), Outcome.NOT_DISCLOSED, OutcomeReason.THIRD_PARTY
+        edu,
+        ORG,
+        d(2026, 5, 6),
+        d(2026, 5, 21),
+        Outcome.NOT_DISCLOSED,
+        OutcomeReason.THIRD_PARTY,
+        organisation_kind="legal",
     )
     request(edu, PERSON, d(2026, 6, 1), d(2026, 6, 10), Outcome.UNAVAILABLE, OutcomeReason.NOT_HELD)
     request(edu, ORG, d(2026, 6, 1), d(2026, 6, 11), Outcome.NOT_PROCESSED, OutcomeReason.REPEATED)
@@ -96,16 +109,16 @@ def test_it_counts_requests_by_applicant_and_outcome_and_carries_over(data):
     report = annual_report.build(2026, data.education)
     rows = lines(report)
     #                    自然人 商业 科研 公益 法律 其他 总计
-    assert rows["new"] == [7, 0, 0, 0, 0, 4, 11]
+    assert rows["new"] == [7, 1, 0, 0, 1, 2, 11]
     assert rows["carried_in"] == [1, 0, 0, 0, 0, 0, 1]
     assert rows["disclosed"] == [4, 0, 0, 0, 0, 0, 4]
-    assert rows["partly"] == [0, 0, 0, 0, 0, 1, 1]
+    assert rows["partly"] == [0, 1, 0, 0, 0, 0, 1]
     assert rows["not_disclosed.state_secret"] == [1, 0, 0, 0, 0, 0, 1]
-    assert rows["not_disclosed.third_party"] == [0, 0, 0, 0, 0, 1, 1]
+    assert rows["not_disclosed.third_party"] == [0, 0, 0, 0, 1, 0, 1]
     assert rows["unavailable.not_held"] == [1, 0, 0, 0, 0, 0, 1]
     assert rows["not_processed.repeated"] == [0, 0, 0, 0, 0, 1, 1]
     assert rows["other.no_correction"] == [1, 0, 0, 0, 0, 0, 1]
-    assert rows["total"] == [7, 0, 0, 0, 0, 3, 10]
+    assert rows["total"] == [7, 1, 0, 0, 1, 1, 10]
     assert rows["carried_out"] == [1, 0, 0, 0, 0, 1, 2]
     # The format's check: 新收 + 上年结转 = 办理结果总计 + 结转下年度.
     assert rows["new"][6] + rows["carried_in"][6] == rows["total"][6] + rows["carried_out"][6]
@@ -152,7 +165,7 @@ def test_the_editor_fills_in_saves_and_exports_xlsx_and_docx(client, data):
     book = load_workbook(io.BytesIO(client.get(url + "&export=xlsx").content))
     cells = [list(r) for r in book["三、依申请公开"].iter_rows(values_only=True)]
     new = next(r for r in cells if r[0] == "一、本年新收政府信息公开申请数量")
-    assert new[1:] == [7, 0, 0, 0, 0, 4, 11]
+    assert new[1:] == [7, 1, 0, 0, 1, 2, 11]
     proactive = [list(r) for r in book["二、主动公开"].iter_rows(values_only=True)]
     assert ["行政许可", 135] == proactive[[r[0] for r in proactive].index("行政许可")][:2]
 
@@ -162,7 +175,7 @@ def test_the_editor_fills_in_saves_and_exports_xlsx_and_docx(client, data):
     requests_table = document.tables[4]
     rows = [[c.text for c in row.cells] for row in requests_table.rows]
     total = next(r for r in rows if r[0].strip() == "（七）总计")
-    assert total[1:] == ["7", "0", "0", "0", "0", "3", "10"]
+    assert total[1:] == ["7", "1", "0", "0", "1", "1", "10"]
 
 
 def test_a_department_editor_reports_only_for_their_own(client, data):

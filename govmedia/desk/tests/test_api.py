@@ -81,6 +81,7 @@ def test_it_refuses_a_wrong_id_check_character_and_a_wrong_credit_code(client):
         "name": "示例市某科技有限公司",
         "id_number": "91110000600037341M",
         "contact_person": "张三",
+        "organisation_kind": "business",
     }
     response = post(client, organisation)
     assert response.status_code == 422

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from govmedia.desk import access, actions
+from govmedia.desk import access, actions, stats
 from govmedia.desk.models import EventKind, Outcome, OutcomeReason, Status
 from govmedia.desk.tests.handling import disclosure, new_message
 from govmedia.devtools.testing import make_user
@@ -24,6 +24,11 @@ def test_a_late_answer_counts_its_working_days_and_is_not_on_time(people):
     actions.do_answer_message(message, people.editor, "已答复。", on=date(2025, 10, 9))
     assert message.handling_days == 4
     assert message.on_time is False
+    # The statistics count it on the day given as the answer's, in October.
+    assert message.answered_on == date(2025, 10, 9)
+    report = stats.compute(stats.Period(date(2025, 9, 1), date(2025, 10, 31)))
+    assert report.months == [("2025-09", 1, 0), ("2025-10", 0, 1)]
+    assert report.total.days == {4: 1} and report.total.on_time == 0
 
 
 def test_an_answer_is_public_only_when_the_submitter_and_the_law_allow(people):

@@ -159,3 +159,38 @@ def test_a_later_deadline_earns_a_new_reminder(people, overdue_consult):
     assert overdue_consult.due_on == date(2025, 11, 13)
     assert jobs.remind_due(today=date(2025, 11, 12)) == "1 reminded"
     assert overdue_consult.events.filter(kind=EventKind.REMINDED).count() == 2
+
+
+def test_a_follow_up_is_reminded_before_and_escalated_after_its_deadline(
+    client, people, django_capture_on_commit_callbacks
+):
+    # A bad rating on Friday 26 September 2025: its 回访 is due Friday 10 October
+    # (5 working days over the National Day holiday).
+    message = new_message(people.education, received_on=date(2025, 9, 22))
+    actions.do_answer_message(message, people.editor, "已答复。", on=date(2025, 9, 24))
+    message.rating = 1
+    message.save(update_fields=["rating"])
+    assert actions.open_follow_up(message, today=date(2025, 9, 26))
+    assert message.follow_up_due == date(2025, 10, 10)
+    people.editor.email = "editor@example.invalid"
+    people.editor.save(update_fields=["email"])
+
+    assert jobs.remind_follow_ups(today=date(2025, 10, 8)) == "0 follow-ups reminded"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.remind_follow_ups(today=date(2025, 10, 9)) == "1 follow-ups reminded"
+    assert jobs.remind_follow_ups(today=date(2025, 10, 9)) == "0 follow-ups reminded"
+    assert any("回访将于2025年10月10日到期" in m.body for m in mail.outbox)
+
+    assert jobs.escalate_follow_ups(today=date(2025, 10, 10)) == "0 follow-ups escalated"
+    assert jobs.escalate_follow_ups(today=date(2025, 10, 13)) == "1 follow-ups escalated"
+    assert jobs.escalate_follow_ups(today=date(2025, 10, 14)) == "0 follow-ups escalated"
+    escalation = message.events.get(kind=EventKind.ESCALATED)
+    assert "差评回访已超过期限" in escalation.text and not escalation.public
+
+    # The supervisors' 超期督办 page lists it under 回访超期 until it is done.
+    client.force_login(people.supervisor)
+    body = client.get("/admin/desk/overdue/").content.decode()
+    assert "回访超期" in body and message.title in body
+    actions.do_follow_up_message(message, people.editor, "已电话回访。")
+    body = client.get("/admin/desk/overdue/").content.decode()
+    assert "回访超期" not in body

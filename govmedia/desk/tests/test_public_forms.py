@@ -57,10 +57,15 @@ def test_it_checks_the_id_number_and_the_organisation_code(client):
         disclosure_data(applicant_type="organisation", id_number="11000000MB00000028"),
     )
     html = response.content.decode()
-    assert "校验码不正确" in html and "请填写联系人" in html
+    assert "校验码不正确" in html and "请填写联系人" in html and "请选择单位类型" in html
     response = client.post(
         DISCLOSURE,
-        disclosure_data(applicant_type="organisation", id_number=ORG_CODE, contact_person="王经办"),
+        disclosure_data(
+            applicant_type="organisation",
+            id_number=ORG_CODE,
+            contact_person="王经办",
+            organisation_kind="research",
+        ),
     )
     assert response.status_code == 200
     message = Message.objects.get()
@@ -69,6 +74,7 @@ def test_it_checks_the_id_number_and_the_organisation_code(client):
         "organisation",
         ORG_CODE,
     )
+    assert message.organisation_kind == "research"  # 科研机构 in the annual report
     assert message.delivery_way == "email" and not message.wants_public
 
 

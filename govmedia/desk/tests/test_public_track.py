@@ -1,8 +1,13 @@
 """Following a message with its number and query code, and rating the answer once."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.urls import reverse
 
+from govmedia.desk import ratelimit
 from govmedia.desk.models import EventKind, Message, Rating
 from govmedia.desk.tests.public_helpers import answer, answer_as_staff, consult_data
 
@@ -98,3 +103,18 @@ def test_a_good_rating_opens_no_follow_up(client, people):
     client.post(RATE, {"number": message.number, "code": code, "rating": "4"})
     message.refresh_from_db()
     assert message.rating == Rating.SATISFIED and message.follow_up_due is None
+
+
+def test_wrong_codes_from_another_process_count_here(settings):
+    # Two web processes of one installation share the count (the `limits` cache
+    # in the data directory), so guessing cannot be spread over processes.
+    settings.GOVMEDIA_DESK_LOOKUP_MAX_FAILURES = 3
+    script = (
+        "import django; django.setup()\n"
+        "from govmedia.desk.ratelimit import record_lookup_failure\n"
+        "for _ in range(3): record_lookup_failure('10.7.7.7')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "govmedia.settings"}
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
+    assert ratelimit.lookup_refusal("10.7.7.7") is not None
+    assert ratelimit.lookup_refusal("10.7.7.8") is None

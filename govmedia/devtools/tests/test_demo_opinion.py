@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from govmedia.devtools import demo_opinion
@@ -13,13 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_stream_shows_an_incident_its_reposts_a_rumour_and_chatter(people):
-    started = time.monotonic()
     counts = demo_opinion.load(
         {"transport": people.transport, "edu": people.education},
         {"jt_bianji": people.other_editor, "jy_bianji": people.editor},
     )
-    elapsed = time.monotonic() - started
-    assert elapsed < 20, f"{elapsed:.1f} s"
     assert counts["posts"] == 305
     assert not PostRecord.objects.exclude(status=PostStatus.DONE).exists()
     hottest = Event.objects.order_by("-size").first()

@@ -125,13 +125,6 @@ def test_a_hundred_thousand_posts_at_once_are_taken_in_batches_with_bounded_memo
     assert len(p.state) <= 18_100 and len(p.events) <= 18_100
 
 
-def test_a_missing_local_sentiment_model_directory_is_a_clear_error_not_a_download(
-    tmp_path,
-) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(FileNotFoundError, match="sentiment model directory"):
-        Pipeline(Config(sentiment_model_dir=str(tmp_path / "absent")))
-
-
 def test_sentiment_reads_complaints_and_praise() -> None:
     out = Pipeline().process(
         [

@@ -6,6 +6,7 @@ from govmedia.publishing.models.archive import (
     SealKey,
 )
 from govmedia.publishing.models.checkpoint import Checkpoint
+from govmedia.publishing.models.credentials import ChannelCredentials
 from govmedia.publishing.models.delivery import Delivery, DeliveryStatus, RetractStatus
 from govmedia.publishing.models.items import (
     CatalogueIndexPage,
@@ -25,6 +26,7 @@ __all__ = [
     "ArchiveKind",
     "ArchiveRecord",
     "CatalogueIndexPage",
+    "ChannelCredentials",
     "ChannelTodo",
     "Checkpoint",
     "ContentCheckTask",

@@ -52,6 +52,10 @@ class Delivery(models.Model):
     claimed_by = models.CharField(_("发送进程"), max_length=64, blank=True)
     # Retraction after a withdrawal: its own status, so a sent delivery stays
     # "sent" in the history while its removal is retried and shown.
+    # What a multi-step channel has done so far for this delivery (WeChat:
+    # uploaded media ids, the draft's media_id, the publish_id to poll), saved
+    # after each remote step so a restarted sender resumes instead of repeating.
+    progress = models.JSONField(_("发送进度"), default=dict, blank=True)
     retract_status = models.CharField(
         _("撤回状态"), max_length=20, choices=RetractStatus.choices, blank=True, default=""
     )
@@ -69,3 +73,8 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher} {self.get_status_display()}"
+
+    def remember(self, **values) -> None:
+        """Record a remote step at once, so a sender restarted after a crash finds it."""
+        self.progress = {**self.progress, **values}
+        Delivery.objects.filter(pk=self.pk).update(progress=self.progress)

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from govmedia.publishing.publishers.base import Publisher, PublishError, Receipt
 from govmedia.publishing.publishers.portal import PortalPublisher
+from govmedia.publishing.publishers.webhook import WebhookPublisher
+from govmedia.publishing.publishers.wechat import WeChatPublisher
+from govmedia.publishing.publishers.weibo import WeiboPublisher
 
 PUBLISHERS: dict[str, type[Publisher]] = {
     PortalPublisher.name: PortalPublisher,
+    WeChatPublisher.name: WeChatPublisher,
+    WeiboPublisher.name: WeiboPublisher,
+    WebhookPublisher.name: WebhookPublisher,
 }
 
 # Channel kinds (orgs.ChannelKind) served by a publisher; others are synchronised by hand.

@@ -27,6 +27,21 @@ class Publisher:
     # A channel whose interface cannot delete a post (or a publisher that does
     # not implement it yet) gets a to-do for a person after a withdrawal.
     can_retract = True
+    # Whether a correction of a sent item can be published to the channel
+    # (as an edit or a 更正 post); otherwise a person gets a to-do.
+    can_correct = False
+
+    def render(self, item, channel) -> dict:
+        """The item in this channel's form (a rendition), as JSON-safe data.
+
+        Shown in the editor's preview and signed off by the approver; the
+        rendition signed off is what `publish` sends (`rendition_for`).
+        """
+        raise NotImplementedError
+
+    def rendition_for(self, delivery, item) -> dict:
+        """The rendition to send for `delivery`."""
+        return self.render(item, delivery.channel)
 
     def publish(self, delivery, item) -> Receipt:  # pragma: no cover - interface
         raise NotImplementedError
