@@ -108,6 +108,21 @@ def urls():
         ),
         path("items/<int:page_id>/preview/", admin_views.preview, name="publishing_preview"),
         path(
+            "items/<int:page_id>/renditions/<int:rendition_id>/",
+            admin_views.rendition,
+            name="publishing_rendition",
+        ),
+        path(
+            "items/<int:page_id>/manual-export/<int:todo_id>/",
+            admin_views.manual_export,
+            name="publishing_manual_export",
+        ),
+        path(
+            "items/<int:page_id>/manual-export/<int:todo_id>.zip",
+            admin_views.manual_export_zip,
+            name="publishing_manual_export_zip",
+        ),
+        path(
             "items/<int:page_id>/fix-format/",
             admin_views.fix_format,
             name="publishing_fix_format",
