@@ -129,15 +129,27 @@ def item_record(request, page_id: int):
     if request.method == "POST":
         _handle_channel_post(request, item)
         return redirect("publishing_item_record", item.pk)
+    from govmedia.publishing.models import ChannelRendition
+
+    deliveries = list(
+        Delivery.objects.filter(page_id=item.pk).select_related("channel").order_by("-created_at")
+    )
+    renditions = {
+        (r.revision_id, r.channel_id): r
+        for r in ChannelRendition.objects.filter(page_id=item.pk).only(
+            "pk", "page_id", "revision_id", "channel_id", "sha256", "signed_off_at"
+        )
+    }
+    for delivery in deliveries:
+        # The rendition sent (or to be sent) on this channel, linked from its row.
+        delivery.rendition = renditions.get((delivery.revision_id, delivery.channel_id))
     return TemplateResponse(
         request,
         "publishing/admin/item_record.html",
         {
             "item": item,
             "records": ArchiveRecord.objects.filter(page_id=item.pk).order_by("seq"),
-            "deliveries": Delivery.objects.filter(page_id=item.pk)
-            .select_related("channel")
-            .order_by("-created_at"),
+            "deliveries": deliveries,
             # Open to-dos first: they are what the page is opened for.
             "todos": sorted(
                 ChannelTodo.objects.filter(page_id=item.pk)
@@ -229,7 +241,7 @@ def manual_export(request, page_id: int, todo_id: int):
     from django.urls import reverse
 
     from govmedia.publishing.publishers import ManualExportPublisher
-    from govmedia.publishing.renditions import preview_for
+    from govmedia.publishing.renditions import preview_for, shown_rendition
 
     todo, export, refusal = _export_for(request, page_id, todo_id)
     if refusal is not None:
@@ -240,7 +252,9 @@ def manual_export(request, page_id: int, todo_id: int):
         {
             "item": todo.page.specific,
             "preview": preview_for(ManualExportPublisher()),
-            "renditions": [{"channel": todo.channel, "content": export.content, "sha256": ""}],
+            "renditions": [
+                shown_rendition(todo.page.specific, todo.channel, export.content, "", None)
+            ],
             "stored": True,
             "export_url": reverse("publishing_manual_export_zip", args=[page_id, todo.pk]),
         },

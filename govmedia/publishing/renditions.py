@@ -217,7 +217,7 @@ def rendition_response(request, item, publisher_name: str, *, stored=None):
     shown = []
     if stored is not None:
         for row in stored:
-            shown.append(_shown(row.channel, row.content, row.sha256, row))
+            shown.append(shown_rendition(item, row.channel, row.content, row.sha256, row))
     else:
         for channel in channels_of(item):
             if publisher_name_for(channel) != publisher_name:
@@ -226,9 +226,10 @@ def rendition_response(request, item, publisher_name: str, *, stored=None):
                 content = render(publisher, item, channel)
             except Exception as exc:
                 logger.exception("preview of item %s for channel %s failed", item.pk, channel.pk)
-                shown.append({"channel": channel, "error": str(exc) or type(exc).__name__})
+                error = str(exc) or type(exc).__name__
+                shown.append({"channel": channel, "error": error, "sha256": "", "row": None})
                 continue
-            shown.append(_shown(channel, content, digest(content), None))
+            shown.append(shown_rendition(item, channel, content, digest(content), None))
     preview = preview_for(publisher)
     context = {
         "item": item,
@@ -236,20 +237,24 @@ def rendition_response(request, item, publisher_name: str, *, stored=None):
         "preview": preview,
         "renditions": shown,
         "stored": stored is not None,
+        "export_url": "",
     }
     return TemplateResponse(request, preview.template, context)
 
 
-def _shown(channel, content: dict, sha256: str, row) -> dict:
+def shown_rendition(item, channel, content: dict, sha256: str, row) -> dict:
     from django.template.loader import render_to_string
 
-    text = str(content.get("text") or content.get("status") or "")
+    view = _view(content)
+    text = view["text"]
     length = content.get("length")
     length = length if isinstance(length, int) else weibo_length(text)
     limit = content.get("limit") or content.get("max_length") or WEIBO_DEFAULT_LIMIT
     return {
         "channel": channel,
+        "error": "",
         "content": content,
+        "v": view,
         "json": json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True),
         "sha256": sha256,
         "row": row,
@@ -260,8 +265,41 @@ def _shown(channel, content: dict, sha256: str, row) -> dict:
         # WeChat: the article as a reader's phone shows it, for a sandboxed frame.
         "article": render_to_string(
             "publishing/renditions/wechat_article.html",
-            {"c": content, "channel": channel, "item": None},
+            {"v": view, "channel": channel, "item": item},
         ),
+    }
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _view(content: dict) -> dict:
+    """The fields the preview templates show, whatever a publisher's rendition calls them.
+
+    WeChat: an article (`title`, `author`, `digest`, `content` HTML,
+    `content_source_url`, `cover_url`), alone or the first of `articles`;
+    Weibo: `text` (or `status`), `image_url`; manual: `title`, `text`, `link`,
+    `images`, `checklist`. Absent fields are empty.
+    """
+    article = content
+    articles = content.get("articles")
+    if isinstance(articles, list) and articles and isinstance(articles[0], dict):
+        article = articles[0]
+    images = content.get("images")
+    checklist = content.get("checklist")
+    return {
+        "title": _text(article.get("title")),
+        "author": _text(article.get("author")),
+        "digest": _text(article.get("digest")),
+        "content": _text(article.get("content")),
+        "content_source_url": _text(article.get("content_source_url")),
+        "cover_url": _text(article.get("cover_url") or article.get("thumb_url")),
+        "text": _text(content.get("text") or content.get("status")),
+        "image_url": _text(content.get("image_url") or content.get("pic_url")),
+        "link": _text(content.get("link") or content.get("url")),
+        "images": images if isinstance(images, list) else [],
+        "checklist": checklist if isinstance(checklist, list) else [],
     }
 
 
