@@ -196,6 +196,14 @@ def header_buttons(page, user, view_name, next_url=None):
     yield from _item_buttons(page, user, next_url)
 
 
+@hooks.register("orgs_channel_form_sections")
+def channel_credentials_section(request, channel, data):
+    # The channel's API credentials, in the channel's edit form (publishing/credentials_admin.py).
+    from govmedia.publishing.credentials_admin import channel_credentials_section
+
+    return channel_credentials_section(request, channel, data)
+
+
 @hooks.register("construct_homepage_panels")
 def attention_panel(request, panels):
     from govmedia.publishing.dashboard import PublishingAttentionPanel
