@@ -53,6 +53,10 @@ Main commands:
                         the channels' readers: list the sources, read or probe now,
                         try a reader on an address without storing anything
   demo                  load the demo data (same as setup --demo)
+  channels rekey | test CHANNEL_ID
+                        the channels' publishing interfaces: encrypt the stored credentials
+                        again under the first GOVMEDIA_CREDENTIALS_KEY, or check a channel's
+                        credentials against its API
   system-check          Django's configuration checks
 
 Every other Django management command works too (migrate, createsuperuser,
