@@ -126,6 +126,18 @@ def test_it_shows_each_rendition_as_its_channel_would(
     panel = page.locator(".govmedia-renditions").first
     assert "示例教育微博" in panel.inner_text() and "人工发布" in panel.inner_text()
     _shoot(page, folder, "renditions-approval-panel")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The editor's preview panel offers one mode per channel publisher besides the page.
+    page.click("button[data-side-panel-toggle=preview]")
+    modes = page.locator("#id_preview_mode option").all_inner_texts()
+    assert modes == ["门户页面", "微信图文", "微博", "推送JSON", "人工发布"]
+    page.screenshot(path=str(folder / "renditions-editor-preview-panel-1280.png"))
+    # Each mode on its own, as the panel's "open in a new tab" shows it.
+    for mode in ("wechat", "weibo", "webhook", "manual"):
+        page.goto(f"{base}/admin/pages/{item.pk}/edit/preview/?mode={mode}")
+        assert "按当前编辑内容生成" in page.locator("body").inner_text()
+        _shoot(page, folder, f"preview-mode-{mode}")
 
     for rendition in ChannelRendition.objects.filter(page_id=item.pk).order_by("channel_id"):
         page.goto(f"{base}/admin/items/{item.pk}/renditions/{rendition.pk}/")
