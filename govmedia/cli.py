@@ -60,6 +60,10 @@ Main commands:
                         pull the WeChat/Weibo statistics of a day now, or recompute the
                         accounts' WCI/BCI (docs/reach.md)
   demo                  load the demo data (same as setup --demo)
+  channels rekey | test CHANNEL_ID
+                        the channels' publishing interfaces: encrypt the stored credentials
+                        again under the first GOVMEDIA_CREDENTIALS_KEY, or check a channel's
+                        credentials against its API
   system-check          Django's configuration checks
 
 Every other Django management command works too (migrate, createsuperuser,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
@@ -251,7 +252,52 @@ class ChannelCreateView(ChannelFormMixin, generic.CreateView):
     pass
 
 
-class ChannelEditView(ScopedChannelMixin, ChannelFormMixin, generic.EditView):
+# Other apps add sections to a channel's edit form (publishing: the channel's API
+# credentials) through this hook, so orgs imports none of them. A hook function
+# takes (request, channel, data) and returns None or a section with
+# `is_valid()`, `save(user, channel)` and `render()` (its HTML, inside the form).
+CHANNEL_FORM_SECTIONS_HOOK = "orgs_channel_form_sections"
+
+
+class ChannelFormSectionsMixin:
+    """The edit form plus the sections other apps register, validated and saved together."""
+
+    template_name = "orgs/channel_form.html"
+
+    def get_sections(self):
+        if not hasattr(self, "_sections"):
+            data = self.request.POST if self.request.method == "POST" else None
+            sections = (
+                make(self.request, self.object, data)
+                for make in hooks.get_hooks(CHANNEL_FORM_SECTIONS_HOOK)
+            )
+            self._sections = [section for section in sections if section is not None]
+        return self._sections
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = self.get_sections()
+        return context
+
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        sections_valid = all([section.is_valid() for section in self.get_sections()])
+        if valid and not sections_valid:
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+        return valid and sections_valid
+
+    def save_instance(self):
+        with transaction.atomic():
+            channel = super().save_instance()
+            for section in self.get_sections():
+                section.save(self.request.user, channel)
+        return channel
+
+
+class ChannelEditView(
+    ScopedChannelMixin, ChannelFormSectionsMixin, ChannelFormMixin, generic.EditView
+):
     scope_actions = ("change",)
 
     def get_queryset(self):

@@ -30,7 +30,11 @@ from govmedia.publishing.models import (
     Withdrawal,
     WithdrawalCategory,
 )
-from govmedia.publishing.publishers import PUBLISHER_FOR_CHANNEL_KIND
+from govmedia.publishing.publishers import (
+    PUBLISHER_FOR_CHANNEL_KIND,
+    PUBLISHERS,
+    ManualExportPublisher,
+)
 from govmedia.publishing.tasks import enqueue_delivery, enqueue_retraction, scan_published
 
 
@@ -183,7 +187,8 @@ def _retract_everywhere(item: ItemPage, user=None) -> None:
     now = timezone.now()
     # Not sent yet: never send it now.
     Delivery.objects.filter(
-        page_id=item.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+        page_id=item.pk,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED, DeliveryStatus.MANUAL],
     ).update(
         status=DeliveryStatus.RETRACTED,
         last_error="信息已撤稿，不再发送。",
@@ -199,6 +204,10 @@ def _retract_everywhere(item: ItemPage, user=None) -> None:
         enqueue_retraction(pk)
     # Channels posted by hand: a post never made is no longer wanted; a post
     # made must be taken down by hand too.
+    # A correction not made by hand yet: the post itself is to be taken down now.
+    ChannelTodo.objects.filter(
+        page_id=item.pk, kind=TodoKind.CORRECT, status=TodoStatus.OPEN
+    ).update(status=TodoStatus.CANCELLED, done_at=now, done_by=user, note="信息已撤稿，无需更正。")
     for todo in ChannelTodo.objects.filter(page_id=item.pk, kind=TodoKind.PUBLISH).exclude(
         status=TodoStatus.CANCELLED
     ):
@@ -207,6 +216,10 @@ def _retract_everywhere(item: ItemPage, user=None) -> None:
             todo.done_at, todo.done_by = now, user
             todo.note = "信息已撤稿，无需再发布。"
             todo.save(update_fields=["status", "done_at", "done_by", "note"])
+        elif todo.delivery_id:
+            # Posted by hand for a delivery of the manual export publisher: that
+            # delivery is sent, and its retraction (which it cannot do) makes the to-do.
+            continue
         else:
             ChannelTodo.objects.get_or_create(
                 key=f"retract:todo:{todo.pk}",
@@ -313,9 +326,9 @@ def do_complete_channel_todo(
     if not _may_handle_channels(user, item):
         raise PermissionDenied("您不能处理该信息的渠道发布。")
     external_url = external_url.strip()
-    if todo.kind == TodoKind.PUBLISH:
-        if not external_url:
-            raise ValidationError("请填写人工发布后本信息在该渠道的地址。")
+    if todo.kind == TodoKind.PUBLISH and not external_url:
+        raise ValidationError("请填写人工发布后本信息在该渠道的地址。")
+    if todo.kind in (TodoKind.PUBLISH, TodoKind.CORRECT) and external_url:
         try:
             URLValidator(schemes=["http", "https"])(external_url)
         except ValidationError as exc:
@@ -330,12 +343,21 @@ def do_complete_channel_todo(
         todo.status = TodoStatus.DONE
         todo.done_at, todo.done_by = timezone.now(), user
         todo.note = note.strip()
-        if todo.kind == TodoKind.PUBLISH:
+        if todo.kind == TodoKind.PUBLISH or (todo.kind == TodoKind.CORRECT and external_url):
+            # Publish: the post made by hand; correct: the corrected post, when it has its own.
             todo.external_url = external_url
         todo.save(update_fields=["status", "done_at", "done_by", "note", "external_url"])
         if todo.kind == TodoKind.RETRACT and todo.delivery_id:
             Delivery.objects.filter(pk=todo.delivery_id).update(
                 retract_status=RetractStatus.DONE, retracted_at=todo.done_at
+            )
+        if todo.kind == TodoKind.PUBLISH and todo.delivery_id:
+            # The manual export publisher's delivery is out now, at the address given.
+            Delivery.objects.filter(pk=todo.delivery_id, status=DeliveryStatus.MANUAL).update(
+                status=DeliveryStatus.SENT,
+                external_url=external_url,
+                last_error="",
+                updated_at=todo.done_at,
             )
         log(
             instance=item,
@@ -404,17 +426,30 @@ def on_item_published(item: ItemPage, revision, user=None) -> None:
 
 
 def _create_deliveries(item: ItemPage, revision) -> None:
+    """One delivery per channel for the published revision, or a person's to-do where needed.
+
+    A correction (the item was sent to the channel before) goes to a channel
+    only when its publisher can correct (`can_correct`); any other channel
+    where the earlier version is out gets a 需人工更正 to-do with the post's
+    address. A channel served by the manual export publisher gets a delivery
+    that waits (待人工发布) with a 需人工发布 to-do.
+    """
     revision_id = revision.pk if revision is not None else item.live_revision_id
     targets: list[tuple[str, object | None]] = [("portal", None)]
     manual = []
     for channel in item.channels.all():
         publisher = PUBLISHER_FOR_CHANNEL_KIND.get(channel.kind)
-        if publisher:
-            targets.append((publisher, channel))
-        else:
+        if publisher not in PUBLISHERS:
             manual.append(channel)
+            continue
+        earlier = _earlier_post(item, channel, revision_id)
+        if earlier is not None and not PUBLISHERS[publisher].can_correct:
+            _create_correction_todo(item, revision_id, channel, earlier)
+            continue
+        targets.append((publisher, channel))
     for publisher, channel in targets:
         key = f"{item.pk}:{revision_id}:{publisher}:{channel.pk if channel else 0}"
+        by_hand = publisher == ManualExportPublisher.name
         delivery, created = Delivery.objects.get_or_create(
             idempotency_key=key,
             defaults={
@@ -422,15 +457,77 @@ def _create_deliveries(item: ItemPage, revision) -> None:
                 "revision_id": revision_id,
                 "channel": channel,
                 "publisher": publisher,
+                "status": DeliveryStatus.MANUAL if by_hand else DeliveryStatus.PENDING,
             },
         )
-        if created:
+        if not created:
+            continue
+        if channel is not None:
+            _overtake_unsent(item, channel, revision_id)
+        if by_hand:
+            _create_manual_postings(item, revision_id, [channel], delivery=delivery)
+        else:
             enqueue_delivery(delivery.pk)
     _create_manual_postings(item, revision_id, manual)
 
 
-def _create_manual_postings(item: ItemPage, revision_id, channels) -> None:
-    """A chosen channel without a publisher is a person's to-do, never silently skipped."""
+def _earlier_post(item: ItemPage, channel, revision_id) -> Delivery | None:
+    """The post of an earlier version of the item on `channel` that is out there now, if any."""
+    return (
+        Delivery.objects.filter(
+            page_id=item.pk, channel=channel, status=DeliveryStatus.SENT, retract_status=""
+        )
+        .exclude(revision_id=revision_id)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _overtake_unsent(item: ItemPage, channel, revision_id) -> None:
+    """An earlier version not sent (or not posted by hand) yet is overtaken: never send it."""
+    now = timezone.now()
+    overtaken = Delivery.objects.filter(
+        page_id=item.pk,
+        channel=channel,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED, DeliveryStatus.MANUAL],
+    ).exclude(revision_id=revision_id)
+    ids = list(overtaken.values_list("pk", flat=True))
+    if not ids:
+        return
+    Delivery.objects.filter(pk__in=ids).update(
+        status=DeliveryStatus.RETRACTED,
+        last_error="该版本已被更正后的版本取代，不再发送。",
+        next_attempt_at=None,
+        updated_at=now,
+    )
+    ChannelTodo.objects.filter(delivery_id__in=ids, status=TodoStatus.OPEN).update(
+        status=TodoStatus.CANCELLED, done_at=now, note="已被更正后的版本取代。"
+    )
+
+
+def _create_correction_todo(item: ItemPage, revision_id, channel, earlier: Delivery) -> None:
+    """需人工更正: the channel cannot correct a post by itself; a person corrects the post named."""
+    ChannelTodo.objects.get_or_create(
+        key=f"correct:{item.pk}:{revision_id}:{channel.pk}",
+        defaults={
+            "page_id": item.pk,
+            "channel": channel,
+            "kind": TodoKind.CORRECT,
+            "revision_id": revision_id,
+            "delivery": earlier,
+            "detail": "本信息已更正，该渠道不能自动更正已发出的内容：请到该渠道按更正后的内容"
+            "修改原发内容或发布更正说明（原发地址见右），完成后标记已人工更正。",
+            "external_url": earlier.external_url,
+        },
+    )
+
+
+def _create_manual_postings(item: ItemPage, revision_id, channels, *, delivery=None) -> None:
+    """A chosen channel posted by hand is a person's to-do, never silently skipped.
+
+    `delivery`: the waiting delivery of the manual export publisher the to-do
+    belongs to (closing the to-do makes it 已发布).
+    """
     if not channels:
         return
     # A version not yet posted by hand is overtaken by this one: post this one instead.
@@ -453,6 +550,7 @@ def _create_manual_postings(item: ItemPage, revision_id, channels) -> None:
                 "channel": channel,
                 "kind": TodoKind.PUBLISH,
                 "revision_id": revision_id,
+                "delivery": delivery,
                 "detail": detail,
             },
         )

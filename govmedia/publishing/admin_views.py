@@ -129,15 +129,27 @@ def item_record(request, page_id: int):
     if request.method == "POST":
         _handle_channel_post(request, item)
         return redirect("publishing_item_record", item.pk)
+    from govmedia.publishing.models import ChannelRendition
+
+    deliveries = list(
+        Delivery.objects.filter(page_id=item.pk).select_related("channel").order_by("-created_at")
+    )
+    renditions = {
+        (r.revision_id, r.channel_id): r
+        for r in ChannelRendition.objects.filter(page_id=item.pk).only(
+            "pk", "page_id", "revision_id", "channel_id", "sha256", "signed_off_at"
+        )
+    }
+    for delivery in deliveries:
+        # The rendition sent (or to be sent) on this channel, linked from its row.
+        delivery.rendition = renditions.get((delivery.revision_id, delivery.channel_id))
     return TemplateResponse(
         request,
         "publishing/admin/item_record.html",
         {
             "item": item,
             "records": ArchiveRecord.objects.filter(page_id=item.pk).order_by("seq"),
-            "deliveries": Delivery.objects.filter(page_id=item.pk)
-            .select_related("channel")
-            .order_by("-created_at"),
+            "deliveries": deliveries,
             # Open to-dos first: they are what the page is opened for.
             "todos": sorted(
                 ChannelTodo.objects.filter(page_id=item.pk)
@@ -192,3 +204,70 @@ def _handle_channel_post(request, item: ItemPage) -> None:
         messages.error(request, str(exc) or "您不能处理该信息的渠道发布。")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+
+
+def rendition(request, page_id: int, rendition_id: int):
+    """One stored channel rendition, shown as its channel would (the approver's links)."""
+    from govmedia.publishing.models import ChannelRendition
+    from govmedia.publishing.renditions import rendition_response
+
+    item = get_object_or_404(ItemPage, pk=page_id)
+    if not item.permissions_for_user(request.user).can_preview():
+        return forbidden(request, "您没有查看这条信息的权限。")
+    row = get_object_or_404(
+        ChannelRendition.objects.select_related("channel", "signed_off_by"),
+        pk=rendition_id,
+        page_id=item.pk,
+    )
+    return rendition_response(request, item, row.publisher, stored=[row])
+
+
+def _export_for(request, page_id: int, todo_id: int):
+    from govmedia.publishing.export import manual_export
+
+    item, refusal = _item_for_channel_work(request, page_id)
+    if refusal is not None:
+        return None, None, refusal
+    todo = get_object_or_404(
+        ChannelTodo.objects.select_related("channel", "delivery", "revision"),
+        pk=todo_id,
+        page_id=item.pk,
+    )
+    return todo, manual_export(todo), None
+
+
+def manual_export(request, page_id: int, todo_id: int):
+    """The export of a manual posting as a page: text and title with copy buttons, images, checklist."""
+    from django.urls import reverse
+
+    from govmedia.publishing.publishers import ManualExportPublisher
+    from govmedia.publishing.renditions import preview_for, shown_rendition
+
+    todo, export, refusal = _export_for(request, page_id, todo_id)
+    if refusal is not None:
+        return refusal
+    return TemplateResponse(
+        request,
+        "publishing/renditions/manual.html",
+        {
+            "item": todo.page.specific,
+            "preview": preview_for(ManualExportPublisher()),
+            "renditions": [
+                shown_rendition(todo.page.specific, todo.channel, export.content, "", None)
+            ],
+            "stored": True,
+            "export_url": reverse("publishing_manual_export_zip", args=[page_id, todo.pk]),
+        },
+    )
+
+
+def manual_export_zip(request, page_id: int, todo_id: int):
+    """The export of a manual posting as a .zip: 正文.txt, 核对清单.txt and the images."""
+    from django.http import HttpResponse
+
+    todo, export, refusal = _export_for(request, page_id, todo_id)
+    if refusal is not None:
+        return refusal
+    response = HttpResponse(export.zip_bytes(), content_type="application/zip")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{export.filename}"
+    return response

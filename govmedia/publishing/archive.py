@@ -55,8 +55,12 @@ def item_payload(item) -> dict[str, Any]:
     """What the public saw: the text and the 公开目录 metadata, attachments by digest.
 
     Version 2 (`payload_version`) takes every address from GOVMEDIA_SITE_URL;
-    version 1 records (no `payload_version`) stay as they were sealed.
+    version 3 adds `channel_renditions`, the SHA-256 of each channel rendition
+    the approver signed off for this revision; version 1 records (no
+    `payload_version`) and version 2 records stay as they were sealed.
     """
+    from govmedia.publishing.renditions import archive_entries
+
     attachments = []
     for attachment in item.attachments.select_related("document"):
         try:
@@ -82,6 +86,7 @@ def item_payload(item) -> dict[str, Any]:
         "url": public_url(item),
         "revision_id": item.live_revision_id,
         "attachments": attachments,
+        "channel_renditions": archive_entries(item.live_revision_id),
     }
 
 

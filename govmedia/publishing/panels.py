@@ -226,3 +226,49 @@ def format_fix_offer(item, request) -> dict | None:
     if not count:
         return None
     return {"count": count, "url": reverse("publishing_fix_format", args=[item.pk])}
+
+
+def renditions_to_sign_off(item) -> list[dict] | None:
+    """At the approval step: the stored renditions of the revision to be signed off, with links.
+
+    None when the item is not at an approval step or has no channel with a
+    rendering publisher; the rows are made now if the step began before.
+    """
+    from govmedia.publishing.models.workflow import ApprovalTask
+    from govmedia.publishing.publishers import PUBLISHERS
+    from govmedia.publishing.renditions import ensure_renditions, preview_for, preview_url
+
+    if item is None or not item.pk:
+        return None
+    task = item.current_workflow_task
+    if task is None or not isinstance(task.specific, ApprovalTask):
+        return None
+    revision = item.get_latest_revision()
+    if revision is None:
+        return None
+    rows = []
+    for rendition in ensure_renditions(revision):
+        publisher = PUBLISHERS.get(rendition.publisher)
+        label = preview_for(publisher()).label if publisher else rendition.publisher
+        rows.append({"rendition": rendition, "label": label, "url": preview_url(rendition)})
+    return rows or None
+
+
+class RenditionsPanel(Panel):
+    """At the approval step: each channel's rendition, linked, signed off with the item."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "publishing/admin/renditions_panel.html"
+
+        def is_shown(self):
+            return bool(self._rows())
+
+        def _rows(self):
+            if not hasattr(self, "_cached_rows"):
+                self._cached_rows = renditions_to_sign_off(self.instance)
+            return self._cached_rows
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["rows"] = self._rows()
+            return context

@@ -49,10 +49,29 @@ def register_log_actions(actions):
 
         def format_message(self, log_entry):
             data = log_entry.data
-            what = "已人工发布" if data.get("kind") == "publish" else "已人工撤回"
+            what = {"publish": "已人工发布", "correct": "已人工更正"}.get(
+                data.get("kind"), "已人工撤回"
+            )
             url = f"，地址：{data['url']}" if data.get("url") else ""
             note = f"，说明：{data['note']}" if data.get("note") else ""
             return f"{data.get('channel', '')}{what}{url}{note}"
+
+    @actions.register_action("govmedia.renditions_signed_off")
+    class RenditionsSignedOff(LogFormatter):
+        label = "签发渠道稿件"
+
+        def format_message(self, log_entry):
+            rows = log_entry.data.get("renditions", [])
+            parts = [f"{r.get('channel', '')}（指纹 {r.get('sha256', '')[:12]}）" for r in rows]
+            return "随信息签发渠道稿件：" + "、".join(parts)
+
+    @actions.register_action("govmedia.channel_credentials")
+    class ChannelCredentialsChanged(LogFormatter):
+        label = "修改渠道接口凭据"
+
+        def format_message(self, log_entry):
+            fields = "、".join(log_entry.data.get("fields", [])) or "无"
+            return f"修改了渠道接口凭据（字段：{fields}；不记录取值）"
 
     @actions.register_action("govmedia.correct")
     class Correct(LogFormatter):
@@ -108,6 +127,21 @@ def urls():
         ),
         path("items/<int:page_id>/preview/", admin_views.preview, name="publishing_preview"),
         path(
+            "items/<int:page_id>/renditions/<int:rendition_id>/",
+            admin_views.rendition,
+            name="publishing_rendition",
+        ),
+        path(
+            "items/<int:page_id>/manual-export/<int:todo_id>/",
+            admin_views.manual_export,
+            name="publishing_manual_export",
+        ),
+        path(
+            "items/<int:page_id>/manual-export/<int:todo_id>.zip",
+            admin_views.manual_export_zip,
+            name="publishing_manual_export_zip",
+        ),
+        path(
             "items/<int:page_id>/fix-format/",
             admin_views.fix_format,
             name="publishing_fix_format",
@@ -160,6 +194,14 @@ def listing_buttons(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def header_buttons(page, user, view_name, next_url=None):
     yield from _item_buttons(page, user, next_url)
+
+
+@hooks.register("orgs_channel_form_sections")
+def channel_credentials_section(request, channel, data):
+    # The channel's API credentials, in the channel's edit form (publishing/credentials_admin.py).
+    from govmedia.publishing.credentials_admin import channel_credentials_section
+
+    return channel_credentials_section(request, channel, data)
 
 
 @hooks.register("construct_homepage_panels")

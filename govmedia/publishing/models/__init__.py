@@ -17,6 +17,7 @@ from govmedia.publishing.models.items import (
     ItemPage,
     Validity,
 )
+from govmedia.publishing.models.rendition import ChannelRendition
 from govmedia.publishing.models.todo import ChannelTodo, TodoKind, TodoStatus
 from govmedia.publishing.models.withdrawal import FORM_CATEGORIES, Withdrawal, WithdrawalCategory
 from govmedia.publishing.models.workflow import ApprovalTask, ContentCheckTask, ReviewTask
@@ -27,6 +28,7 @@ __all__ = [
     "ArchiveRecord",
     "CatalogueIndexPage",
     "ChannelCredentials",
+    "ChannelRendition",
     "ChannelTodo",
     "Checkpoint",
     "ContentCheckTask",

@@ -18,8 +18,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Version of the payload layout that `archive.item_payload` writes into new
-# records. Records from before it was introduced carry no version (read as 1).
-PAYLOAD_VERSION = 2
+# records. Records from before it was introduced carry no version (read as 1);
+# version 3 adds the signed-off channel renditions' hashes.
+PAYLOAD_VERSION = 3
 
 
 class ArchiveKind(models.TextChoices):

@@ -12,6 +12,9 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("已发布")
     FAILED = "failed", _("失败")
     RETRACTED = "retracted", _("已撤回")
+    # A channel without an API (抖音 …): the export is ready, a person posts it
+    # and closes the delivery's 需人工发布 to-do with the post's address.
+    MANUAL = "manual", _("待人工发布")
 
 
 class RetractStatus(models.TextChoices):

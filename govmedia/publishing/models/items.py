@@ -23,7 +23,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from govmedia.publishing.forms import ItemPageForm
-from govmedia.publishing.panels import CheckReportPanel
+from govmedia.publishing.panels import CheckReportPanel, RenditionsPanel
 
 
 class DisclosureCategory(models.Model):
@@ -237,6 +237,7 @@ class ItemPage(Page):
 
     content_panels = [
         CheckReportPanel(heading=_("内容检查结果")),
+        RenditionsPanel(heading=_("渠道稿件")),
         FieldPanel("title"),
         MultiFieldPanel(
             [
@@ -372,6 +373,21 @@ class ItemPage(Page):
             "category": withdrawal.get_category_display() if withdrawal else _("未分类"),
         }
         return TemplateResponse(request, "portal/withdrawn.html", context, status=410)
+
+    @property
+    def preview_modes(self):
+        # The portal page, then one mode per publisher of the chosen channels
+        # (微信图文, 微博, 推送JSON, 人工发布): the renditions the approver signs off.
+        from govmedia.publishing.renditions import preview_modes
+
+        return [("", _("门户页面")), *preview_modes(self)]
+
+    def serve_preview(self, request, mode_name):
+        if not mode_name:
+            return super().serve_preview(request, mode_name)
+        from govmedia.publishing.renditions import rendition_response
+
+        return rendition_response(request, self, mode_name)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

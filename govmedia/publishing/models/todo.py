@@ -1,9 +1,10 @@
 """Channel work that a person must do by hand, shown on the item until marked done.
 
-A channel kind without a publisher (WeChat, Weibo … until their publishers
-exist) is posted by hand; a channel whose publisher cannot take a post back,
-or whose automatic retraction kept failing, is cleaned up by hand after a
-withdrawal. Each such job is one open `ChannelTodo`; closing it keeps who and
+A channel kind without a publisher, or served by the manual export publisher
+(抖音 …), is posted by hand; a channel whose publisher cannot take a post
+back, or whose automatic retraction kept failing, is cleaned up by hand after
+a withdrawal; a correction on a channel whose publisher cannot correct a post
+is made by hand. Each such job is one open `ChannelTodo`; closing it keeps who and
 when (and the post's address), and writes the item's audit log.
 """
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 class TodoKind(models.TextChoices):
     PUBLISH = "publish", _("需人工发布")
     RETRACT = "retract", _("需人工撤回")
+    # A correction of a post on a channel whose publisher cannot correct it.
+    CORRECT = "correct", _("需人工更正")
 
 
 class TodoStatus(models.TextChoices):
@@ -53,7 +56,8 @@ class ChannelTodo(models.Model):
     # One to-do per job, however often the code that creates it runs.
     key = models.CharField(max_length=120, unique=True)
     detail = models.TextField(_("说明"), blank=True)
-    # Publish: the address of the post made by hand; retract: the post to take down.
+    # Publish: the address of the post made by hand; retract: the post to take
+    # down; correct: the post to correct (the corrected post's, once done).
     external_url = models.URLField(_("渠道内地址"), max_length=500, blank=True)
     note = models.TextField(_("处理说明"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -243,17 +243,38 @@ class ApprovalTask(DepartmentRoleTask):
         # The dialog shows what was let through or sent back before (panels.review_notes).
         return REVIEW_NOTES_DIALOG
 
+    def start(self, workflow_state, user=None):
+        task_state = super().start(workflow_state, user=user)
+        # Each chosen channel's rendition of the revision to sign off, made now
+        # so the approver previews exactly what will be sent.
+        from govmedia.publishing.renditions import ensure_renditions
+
+        if task_state.revision is not None:
+            ensure_renditions(task_state.revision)
+        return task_state
+
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name != "approve":
             return super().on_action(task_state, user, action_name, **kwargs)
+        from django.db import transaction
         from django.urls import reverse
 
         from govmedia.publishing.keyring import SealKeyError
+        from govmedia.publishing.renditions import sign_off
 
         try:
             # Sign-off publishes and seals at once; without a usable seal key the
             # whole sign-off rolls back, so the item stays at this step.
-            return super().on_action(task_state, user, action_name, **kwargs)
+            with transaction.atomic():
+                # The channel renditions are signed off with the item: their
+                # hashes go into the log and the sealed record.
+                # The finish action publishes the latest revision (the approver
+                # may have edited at this step): that is the one signed off.
+                item = _item(task_state.workflow_state.content_object)
+                revision = item.get_latest_revision() if item is not None else None
+                if revision is not None:
+                    sign_off(item, revision, user)
+                return super().on_action(task_state, user, action_name, **kwargs)
         except SealKeyError as exc:
             page_id = task_state.workflow_state.object_id
             logger.error("sign-off of item %s refused: cannot seal: %s", page_id, exc)

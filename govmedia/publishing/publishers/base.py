@@ -30,6 +30,11 @@ class Publisher:
     # Whether a correction of a sent item can be published to the channel
     # (as an edit or a 更正 post); otherwise a person gets a to-do.
     can_correct = False
+    # The editor's preview mode for this channel's rendition (ItemPage.preview_modes):
+    # its label and the template showing the rendition as the channel would
+    # (renditions.PREVIEWS has the defaults by publisher name).
+    preview_label = ""
+    preview_template = ""
 
     def render(self, item, channel) -> dict:
         """The item in this channel's form (a rendition), as JSON-safe data.
@@ -40,8 +45,25 @@ class Publisher:
         raise NotImplementedError
 
     def rendition_for(self, delivery, item) -> dict:
-        """The rendition to send for `delivery`."""
-        return self.render(item, delivery.channel)
+        """The rendition to send for `delivery`: the one signed off for its revision and channel.
+
+        Stored when the item reached its approval step and signed off with it
+        (`renditions.ChannelRendition`), so what the approver saw is what is
+        sent; rendered from the delivery's revision and stored now when none
+        was (a channel added to the item afterwards, an older revision).
+        """
+        from govmedia.publishing.renditions import rendition_for_delivery
+
+        return rendition_for_delivery(self, delivery, item)
+
+    def check(self, channel) -> str:
+        """Check the channel's credentials against its API: a status line in Chinese.
+
+        Optional (`govmedia channels test`): a publisher that can ask its API
+        (fetch a token, read the account) overrides it and raises
+        `PublishError` with the reason when the check fails.
+        """
+        return "该渠道的发布器不提供接口检查。"
 
     def publish(self, delivery, item) -> Receipt:  # pragma: no cover - interface
         raise NotImplementedError

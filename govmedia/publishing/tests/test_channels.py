@@ -46,14 +46,16 @@ class FakeWeChat(Publisher):
 
 
 @pytest.fixture
-def wechat(people):
+def wechat(people, monkeypatch):
+    # Posted by hand unless a test installs a WeChat publisher (`fake_wechat`).
+    monkeypatch.delitem(publishers.PUBLISHER_FOR_CHANNEL_KIND, ChannelKind.WECHAT, raising=False)
     return Channel.objects.create(
         department=people.education, kind=ChannelKind.WECHAT, name="示例教育", account_id="sl-jy"
     )
 
 
 @pytest.fixture
-def fake_wechat(monkeypatch):
+def fake_wechat(wechat, monkeypatch):
     monkeypatch.setitem(publishers.PUBLISHERS, FakeWeChat.name, FakeWeChat)
     monkeypatch.setitem(publishers.PUBLISHER_FOR_CHANNEL_KIND, ChannelKind.WECHAT, FakeWeChat.name)
     FakeWeChat.retract_failures, FakeWeChat.retracted, FakeWeChat.can_retract = 0, [], True
