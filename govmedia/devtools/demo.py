@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from govmedia.devtools import demo_channels
 from govmedia.orgs.codes import uscc_check_char
 from govmedia.orgs.models import (
     Channel,
@@ -407,7 +408,7 @@ def _channels(department: Department, key: str) -> None:
             "update_every_days": 7,
         },
     )
-    if key in {"city", "transport"}:
+    if key in {"city", "transport", "edu"}:
         Channel.objects.get_or_create(
             department=department,
             kind=ChannelKind.WEIBO,
@@ -452,6 +453,7 @@ def load_demo(
         )
         ensure_department_page(departments[key])
         _channels(departments[key], key)
+    demo_channels.configure(Channel.objects.filter(department__in=departments.values()))
     progress("departments and channels")
 
     User = get_user_model()
@@ -649,6 +651,11 @@ def _load_items(departments: dict, users: dict, progress, *, small: bool = False
         parent.add_child(instance=item)
         if "政策解读" in title and policies.get(key):
             item.interprets.add(policies[key])
+        if stage == "published" and key in FANNED_OUT and reviewer is not None:
+            # Sent to the department's WeChat and Weibo accounts (the demo's fakes).
+            item.channels = list(
+                departments[key].channels.filter(kind__in=["wechat", "weibo"], status="active")
+            )
         item.save_revision(user=editor)
         if is_policy:
             policies[key] = item
@@ -656,6 +663,10 @@ def _load_items(departments: dict, users: dict, progress, *, small: bool = False
         count += 1
         progress(f"item {count}/{len(specs)}")
     return count
+
+
+# Departments whose first published items go to their WeChat and Weibo accounts.
+FANNED_OUT = {"edu", "transport"}
 
 
 def _review(actions, item, reviewer, approver) -> None:

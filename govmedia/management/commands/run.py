@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = (
         "Serve the web site (waitress, a pure-Python WSGI server) and run one background worker "
         "beside it, until Ctrl+C or SIGTERM, which stop both. Task logs are quiet (WARNING) unless "
-        "GOVMEDIA_TASK_LOG_LEVEL says otherwise. For several web processes and workers see README 'Running at scale'."
+        "GOVMEDIA_TASK_LOG_LEVEL says otherwise. When the demo's WeChat and Weibo channels point at the bundled "
+        "fake platforms, those fakes are started too (docs/channels.md, 'The demo city's channels'). "
+        "For several web processes and workers see README 'Running at scale'."
     )
 
     def add_arguments(self, parser):
@@ -45,7 +47,15 @@ class Command(BaseCommand):
         previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         worker: subprocess.Popen | None = None
         server = None
+        fakes: list[str] = []
+        stop_fakes = None
         try:
+            from govmedia.devtools import demo_channels
+
+            if demo_channels.uses_fakes():
+                # The demo city's WeChat and Weibo accounts post to loopback fakes
+                # of those platforms, started before the worker that sends to them.
+                fakes, stop_fakes = demo_channels.start_fakes()
             if not no_worker:
                 worker = subprocess.Popen(
                     [sys.executable, "-m", "govmedia.cli", "worker", "--verbosity", "0"],
@@ -64,7 +74,7 @@ class Command(BaseCommand):
             )
             # Printed last, once the port is bound and the worker started, so
             # nothing scrolls it away; task logs are quiet by default (settings.LOGGING).
-            self._print_summary(host, port, worker)
+            self._print_summary(host, port, worker, fakes)
             server.run()
         except _Stop:
             pass
@@ -75,8 +85,12 @@ class Command(BaseCommand):
                 server.close()
             if worker is not None:
                 _stop_worker(worker)
+            if stop_fakes is not None:
+                stop_fakes()
 
-    def _print_summary(self, host: str, port: int, worker: subprocess.Popen | None) -> None:
+    def _print_summary(
+        self, host: str, port: int, worker: subprocess.Popen | None, fakes: list[str]
+    ) -> None:
         from govmedia.devtools.demo import DEMO_LOGINS, demo_loaded
 
         address = f"http://{host}:{port}"
@@ -88,6 +102,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  worker:  pid {worker.pid}" if worker else "  worker:  none (--no-worker)"
         )
+        for fake in fakes:
+            self.stdout.write(f"  demo channel platform: {fake}")
         if demo_loaded():
             self.stdout.write(f"  demo log-ins (password for all: {DEMO_LOGINS['password']}):")
             for username, role in DEMO_LOGINS["people"]:
