@@ -42,6 +42,8 @@ def for_item(item) -> list[Carried]:
         .order_by("created_at", "pk")
     )
     for d in deliveries:
+        if d.publisher == "manual":
+            continue  # posted by a person: its done to-do below says when and where
         if d.status == DeliveryStatus.RETRACTED and not (d.external_id or d.external_url):
             continue  # superseded before it was sent
         if d.channel is None and d.status != DeliveryStatus.SENT and not d.external_url:

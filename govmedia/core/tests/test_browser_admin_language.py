@@ -40,6 +40,8 @@ ALLOWED_WORDS = {
     "GBK",
     "RSS",  # feed formats, named so on the portal's feed links
     "Atom",
+    "ID",  # column names of the platforms' exports the reach import reads (微博ID, mid)
+    "mid",
     "ICP",  # ICP备案号, the official name of a website's filing number (footer settings)
 }
 # Words of letters only: a token with digits is a code (an organisation code,

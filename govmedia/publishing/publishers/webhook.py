@@ -92,6 +92,8 @@ class WebhookPublisher(Publisher):
     def publish(self, delivery, item) -> Receipt:
         # The version is the delivery's own (the rendition may have been made from a draft).
         payload = {**self.rendition_for(delivery, item), "version": str(delivery.revision_id or "")}
+        # Signed off before publication, the rendition may lack the date publication set.
+        payload["publish_date"] = payload.get("publish_date") or _date(item.publish_date)
         receipt = self._send(delivery.channel, payload["event"], payload, delivery.idempotency_key)
         delivery.remember(receiver_id=receipt.external_id, receiver_url=receipt.external_url)
         return receipt
