@@ -59,31 +59,63 @@ def reprocess_received(now: datetime | None = None) -> str:
 
 def remind_due(today: date | None = None, now: datetime | None = None) -> str:
     """Remind once, REMIND_BEFORE_DAYS working days before the deadline (event 到期提醒, mail)."""
+    sent = _remind_once(
+        Message.objects.filter(status__in=RUNNING_STATUSES),
+        due="due_on",
+        claim="reminded_at",
+        event_text=lambda due: f"将于{due:%Y年%m月%d日}到期，请及时答复",
+        mail=lambda message, _text: mail_reminder(message),
+        today=today,
+        now=now,
+    )
+    return f"{sent} reminded"
+
+
+def remind_follow_ups(today: date | None = None, now: datetime | None = None) -> str:
+    """Remind once, REMIND_BEFORE_DAYS working days before a 回访's deadline (event, mail)."""
+    sent = _remind_once(
+        Message.objects.filter(followed_up_at__isnull=True),
+        due="follow_up_due",
+        claim="follow_up_reminded_at",
+        event_text=lambda due: f"差评回访将于{due:%Y年%m月%d日}到期，请及时回访",
+        mail=mail_handlers,
+        today=today,
+        now=now,
+    )
+    return f"{sent} follow-ups reminded"
+
+
+def _remind_once(
+    messages, *, due: str, claim: str, event_text, mail, today: date | None, now: datetime | None
+) -> int:
+    """Remind each of `messages` whose `due` date is REMIND_BEFORE_DAYS working days away, once.
+
+    `claim` is the timestamp column that marks the reminder: set by a
+    conditional UPDATE in the transaction that writes the event, so a second
+    run finds nothing; the mail (`mail(message, text)`) goes after the commit.
+    """
     today = today or timezone.localdate()
     now = now or timezone.now()
     calendar = actions.calendar()
     # Candidates by calendar days (a generous bound), then the exact working-day test.
     horizon = today + timedelta(days=7 * REMIND_BEFORE_DAYS + 14)
-    candidates = Message.objects.filter(
-        status__in=RUNNING_STATUSES,
-        reminded_at__isnull=True,
-        due_on__gte=today,
-        due_on__lte=horizon,
-    ).values_list("pk", "due_on")
+    unclaimed = {f"{claim}__isnull": True}
+    candidates = messages.filter(
+        **unclaimed, **{f"{due}__gte": today, f"{due}__lte": horizon}
+    ).values_list("pk", due)
     sent = 0
-    for pk, due in list(candidates):
-        if calendar.workdays_between(today, due) > REMIND_BEFORE_DAYS:
+    for pk, day in list(candidates):
+        if calendar.workdays_between(today, day) > REMIND_BEFORE_DAYS:
             continue
         with transaction.atomic():
-            if not Message.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
+            if not messages.filter(pk=pk, **unclaimed).update(**{claim: now}):
                 continue  # another run claimed it
             message = Message.objects.select_related("department").get(pk=pk)
-            actions.add_event(
-                message, EventKind.REMINDED, at=now, text=f"将于{due:%Y年%m月%d日}到期，请及时答复"
-            )
-            transaction.on_commit(lambda message=message: mail_reminder(message))
+            text = event_text(day)
+            actions.add_event(message, EventKind.REMINDED, at=now, text=text)
+            transaction.on_commit(lambda message=message, text=text: mail(message, text))
         sent += 1
-    return f"{sent} reminded"
+    return sent
 
 
 def handler_emails(message: Message) -> list[str]:
@@ -162,36 +194,6 @@ def escalate_overdue(today: date | None = None, now: datetime | None = None) -> 
             )
         escalated += 1
     return f"{escalated} escalated"
-
-
-def remind_follow_ups(today: date | None = None, now: datetime | None = None) -> str:
-    """Remind once, REMIND_BEFORE_DAYS working days before a 回访's deadline (event, mail)."""
-    today = today or timezone.localdate()
-    now = now or timezone.now()
-    calendar = actions.calendar()
-    horizon = today + timedelta(days=7 * REMIND_BEFORE_DAYS + 14)
-    candidates = Message.objects.filter(
-        follow_up_due__gte=today,
-        follow_up_due__lte=horizon,
-        followed_up_at__isnull=True,
-        follow_up_reminded_at__isnull=True,
-    ).values_list("pk", "follow_up_due")
-    sent = 0
-    for pk, due in list(candidates):
-        if calendar.workdays_between(today, due) > REMIND_BEFORE_DAYS:
-            continue
-        with transaction.atomic():
-            claimed = Message.objects.filter(
-                pk=pk, follow_up_reminded_at__isnull=True, followed_up_at__isnull=True
-            ).update(follow_up_reminded_at=now)
-            if not claimed:
-                continue
-            message = Message.objects.select_related("department").get(pk=pk)
-            text = f"差评回访将于{due:%Y年%m月%d日}到期，请及时回访"
-            actions.add_event(message, EventKind.REMINDED, at=now, text=text)
-            transaction.on_commit(lambda message=message, text=text: mail_handlers(message, text))
-        sent += 1
-    return f"{sent} follow-ups reminded"
 
 
 def escalate_follow_ups(today: date | None = None, now: datetime | None = None) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from govmedia.core.pdf import chinese_styles, paragraph
 from govmedia.inspection import judge
 from govmedia.inspection.models import DepartmentResult, InspectionRound, State
 
@@ -206,27 +207,17 @@ def to_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-FONT = "STSong-Light"
-
-
 def to_pdf(report: Report) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1)
-    heading = ParagraphStyle("heading", fontName=FONT, fontSize=13, leading=20, spaceBefore=8)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=12)
+    styles = chinese_styles()
+    title, heading, body, small = styles.title, styles.heading, styles.body, styles.small
 
     def p(text: str, style=body) -> Paragraph:
-        return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;"), style)
+        return paragraph(text, style)
 
     story: list[Any] = [p(f"对标国办指标的检查报告（{report.label}）", title), Spacer(1, 4 * mm)]
     counts = report.counts

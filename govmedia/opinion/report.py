@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from govmedia.core.pdf import FONT, chinese_styles, paragraph
 from govmedia.opinion.models import Incident, PostRecord
 
 
@@ -135,8 +136,6 @@ def to_xlsx(report: Report) -> bytes:
     book.save(out)
     return out.getvalue()
 
-
-FONT = "STSong-Light"
 
 # Chart geometry, in points: the PDF's text column is A4 less two 1-inch margins (451 pt).
 CHART_WIDTH = 450
@@ -326,20 +325,14 @@ def marks_chart(report: Report):
 
 def to_pdf(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1)
-    heading = ParagraphStyle("heading", fontName=FONT, fontSize=13, leading=20, spaceBefore=8)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
+    styles = chinese_styles()
+    title, heading, body = styles.title, styles.heading, styles.body
 
     def p(text: str, style=body) -> Paragraph:
-        return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;"), style)
+        return paragraph(text, style)
 
     incident = report.incident
     story: list[Any] = [p(f"舆情处置报告：{incident.title}", title), Spacer(1, 4 * mm)]

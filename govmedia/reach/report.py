@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from govmedia.core.pdf import chinese_styles, paragraph
 from govmedia.orgs.models import Channel, ChannelKind, ChannelStatus
 from govmedia.reach import scoring
 from govmedia.reach.models import AccountDay, Category, PeriodKind, Post
@@ -314,27 +315,17 @@ def to_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-FONT = "STSong-Light"
-
-
 def to_pdf(report: Report) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1)
-    heading = ParagraphStyle("heading", fontName=FONT, fontSize=13, leading=20, spaceBefore=8)
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11)
+    styles = chinese_styles(small_size=8, small_leading=11)
+    title, heading, body, small = styles.title, styles.heading, styles.body, styles.small
 
     def p(text: Any, style=body) -> Paragraph:
-        return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;"), style)
+        return paragraph(text, style)
 
     def grid(rows: list[list[Any]], widths=None) -> Table:
         table = Table([[p(c, small) for c in row] for row in rows], colWidths=widths, repeatRows=1)
