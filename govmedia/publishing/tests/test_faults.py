@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,35 +42,37 @@ def _admin_sql(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-@pytest.fixture
-def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
+@contextmanager
+def installed(
+    tmp_path: Path, suffix: str, extra: dict[str, str], *, setup_timeout: int = 300
+) -> Iterator[dict[str, str]]:
+    """A fresh installation (`govmedia setup`) for worker processes; its environment.
+
+    On PostgreSQL a database `<test database>_<suffix>` beside the test's,
+    dropped afterwards; on SQLite a file in `tmp_path`. `extra` adds settings.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
         GOVMEDIA_DATA_DIR=str(tmp_path),
-        GOVMEDIA_FAULT_SENDS=str(tmp_path / "sends.log"),
-        GOVMEDIA_EXTRA_PUBLISHERS="govmedia.publishing.tests.fault_publisher.FilePublisher",
         GOVMEDIA_SCHEDULER_INTERVAL="1",
-        GOVMEDIA_JOB_INTERVALS=(
-            "publish_scheduled=1,retry_deliveries=2,recover_tasks=2,reconcile_archive=4,"
-            "reconcile_search_index=4"
-        ),
         GOVMEDIA_WORKER_HEARTBEAT="1",
         GOVMEDIA_WORKER_LEASE="3",
         GOVMEDIA_LOG_LEVEL="ERROR",
         TASKS_BACKEND="database",
         PYTHONUNBUFFERED="1",
+        **extra,
     )
     env.pop("DJANGO_SETTINGS_MODULE", None)
     url = os.environ.get("DATABASE_URL", "")
     database = ""
     if url.startswith("postgres"):
-        database = url.rsplit("/", 1)[1].split("?")[0] + "_faults"
+        database = url.rsplit("/", 1)[1].split("?")[0] + f"_{suffix}"
         _admin_sql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         _admin_sql(url, f'CREATE DATABASE "{database}"')
         env["DATABASE_URL"] = _postgres_url(url, database)
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'govmedia.sqlite3'}"
-    _run(env, "-m", "govmedia.cli", "setup", "-v", "0")
+    _run(env, "-m", "govmedia.cli", "setup", "-v", "0", timeout=setup_timeout)
     try:
         yield env
     finally:
@@ -77,9 +80,23 @@ def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
             _admin_sql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def _run(env: dict[str, str], *args: str) -> str:
+@pytest.fixture
+def installation(tmp_path: Path) -> Iterator[dict[str, str]]:
+    extra = {
+        "GOVMEDIA_FAULT_SENDS": str(tmp_path / "sends.log"),
+        "GOVMEDIA_EXTRA_PUBLISHERS": "govmedia.publishing.tests.fault_publisher.FilePublisher",
+        "GOVMEDIA_JOB_INTERVALS": (
+            "publish_scheduled=1,retry_deliveries=2,recover_tasks=2,reconcile_archive=4,"
+            "reconcile_search_index=4"
+        ),
+    }
+    with installed(tmp_path, "faults", extra) as env:
+        yield env
+
+
+def _run(env: dict[str, str], *args: str, timeout: int = 300) -> str:
     done = subprocess.run(
-        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
     assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-4000:]}"
     return done.stdout

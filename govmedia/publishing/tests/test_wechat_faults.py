@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from govmedia.publishing.clients.fake_wechat import FakeWeChat
-from govmedia.publishing.tests.test_faults import PYTHON, ROOT, _admin_sql, _postgres_url
+from govmedia.publishing.tests.test_faults import PYTHON, ROOT, installed
+from govmedia.publishing.tests.test_faults import _run as faults_run
 
 pytestmark = pytest.mark.slow
 
@@ -31,46 +32,20 @@ SCRIPT = "govmedia.publishing.tests.wechat_fault_script"
 
 
 def _run(env: dict[str, str], *args: str) -> str:
-    # `govmedia setup` can take minutes on a busy machine: a longer limit than test_faults'.
-    done = subprocess.run(
-        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200
-    )
-    assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-4000:]}"
-    return done.stdout
+    # `govmedia setup` and a worker's start can take minutes on a busy machine.
+    return faults_run(env, *args, timeout=1200)
 
 
 @pytest.fixture(scope="module")
 def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     # One installation for the three kill points: `govmedia setup` is the slow part.
     tmp_path = tmp_path_factory.mktemp("wechat-faults")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(
-        GOVMEDIA_DATA_DIR=str(tmp_path),
-        GOVMEDIA_EXTRA_PUBLISHERS="govmedia.publishing.publishers.wechat.WeChatPublisher",
-        GOVMEDIA_SCHEDULER_INTERVAL="1",
-        GOVMEDIA_JOB_INTERVALS="publish_scheduled=1,retry_deliveries=2,recover_tasks=2",
-        GOVMEDIA_WORKER_HEARTBEAT="1",
-        GOVMEDIA_WORKER_LEASE="3",
-        GOVMEDIA_LOG_LEVEL="ERROR",
-        TASKS_BACKEND="database",
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    url = os.environ.get("DATABASE_URL", "")
-    database = ""
-    if url.startswith("postgres"):
-        database = url.rsplit("/", 1)[1].split("?")[0] + "_wxfaults"
-        _admin_sql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        _admin_sql(url, f'CREATE DATABASE "{database}"')
-        env["DATABASE_URL"] = _postgres_url(url, database)
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'govmedia.sqlite3'}"
-    _run(env, "-m", "govmedia.cli", "setup", "-v", "0")
-    try:
+    extra = {
+        "GOVMEDIA_EXTRA_PUBLISHERS": "govmedia.publishing.publishers.wechat.WeChatPublisher",
+        "GOVMEDIA_JOB_INTERVALS": "publish_scheduled=1,retry_deliveries=2,recover_tasks=2",
+    }
+    with installed(tmp_path, "wxfaults", extra, setup_timeout=1200) as env:
         yield env
-    finally:
-        if database:
-            _admin_sql(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize(
