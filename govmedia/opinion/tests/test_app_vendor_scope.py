@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -46,6 +48,13 @@ def scoped(people):
 
 def _event_of(prefix: str) -> Event:
     return PostRecord.objects.get(channel__startswith="vendor:", key=f"{prefix}0").event
+
+
+def _dashboard_words(client) -> set[str]:
+    page = client.get("/admin/opinion/").content.decode()
+    data = re.search(r'<script id="op-dashboard-data" type="application/json">(.*?)</script>', page)
+    assert data is not None
+    return {w["name"] for w in json.loads(data.group(1))["words"]}
 
 
 def _csv(*args: str) -> list[list[str]]:
@@ -130,9 +139,14 @@ def test_an_event_fed_by_both_vendors_shows_each_department_only_its_vendors_pos
     client.force_login(people.editor)
     page = client.get(f"/admin/opinion/events/{event.pk}/").content.decode()
     assert "第1位网友转述" in page and "第1位用户转发" not in page
+    # The dashboard's word counts read the same posts.
+    words = _dashboard_words(client)
+    assert "转述" in words and "转发" not in words
     client.force_login(people.other_editor)
     page = client.get(f"/admin/opinion/events/{event.pk}/").content.decode()
     assert "第1位用户转发" in page and "第1位网友转述" not in page
+    words = _dashboard_words(client)
+    assert "转发" in words and "转述" not in words
     client.force_login(people.supervisor)
     page = client.get(f"/admin/opinion/events/{event.pk}/").content.decode()
     assert "第1位用户转发" in page and "第1位网友转述" in page
