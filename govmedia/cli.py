@@ -47,6 +47,12 @@ Main commands:
                         score opinion monitoring on its labelled synthetic stream:
                         event grouping (B-cubed), burst delays, rumour matching,
                         sentiment accuracy on the held-out set; needs no database
+  opinion-list KIND [--department D] [--days N]
+                        CSV of opinion events, incidents, plans, claims or posts as the
+                        department D (id, name or short name; and those under it) sees them
+  opinion-vendor NAME [--department D] [--plan ID] [--unbound]
+                        issue a data vendor's push token (printed once); bind its posts
+                        to departments or 监测方案
   import-orgs / export-orgs KIND FILE
                         .xlsx import and export of departments, people, channels
   workdays add START N  the deadline N working days after START (counted from the next

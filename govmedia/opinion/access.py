@@ -14,12 +14,23 @@ What follows that rule:
   edit; anything else is answered with 404), `may_edit_record`, and the
   departments a new one may belong to (`assignable_departments`). A claim
   without a department is the whole installation's: supervisors keep it;
-- data vendors: installation-wide credentials, supervisors only
-  (`may_manage_vendors`).
+- data vendors: credentials kept by supervisors only (`may_manage_vendors`).
+  A vendor may be bound to departments and/or plans: its posts then feed only
+  those plans (the bound departments' plans and those of the departments under
+  them, and the bound plans): `vendor_plan_ids`, `vendor_departments`; an
+  event gets only those plans' departments from its posts, and its posts are
+  shown only to who sees one of those departments (`posts_for`);
+- the commands (`opinion_list --department`): what an analyst of that
+  department would see, the department and those under it.
+
+Every function taking ``who`` accepts a person (the admin), a `Department`
+(the commands' ``--department``) or a `Vendor` (the push API, the worker):
+`scope_of` turns each into the same thing, a set of department ids or None
+for all of them, so the rule is written once.
 
 `ScopedPolicy` and `SupervisorOnlyPolicy` are the Wagtail permission policies
-built from these functions; the admin's views (admin_views.py), the actions
-and the commands ask the functions directly.
+built from these functions; the admin's views (admin_views.py), the actions,
+the worker (processing.py) and the commands ask the functions directly.
 """
 
 from __future__ import annotations
@@ -38,7 +49,18 @@ def _active(user: AnyUser) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def visible_departments(user: AnyUser) -> set[int] | None:
+Scope = set[int] | None  # department ids; None: all of them
+
+
+def departments_under(ids) -> set[int]:
+    """These departments and every department under them (orgs' tree)."""
+    found: set[int] = set()
+    for department in Department.objects.filter(pk__in=list(ids)):
+        found |= department.descendant_ids()
+    return found
+
+
+def visible_departments(user: AnyUser) -> Scope:
     """The departments `user` may watch: None for all of them, else a set (maybe empty)."""
     if not _active(user):
         return set()
@@ -46,10 +68,62 @@ def visible_departments(user: AnyUser) -> set[int] | None:
         return None
     if not user.has_perm(ANALYSE):
         return set()
-    ids: set[int] = set()
-    for department in Department.objects.filter(pk__in=department_ids(user)):
-        ids |= department.descendant_ids()
-    return ids
+    return departments_under(department_ids(user))
+
+
+def _vendor_bindings(vendor) -> tuple[set[int], set[int]]:
+    return (
+        set(vendor.departments.values_list("pk", flat=True)),
+        set(vendor.plans.values_list("pk", flat=True)),
+    )
+
+
+def vendor_plan_ids(vendor) -> set[int] | None:
+    """The plans a vendor's posts may feed: None (not bound) for every plan."""
+    from govmedia.opinion.models import MonitoringPlan
+
+    departments, plans = _vendor_bindings(vendor)
+    if not departments and not plans:
+        return None
+    under = departments_under(departments)
+    return plans | set(
+        MonitoringPlan.objects.filter(department_id__in=under).values_list("pk", flat=True)
+    )
+
+
+def vendor_departments(vendor) -> Scope:
+    """The departments a vendor's posts are for: None (not bound) for all of them."""
+    from govmedia.opinion.models import MonitoringPlan
+
+    departments, plans = _vendor_bindings(vendor)
+    if not departments and not plans:
+        return None
+    return departments_under(departments) | set(
+        MonitoringPlan.objects.filter(pk__in=plans).values_list("department_id", flat=True)
+    )
+
+
+class _Installation:
+    """The installation's own authority: the commands run without --department."""
+
+    def __repr__(self) -> str:
+        return "INSTALLATION"
+
+
+INSTALLATION = _Installation()
+
+
+def scope_of(who) -> Scope:
+    """A person, a department (the commands' --department), a vendor or the installation."""
+    from govmedia.opinion.models import Vendor
+
+    if who is INSTALLATION:
+        return None
+    if isinstance(who, Department):
+        return who.descendant_ids()
+    if isinstance(who, Vendor):
+        return vendor_departments(who)
+    return visible_departments(who)
 
 
 def may_use(user: AnyUser) -> bool:
@@ -65,42 +139,63 @@ def can_analyse(user: AnyUser, department_id: int | None) -> bool:
     return department_id is not None and department_id in visible
 
 
-def _scoped(queryset: QuerySet, user: AnyUser) -> QuerySet:
-    visible = visible_departments(user)
+def _scoped(queryset: QuerySet, who) -> QuerySet:
+    visible = scope_of(who)
     if visible is None:
         return queryset
     return queryset.filter(department_id__in=visible)
 
 
-def plans_for(user: AnyUser) -> QuerySet:
-    """The 监测方案 `user` may see and edit."""
+def plans_for(who) -> QuerySet:
+    """The 监测方案 `who` may see and edit."""
     from govmedia.opinion.models import MonitoringPlan
 
-    return _scoped(MonitoringPlan.objects.select_related("department", "analyst"), user)
+    return _scoped(MonitoringPlan.objects.select_related("department", "analyst"), who)
 
 
-def claims_for(user: AnyUser) -> QuerySet:
-    """The 辟谣库 entries `user` may see and edit (claims without a department: supervisors)."""
+def claims_for(who) -> QuerySet:
+    """The 辟谣库 entries `who` may see and edit (claims without a department: supervisors)."""
     from govmedia.opinion.models import Claim
 
-    return _scoped(Claim.objects.select_related("department"), user)
+    return _scoped(Claim.objects.select_related("department"), who)
 
 
-def events_for(user: AnyUser) -> QuerySet:
-    """The events `user` may see: those concerning one of their departments."""
+def events_for(who) -> QuerySet:
+    """The events `who` may see: those concerning one of their departments."""
     from govmedia.opinion.models import Event
 
-    visible = visible_departments(user)
+    visible = scope_of(who)
     if visible is None:
         return Event.objects.all()
     return Event.objects.filter(departments__in=visible).distinct()
 
 
-def incidents_for(user: AnyUser) -> QuerySet:
-    """The incidents `user` may see: those their departments answer for."""
+def incidents_for(who) -> QuerySet:
+    """The incidents `who` may see: those their departments answer for."""
     from govmedia.opinion.models import Incident
 
-    return _scoped(Incident.objects.select_related("department"), user)
+    return _scoped(Incident.objects.select_related("department"), who)
+
+
+def hidden_vendor_ids(who) -> set[int]:
+    """Vendors bound to departments none of which `who` sees: their posts are not shown."""
+    from govmedia.opinion.models import Vendor
+
+    visible = scope_of(who)
+    if visible is None:
+        return set()
+    hidden = set()
+    for vendor in Vendor.objects.prefetch_related("departments", "plans"):
+        scope = vendor_departments(vendor)
+        if scope is not None and not scope & visible:
+            hidden.add(vendor.pk)
+    return hidden
+
+
+def posts_for(who, posts: QuerySet) -> QuerySet:
+    """Of these posts, those `who` may read: not those of a vendor bound to other departments."""
+    hidden = hidden_vendor_ids(who)
+    return posts.exclude(vendor_id__in=hidden) if hidden else posts
 
 
 def may_edit_record(user: AnyUser, record) -> bool:

@@ -136,10 +136,12 @@ class VendorViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = False
-    form_fields = ["name", "enabled"]
+    # The binding to departments and plans is read by access.vendor_plan_ids.
+    form_fields = ["name", "enabled", "departments", "plans"]
     list_display = [
         "name",
         Column("token_prefix", label=_("令牌前缀")),
+        Column("scope", label=_("限定范围"), accessor="scope_label"),
         yes_no_column(Vendor, "enabled"),
         "created_at",
     ]

@@ -29,6 +29,22 @@ class Vendor(models.Model):
     token_prefix = models.CharField(_("令牌前缀"), max_length=8, editable=False)
     enabled = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # The scope of its posts (access.vendor_plan_ids): none chosen, every plan of the
+    # installation; else only these departments' plans (and those under them) and these plans.
+    departments = models.ManyToManyField(
+        "orgs.Department",
+        blank=True,
+        related_name="+",
+        verbose_name=_("限定机构"),
+        help_text=_("只为这些机构（含下级机构）的监测方案提供帖子；与“限定监测方案”都不选则不限。"),
+    )
+    plans = models.ManyToManyField(
+        "MonitoringPlan",
+        blank=True,
+        related_name="vendors",
+        verbose_name=_("限定监测方案"),
+        help_text=_("只为这些监测方案提供帖子；与“限定机构”都不选则不限。"),
+    )
 
     class Meta:
         verbose_name = _("数据供应商")
@@ -43,6 +59,10 @@ class Vendor(models.Model):
             self.token_hash = hash_token(secrets.token_hex(32))
             self.token_prefix = "（未发放）"[:8]
         super().save(*args, **kwargs)
+
+    def scope_label(self) -> str:
+        names = [d.name for d in self.departments.all()] + [p.name for p in self.plans.all()]
+        return "、".join(names) or "不限"
 
     def issue_token(self) -> str:
         """A new token (shown once); the old one stops working when saved."""

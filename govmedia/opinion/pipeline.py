@@ -163,6 +163,9 @@ class Pipeline:
         # With shared state the alert rules read every worker's counts (docs/opinion.md,
         # "Shared state"); this batch's share of them is sent with the state's writes.
         self._shared = self.state if isinstance(self.state, RedisState) else None
+        if self._shared is not None:
+            # Bursts too are judged on every worker's counts, by the state's COUNT script.
+            self._shared.burst_rule = (config.ewma_alpha, config.burst_z, config.burst_min_count)
         self._batch_counts: dict[str, Counts] = {}
         self._band_salt = np.array([b << 56 for b in range(config.bands)], dtype=np.int64)
 
@@ -430,12 +433,15 @@ class Pipeline:
                     total.last,
                 )
                 heat = self._heat(total.weight, total.buckets[bucket], total.engagement)
+                # The burst found on every worker's counts, not this worker's share of them.
+                burst_at, burst_z = total.burst_at, total.burst_z
             else:
                 volume, negative, first, last = ev.volume, ev.negative, ev.first_seen, ev.last_seen
                 heat = self.heat(ev, t)
+                burst_at, burst_z = ev.burst_at, ev.burst_z
             share = negative / volume if volume else 0.0
             reasons = []
-            if ev.burst_at is not None:
+            if burst_at is not None:
                 reasons.append("burst")
             if heat >= cfg.heat_threshold:
                 reasons.append("heat")
@@ -457,12 +463,12 @@ class Pipeline:
                     last_seen=datetime.fromtimestamp(last, UTC),
                     volume=volume,
                     negative_share=round(share, 3),
-                    burst_z=round(ev.burst_z, 2),
+                    burst_z=round(burst_z, 2),
                     watched=sorted(ev.watched),
                     rumours=sorted(ev.rumours.items(), key=lambda kv: -kv[1]),
                     sample_keys=list(ev.sample_keys),
                     top_terms=[w for w, _ in top],
-                    burst_at=datetime.fromtimestamp(ev.burst_at, UTC) if ev.burst_at else None,
+                    burst_at=datetime.fromtimestamp(burst_at, UTC) if burst_at else None,
                 )
             )
         if self._shared is not None and found:

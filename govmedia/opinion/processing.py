@@ -176,11 +176,14 @@ def _apply(pairs: list[tuple[PostRecord, core.Outcome]]) -> set[int]:
             ["event", "duplicate_of", "sentiment", "sentiment_score", "claim", "status", "error"],
             batch_size=500,
         )
-        # Which plans each event meets, for the alert's recipients.
+        # Which plans each event meets, for the alert's recipients: a bound vendor's posts
+        # count only for its plans (access.vendor_plan_ids).
+        allowed = _vendor_plans({r.vendor_id for r, _o in pairs if r.vendor_id})
         plans_of: dict[int, set[int]] = defaultdict(set)
         for record, outcome in pairs:
+            scope = allowed.get(record.vendor_id) if record.vendor_id else None
             for scheme in outcome.schemes:
-                if scheme.isdigit():
+                if scheme.isdigit() and (scope is None or int(scheme) in scope):
                     plans_of[record.event_id].add(int(scheme))
         for event_id, plan_ids in plans_of.items():
             departments = MonitoringPlan.objects.filter(pk__in=plan_ids).values_list(
@@ -269,10 +272,27 @@ def raise_alerts(now: datetime | None = None) -> list[Alert]:
     return new
 
 
+def _vendor_plans(vendor_ids: set[int]) -> dict[int, set[int] | None]:
+    """Each vendor's plans (None: not bound, every plan), by the one rule in access.py."""
+    from govmedia.opinion.access import vendor_plan_ids
+    from govmedia.opinion.models import Vendor
+
+    return {v.pk: vendor_plan_ids(v) for v in Vendor.objects.filter(pk__in=vendor_ids)}
+
+
 def _plan_for(event: Event) -> MonitoringPlan | None:
     departments = list(event.departments.values_list("pk", flat=True))
     plans = MonitoringPlan.objects.filter(enabled=True)
-    return plans.filter(department__in=departments).first() if departments else plans.first()
+    if departments:
+        return plans.filter(department__in=departments).first()
+    # No plan met: any plan of the installation, unless every post of the event came from
+    # vendors bound to some plans, which are then the only ones it may go to.
+    if event.posts.filter(vendor__isnull=True).exists():
+        return plans.first()
+    scopes = _vendor_plans(set(event.posts.values_list("vendor_id", flat=True).distinct()))
+    if not scopes or any(scope is None for scope in scopes.values()):
+        return plans.first()
+    return plans.filter(pk__in=set().union(*scopes.values())).first()
 
 
 def _detail(code: str, candidate: core.AlertCandidate, claim: Claim | None) -> str:

@@ -32,6 +32,11 @@ class Counts:
     first: float = math.inf
     last: float = -math.inf
     buckets: dict[int, int] = field(default_factory=dict)  # time bucket → posts
+    # A batch's post times per bucket (the burst's time is the post that makes it);
+    # in the totals, the shared burst state: the first burst's time and the open bucket's z.
+    times: dict[int, list[float]] = field(default_factory=dict)
+    burst_at: float | None = None
+    burst_z: float = 0.0
 
     def add(self, negative: bool, weight: float, engagement: int, ts: float, bucket: int) -> None:
         self.volume += 1
@@ -41,6 +46,7 @@ class Counts:
         self.first = min(self.first, ts)
         self.last = max(self.last, ts)
         self.buckets[bucket] = self.buckets.get(bucket, 0) + 1
+        self.times.setdefault(bucket, []).append(ts)
 
 
 class State(Protocol):
@@ -404,12 +410,27 @@ class RedisState:
     """
     )
 
-    # Per event (KEYS[i], a hash): ARGV[1] the TTL, then seven values per event:
-    # volume, negative, weight, engagement, first, last, "bucket:count,…".
+    # Per event (KEYS[i], a hash): ARGV[1] the TTL, ARGV[2..4] the burst rule (EWMA alpha,
+    # z, minimum posts in the bucket), then seven values per event: volume, negative,
+    # weight, engagement, first, last, "bucket:count:t;t;…,…" (buckets ascending, each
+    # with this batch's post times in it, ascending).
+    #
+    # The burst state is the pipeline's (Pipeline._account) kept on every worker's
+    # totals: the open bucket `ob`, the EWMA mean `m` and variance `q` of the closed
+    # buckets' totals, the open bucket's highest z `bz`, the burst's time `ba`. The script
+    # runs atomically, so a burst whose posts two workers share is found once, by the
+    # batch whose posts cross the threshold, at the post that crosses it.
     COUNT = """
     local ttl = tonumber(ARGV[1])
+    local alpha, zmin, nmin = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+    local function fmt(x) return string.format('%.17g', x) end
+    local function num(key, name, default)
+        local v = redis.call('HGET', key, name)
+        if v then return tonumber(v) end
+        return default
+    end
     for i = 1, #KEYS do
-        local a = 1 + (i - 1) * 7
+        local a = 4 + (i - 1) * 7
         local key = KEYS[i]
         redis.call('HINCRBY', key, 'v', ARGV[a + 1])
         redis.call('HINCRBY', key, 'n', ARGV[a + 2])
@@ -419,9 +440,44 @@ class RedisState:
         if not f or tonumber(ARGV[a + 5]) < tonumber(f) then redis.call('HSET', key, 'f', ARGV[a + 5]) end
         local l = redis.call('HGET', key, 'l')
         if not l or tonumber(ARGV[a + 6]) > tonumber(l) then redis.call('HSET', key, 'l', ARGV[a + 6]) end
-        for bucket, count in string.gmatch(ARGV[a + 7], '(-?%d+):(%d+)') do
+        local open, mean, var = num(key, 'ob', -1), num(key, 'm', 0), num(key, 'q', 0)
+        local bz, burst = num(key, 'bz', 0), redis.call('HGET', key, 'ba')
+        for bucket, count, times in string.gmatch(ARGV[a + 7], '(-?%d+):(%d+):([^,]*)') do
+            bucket, count = tonumber(bucket), tonumber(count)
+            if bucket > open then
+                if open >= 0 then
+                    -- Close the open bucket and the empty ones after it (at most 48).
+                    local c = num(key, 'b' .. open, 0)
+                    for k = 0, math.min(48, bucket - open - 1) do
+                        local diff = (k == 0 and c or 0) - mean
+                        local incr = alpha * diff
+                        mean = mean + incr
+                        var = (1 - alpha) * (var + diff * incr)
+                    end
+                end
+                open, bz = bucket, 0
+            end
+            local before = num(key, 'b' .. bucket, 0)
             redis.call('HINCRBY', key, 'b' .. bucket, count)
+            if bucket == open then
+                local total = before + count
+                local sd = math.sqrt(var + 1)
+                local z = (total - mean) / sd
+                if z > bz then bz = z end
+                if not burst and z >= zmin and total >= nmin then
+                    -- The post of this batch that brings the total to the threshold.
+                    local need = math.max(nmin, math.ceil(mean + zmin * sd))
+                    local j = math.min(count, math.max(1, need - before))
+                    local n = 0
+                    for t in string.gmatch(times, '[^;]+') do
+                        n = n + 1
+                        if n == j then burst = t end
+                    end
+                    if burst then redis.call('HSET', key, 'ba', burst) end
+                end
+            end
         end
+        redis.call('HSET', key, 'ob', fmt(open), 'm', fmt(mean), 'q', fmt(var), 'bz', fmt(bz))
         redis.call('EXPIRE', key, ttl)
     end
     return #KEYS
@@ -448,6 +504,8 @@ class RedisState:
         self._store = self.redis.register_script(self.WRITE)
         self._count = self.redis.register_script(self.COUNT)
         self._counts: dict[str, Counts] = {}
+        # The burst rule the COUNT script applies (the pipeline sets its Config's).
+        self.burst_rule: tuple[float, float, int] = (0.3, 3.0, 10)
 
     def _name(self, kind: str, slice_: int) -> str:
         return f"{self.prefix}:{kind}:{slice_}"
@@ -571,9 +629,13 @@ class RedisState:
                     args += ["\0".join(mapping.values()), 0]  # type: ignore[arg-type]
             self._store(keys=names, args=args, client=pipe)
         if self._counts:
-            counts: list[bytes | str | int | float] = [self.ttl]
+            alpha, z, n = self.burst_rule
+            counts: list[bytes | str | int | float] = [self.ttl, repr(alpha), repr(z), n]
             for c in self._counts.values():
-                buckets = ",".join(f"{b}:{n}" for b, n in c.buckets.items())
+                buckets = ",".join(
+                    f"{b}:{c.buckets[b]}:{';'.join(map(repr, sorted(c.times.get(b, ()))))}"
+                    for b in sorted(c.buckets)
+                )
                 counts += [c.volume, c.negative, repr(c.weight), c.engagement, repr(c.first)]
                 counts += [repr(c.last), buckets]
             self._count(keys=[self._event_key(e) for e in self._counts], args=counts, client=pipe)
@@ -588,9 +650,9 @@ class RedisState:
         hold only ``bucket`` (the open one)."""
         pipe = self.redis.pipeline(transaction=False)
         for e in event_ids:
-            pipe.hmget(self._event_key(e), ["v", "n", "w", "g", "f", "l", f"b{bucket}"])
+            pipe.hmget(self._event_key(e), ["v", "n", "w", "g", "f", "l", f"b{bucket}", "ba", "bz"])
         found = {}
-        for e, (v, n, w, g, f, last, b) in zip(event_ids, pipe.execute(), strict=True):
+        for e, (v, n, w, g, f, last, b, ba, bz) in zip(event_ids, pipe.execute(), strict=True):
             if v is not None:
                 found[e] = Counts(
                     int(v),
@@ -600,6 +662,8 @@ class RedisState:
                     float(f or math.inf),
                     float(last or -math.inf),
                     {bucket: int(b or 0)},
+                    burst_at=float(ba) if ba is not None else None,
+                    burst_z=float(bz or 0),
                 )
         return found
 

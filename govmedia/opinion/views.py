@@ -44,7 +44,7 @@ def dashboard(request):
     since = now - timedelta(hours=24)
     spark = {}
     for row in (
-        PostRecord.objects.filter(event__in=events, at__gte=since)
+        access.posts_for(request.user, PostRecord.objects.filter(event__in=events, at__gte=since))
         .annotate(hour=TruncHour("at"))
         .values("event_id", "hour")
         .annotate(n=Count("pk"))
@@ -53,7 +53,9 @@ def dashboard(request):
     hours = [
         (since + timedelta(hours=i)).replace(minute=0, second=0, microsecond=0) for i in range(25)
     ]
-    posts = PostRecord.objects.filter(event__in=events, at__gte=since)
+    posts = access.posts_for(
+        request.user, PostRecord.objects.filter(event__in=events, at__gte=since)
+    )
     sentiment = dict(
         posts.values_list("sentiment").annotate(n=Count("pk")).values_list("sentiment", "n")
     )
@@ -93,7 +95,8 @@ def event_list(request):
 def event(request, event_id: int):
     _require(request.user)
     item = get_object_or_404(_scoped_events(request.user), pk=event_id)
-    posts = list(item.posts.select_related("duplicate_of", "claim").order_by("at")[:500])
+    shown = access.posts_for(request.user, item.posts.all())
+    posts = list(shown.select_related("duplicate_of", "claim").order_by("at")[:500])
     by_key = {(p.channel, p.key): p for p in posts}
     chain = [(p, by_key.get((p.channel, p.parent_key))) for p in posts]
     return render(

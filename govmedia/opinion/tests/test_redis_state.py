@@ -106,7 +106,77 @@ def test_two_workers_alert_once_on_the_summed_counts_neither_reaches_alone(prefi
         t.join()
     raised = found["one"] + found["two"]
     assert len(raised) == 1
-    assert raised[0].reasons == ["negative_share"]
+    # Twelve posts in one bucket are a burst too, on the summed counts (six alone are not).
+    assert raised[0].reasons == ["burst", "negative_share"]
     assert raised[0].volume == 12 and raised[0].negative_share >= 0.6
     # Raised once: the next tick of either worker does not raise it again.
+    assert one.alerts(now) == [] and two.alerts(now) == []
+
+
+QUIET = {"window_hours": 1, "negative_min_posts": 10**6, "heat_threshold": 10**6}
+
+
+def _burst_stream() -> tuple[list[list[Post]], datetime]:
+    """One event: a post every 5-minute bucket for half an hour, then 14 posts in one minute.
+
+    Returned as the batches two workers take in turn (the quiet buckets alternate, the
+    burst is split seven and seven), and the time of the burst's tenth post, the one
+    that brings the bucket to `burst_min_count` (10).
+    """
+    batches = [[post("a0", WATER, 0.5)]]
+    for k in range(1, 6):
+        batches.append([post(f"q{k}", "今天还是没水，盼快修好", 5 * k + 0.5, parent_key="a0")])
+    burst = [
+        post(f"b{i}", f"第{i}次转发：青石街停水", 30 + i / 60, parent_key="a0") for i in range(14)
+    ]
+    batches += [burst[:7], burst[7:]]
+    return batches, burst[9].at
+
+
+def test_a_burst_split_across_two_workers_is_found_once_on_their_summed_counts(
+    prefix: str,
+) -> None:
+    batches, tenth = _burst_stream()
+    now = T0 + timedelta(minutes=31)
+
+    # Alone, neither worker's share makes a burst (seven posts in the bucket, ten needed)...
+    alone = [Pipeline(Config(**QUIET)) for _ in range(2)]  # type: ignore[arg-type]
+    for k, batch in enumerate(batches):
+        alone[k % 2].process(batch)
+    assert all(ev.burst_at is None for p in alone for ev in p.events.values())
+    assert all("burst" not in a.reasons for p in alone for a in p.alerts(now))
+    # ...while one worker seeing everything finds it at the tenth post.
+    whole = Pipeline(Config(**QUIET))  # type: ignore[arg-type]
+    whole.process([p for batch in batches for p in batch])
+    [found] = whole.alerts(now)
+    assert found.reasons == ["burst"] and found.burst_at == tenth
+
+    # Two workers sharing Redis state: the burst is judged on their summed counts.
+    one, two = (
+        Pipeline(Config(**QUIET), state=RedisState(URL, 3600, prefix=prefix))  # type: ignore[arg-type]
+        for _ in range(2)
+    )
+    for k, batch in enumerate(batches):
+        (one, two)[k % 2].process(batch)
+    assert one.events.keys() == two.events.keys()
+    assert all(ev.burst_at is None for p in (one, two) for ev in p.events.values())
+
+    barrier = threading.Barrier(2)
+    raised: dict[str, list] = {}
+
+    def tick(name: str, worker: Pipeline) -> None:
+        barrier.wait()
+        raised[name] = worker.alerts(now)
+
+    threads = [threading.Thread(target=tick, args=item) for item in (("one", one), ("two", two))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    alerts = raised["one"] + raised["two"]
+    assert len(alerts) == 1 and alerts[0].reasons == ["burst"]
+    # The same moment as the one worker that saw everything, and the same score.
+    assert alerts[0].burst_at == tenth
+    assert alerts[0].burst_z == found.burst_z
+    assert alerts[0].volume == 20
     assert one.alerts(now) == [] and two.alerts(now) == []
