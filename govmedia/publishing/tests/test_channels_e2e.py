@@ -82,6 +82,7 @@ def worker(settings, monkeypatch):
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    settings.GOVMEDIA_WORKER_HEARTBEAT = 3600  # no heartbeat thread writing during the test
 
     def run() -> None:
         call_command("worker", "--once", "--no-scheduler", verbosity=0)

@@ -283,3 +283,43 @@ def test_it_deletes_the_article_when_the_item_is_withdrawn(
 
 def test_it_cannot_correct_a_published_article():
     assert WeChatPublisher.can_correct is False and WeChatPublisher.can_retract is True
+
+
+def _record_page(client, people, item) -> str:
+    """The item's 发布与档案 page as its editor sees it."""
+    client.force_login(people.editor)
+    response = client.get(f"/admin/items/{item.pk}/record/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fault", "shown"),
+    [
+        # A token refused again after the client's one refresh (42001/40001 twice).
+        (lambda fake: fake.fail_next(DRAFT_ADD, 40001, times=2), "微信接口错误 40001"),
+        # The frequency limit on draft/add, which the client never repeats within the call.
+        (lambda fake: fake.fail_next(DRAFT_ADD, 45009), "微信接口错误 45009"),
+        # An HTML page instead of JSON for freepublish/submit, the work not done.
+        (lambda fake: fake.malformed_next(SUBMIT), "微信接口的应答无法识别"),
+    ],
+    ids=["token-expired", "rate-limited", "malformed"],
+)
+def test_a_fault_is_shown_on_the_item_retried_and_publishes_once(
+    fault, shown, people, client, fake, wechat, publish_to
+):
+    fault(fake)
+
+    item = publish_to(wechat)
+
+    delivery = _delivery(item, wechat)
+    assert delivery.status == DeliveryStatus.FAILED and shown in delivery.last_error
+    assert delivery.next_attempt_at is not None
+    page = _record_page(client, people, item)
+    assert shown in page and "自动重试" in page
+    assert fake.published() == []
+
+    assert run_delivery(delivery.pk) == DeliveryStatus.SENT
+
+    assert len(fake.tasks) == 1 and len(fake.published()) == 1  # one submit, one article
+    assert "已发布" in _record_page(client, people, item)
