@@ -64,6 +64,7 @@ def _sent(delivery: Delivery, receipt: Receipt) -> str:
     return _finish(
         delivery,
         status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
         last_error="",
         next_attempt_at=None,
         external_id=receipt.external_id or delivery.external_id,
