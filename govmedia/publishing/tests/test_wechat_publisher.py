@@ -323,3 +323,41 @@ def test_a_fault_is_shown_on_the_item_retried_and_publishes_once(
 
     assert len(fake.tasks) == 1 and len(fake.published()) == 1  # one submit, one article
     assert "已发布" in _record_page(client, people, item)
+
+
+def _preview(client, people, item, channel, mode: str, **fields) -> str:
+    """The editor's preview of `item` in `mode`, with `channel` chosen, as the editor's browser gets it."""
+    from django.urls import reverse
+
+    from govmedia.publishing.tests.adminforms import form_data
+
+    client.force_login(people.editor)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[item.pk]))
+    data = form_data(edit.content.decode())
+    data["channels"] = [str(channel.pk)]
+    data.update({name: [value] for name, value in fields.items()})
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[item.pk])
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url, {"mode": mode})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_preview_shows_the_cover_the_article_will_have(people, client, wechat):
+    photo = _photo()
+    with_image = draft_item(
+        people.education,
+        people.editor,
+        body=f'<p>检查现场如下。</p><embed embedtype="image" id="{photo.pk}" format="fullwidth" alt="现场"/>',
+    )
+    cover = photo.get_rendition("fill-900x383-c50|format-jpeg|jpegquality-85").url
+
+    shown = _preview(client, people, with_image, wechat, "wechat")
+
+    # The article is in a sandboxed frame's srcdoc, escaped once.
+    assert f"class=&quot;cover&quot; src=&quot;{cover}&quot;" in shown
+
+    # Without images: the default cover WeChat will get, inline.
+    plain = draft_item(people.education, people.editor, title="关于开展秋季校园安全检查的通知")
+    shown = _preview(client, people, plain, wechat, "wechat")
+    assert "class=&quot;cover&quot; src=&quot;data:image/jpeg;base64," in shown

@@ -294,3 +294,28 @@ def test_a_repeat_that_cannot_be_checked_now_is_a_visible_failure_not_a_stuck_se
     delivery.refresh_from_db()
     assert "频次超过上限" in delivery.last_error
     assert len(fake.live_posts()) == 1
+
+
+def test_the_preview_shows_the_picture_that_goes_with_the_post(people, client, channel):
+    from django.urls import reverse
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from govmedia.publishing.tests.adminforms import form_data
+
+    image = get_image_model().objects.create(title="校舍", file=get_test_image_file())
+    item = draft_item(
+        people.education,
+        people.editor,
+        body=f'<p>检查要求如下。</p><embed embedtype="image" format="fullwidth" id="{image.pk}" alt="校舍"/>',
+    )
+    client.force_login(people.editor)
+    data = form_data(client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).text)
+    data["channels"] = [str(channel.pk)]
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[item.pk])
+    assert client.post(url, data).json()["is_valid"]
+
+    shown = client.get(url, {"mode": "weibo"}).text
+
+    picture = image.get_rendition("max-800x800").url
+    assert f'<img class="pic" src="{picture}" alt="配图">' in shown
