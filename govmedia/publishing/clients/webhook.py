@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from govmedia.publishing.clients.retry_after import retry_after_seconds
+from govmedia.publishing.clients.transport import retry_after_seconds, tls_context
 
 SIGNATURE_HEADER = "X-Govmedia-Signature"
 TIMESTAMP_HEADER = "X-Govmedia-Timestamp"
@@ -135,7 +135,13 @@ class WebhookClient:
                 IDEMPOTENCY_HEADER: idempotency_key,
             }
             try:
-                response = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout)
+                response = httpx.post(
+                    self.url,
+                    content=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    verify=tls_context(),
+                )
             except httpx.HTTPError as exc:
                 error: WebhookError = WebhookUnavailable(0, f"{type(exc).__name__}: {exc}")
             else:

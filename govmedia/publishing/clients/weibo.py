@@ -49,7 +49,7 @@ from typing import Any
 
 import httpx
 
-from govmedia.publishing.clients.retry_after import retry_after_seconds
+from govmedia.publishing.clients.transport import retry_after_seconds, tls_context
 
 DEFAULT_API_BASE = "https://api.weibo.com"
 # statuses/share: "内容不超过140个汉字" (open.weibo.com/wiki/2/statuses/share).
@@ -203,7 +203,9 @@ class WeiboClient:
         attempt = 0
         while True:
             try:
-                response = httpx.get(self._url(method), params=query, timeout=self.timeout)
+                response = httpx.get(
+                    self._url(method), params=query, timeout=self.timeout, verify=tls_context()
+                )
                 return self._decode(method, response)
             except httpx.HTTPError as exc:
                 error: WeiboError = WeiboUnavailable(0, f"{type(exc).__name__}: {exc}")
@@ -223,6 +225,7 @@ class WeiboClient:
                 data={"access_token": self.access_token, **data},
                 files=files,
                 timeout=self.timeout,
+                verify=tls_context(),
             )
         except httpx.HTTPError as exc:
             raise WeiboUnavailable(0, f"{type(exc).__name__}: {exc}") from exc
