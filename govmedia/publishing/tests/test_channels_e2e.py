@@ -137,7 +137,7 @@ def test_one_sign_off_reaches_portal_wechat_and_weibo_each_once_in_its_own_form(
     assert set(deliveries) == {"portal", "wechat", "weibo"}
     for delivery in deliveries.values():
         assert delivery.status == DeliveryStatus.SENT, (delivery.publisher, delivery.last_error)
-        assert delivery.external_id and delivery.attempts == 1
+        assert delivery.external_id and delivery.attempts == 1 and delivery.sent_at is not None
     for channel in (wechat, weibo):
         rendition = ChannelRendition.objects.get(pk=stored[channel.pk].pk)
         assert rendition.signed_off_by == people.approver
