@@ -379,6 +379,10 @@ GOVMEDIA_UNTRACKED_LEASE = env_int("GOVMEDIA_UNTRACKED_LEASE", 300)
 # docs/channel-weibo.md), and how many timeline pages of 100 a resumed send searches.
 GOVMEDIA_WEIBO_TEXT_LIMIT = env_int("GOVMEDIA_WEIBO_TEXT_LIMIT", 140)
 GOVMEDIA_WEIBO_LOOKUP_PAGES = env_int("GOVMEDIA_WEIBO_LOOKUP_PAGES", 5)
+# Weibo counts its rate limits per hour (接口访问频次权限, open.weibo.com/wiki/Rate-limiting):
+# a delivery refused for the rate (10022/10023/10024) waits for the next window
+# of this many seconds, or for Retry-After when Weibo sends one. docs/channel-weibo.md.
+GOVMEDIA_WEIBO_RATE_WINDOW = env_int("GOVMEDIA_WEIBO_RATE_WINDOW", 3600)
 # Extra channel publishers (dotted paths of Publisher classes), for plug-in
 # channels and the fault-injection test.
 GOVMEDIA_EXTRA_PUBLISHERS = env_list("GOVMEDIA_EXTRA_PUBLISHERS")

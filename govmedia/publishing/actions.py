@@ -355,6 +355,7 @@ def do_complete_channel_todo(
             # The manual export publisher's delivery is out now, at the address given.
             Delivery.objects.filter(pk=todo.delivery_id, status=DeliveryStatus.MANUAL).update(
                 status=DeliveryStatus.SENT,
+                sent_at=todo.done_at,
                 external_url=external_url,
                 last_error="",
                 updated_at=todo.done_at,

@@ -12,6 +12,7 @@ logs the renditions' SHA-256 and the sealed archive record carries them
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from dataclasses import dataclass
@@ -278,8 +279,9 @@ def _view(content: dict) -> dict:
     """The fields the preview templates show, whatever a publisher's rendition calls them.
 
     WeChat: an article (`title`, `author`, `digest`, `content` HTML,
-    `content_source_url`, `cover_url`), alone or the first of `articles`;
-    Weibo: `text` (or `status`), `image_url`; manual: `title`, `text`, `link`,
+    `content_source_url`, `cover_url` or the publisher's `cover` resolved by
+    `_cover_url`), alone or the first of `articles`; Weibo: `text` (or
+    `status`), `image_url` or the Wagtail image `image_id`; manual: `title`, `text`, `link`,
     `images`, `checklist`. Absent fields are empty.
     """
     article = content
@@ -294,13 +296,70 @@ def _view(content: dict) -> dict:
         "digest": _text(article.get("digest")),
         "content": _text(article.get("content")),
         "content_source_url": _text(article.get("content_source_url")),
-        "cover_url": _text(article.get("cover_url") or article.get("thumb_url")),
+        "cover_url": _text(
+            article.get("cover_url") or article.get("thumb_url") or _cover_url(article)
+        ),
         "text": _text(content.get("text") or content.get("status")),
-        "image_url": _text(content.get("image_url") or content.get("pic_url")),
+        "image_url": _text(
+            content.get("image_url")
+            or content.get("pic_url")
+            or _image_url(content.get("image_id"), WEIBO_PREVIEW_FILTER)
+        ),
         "link": _text(content.get("link") or content.get("url")),
         "images": images if isinstance(images, list) else [],
         "checklist": checklist if isinstance(checklist, list) else [],
     }
+
+
+# The Weibo picture as the preview shows it (the post sends the original file).
+WEIBO_PREVIEW_FILTER = "max-800x800"
+
+
+def _image_url(image_id, spec: str) -> str:
+    """The address of a Wagtail rendition of image `image_id`, or "" when there is none."""
+    if not isinstance(image_id, int) or isinstance(image_id, bool):
+        return ""
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:
+        return ""
+    try:
+        return image.get_rendition(spec).url
+    except Exception:  # a missing or unreadable file: the preview goes without the picture
+        logger.warning("no rendition %s of image %s for a preview", spec, image_id)
+        return ""
+
+
+def _cover_url(article: dict) -> str:
+    """A WeChat rendition's cover (`cover`: `{"image_id": N}` or `{"default": true}`) as an address.
+
+    The chosen image in the cover's own crop (the publisher's COVER_FILTER),
+    else the first body image's address, else the default cover the
+    publisher uploads (`publishers.wechat.default_cover`) as a data: URI.
+    """
+    cover = article.get("cover")
+    if not isinstance(cover, dict):
+        return ""
+    from govmedia.publishing.publishers import wechat
+
+    url = _image_url(cover.get("image_id"), wechat.COVER_FILTER)
+    if url:
+        return url
+    images = article.get("images")
+    if cover.get("image_id") is not None and isinstance(images, list):
+        for image in images:
+            if isinstance(image, dict) and image.get("src"):
+                return str(image["src"])
+    if cover.get("default") or cover.get("image_id") is not None:
+        # The image is gone: the publisher falls back to the default cover too.
+        try:
+            data = wechat.default_cover()
+        except OSError:
+            logger.warning("the default WeChat cover cannot be read for a preview")
+            return ""
+        return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+    return ""
 
 
 # Weibo's limit for a post's text when the Weibo rendition does not say (its

@@ -64,6 +64,7 @@ def _sent(delivery: Delivery, receipt: Receipt) -> str:
     return _finish(
         delivery,
         status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
         last_error="",
         next_attempt_at=None,
         external_id=receipt.external_id or delivery.external_id,
@@ -71,9 +72,25 @@ def _sent(delivery: Delivery, receipt: Receipt) -> str:
     )
 
 
-def _failed(delivery: Delivery, error: str) -> str:
-    backoff = timedelta(minutes=2 ** min(delivery.attempts, 8))
-    exhausted = delivery.attempts >= settings.GOVMEDIA_PUBLISH_MAX_ATTEMPTS
+def next_attempt(delivery: Delivery, error: PublishError | None = None) -> datetime | None:
+    """When a failed delivery is tried again: None when it waits for a person.
+
+    The usual back-off is 2, 4, 8 … minutes; a channel that said when to come
+    back (`PublishError.retry_at`: a rate limit's next window, Retry-After) is
+    asked then; a refusal only a person can fix (`needs_person`) and a
+    delivery whose attempts are used up wait for 重新发送.
+    """
+    now = timezone.now()
+    if error is not None and error.needs_person:
+        return None
+    if delivery.attempts >= settings.GOVMEDIA_PUBLISH_MAX_ATTEMPTS:
+        return None
+    if error is not None and error.retry_at is not None:
+        return max(error.retry_at, now)
+    return now + timedelta(minutes=2 ** min(delivery.attempts, 8))
+
+
+def _failed(delivery: Delivery, error: PublishError) -> str:
     logger.warning(
         "delivery %s to %s failed (attempt %s): %s",
         delivery.pk,
@@ -84,8 +101,8 @@ def _failed(delivery: Delivery, error: str) -> str:
     return _finish(
         delivery,
         status=DeliveryStatus.FAILED,
-        last_error=error,
-        next_attempt_at=None if exhausted else timezone.now() + backoff,
+        last_error=str(error),
+        next_attempt_at=next_attempt(delivery, error),
     )
 
 
@@ -113,7 +130,7 @@ def run_delivery(delivery_id: int) -> str:
             )
         receipt = publisher.publish(delivery, item)
     except PublishError as exc:
-        return _failed(delivery, str(exc))
+        return _failed(delivery, exc)
     return _sent(delivery, receipt)
 
 
@@ -275,7 +292,11 @@ def run_retraction(delivery_id: int) -> str:
                 else:
                     delivery.retract_status = RetractStatus.FAILED
                     backoff = timedelta(minutes=2 ** min(delivery.retract_attempts, 8))
-                    delivery.retract_next_attempt_at = timezone.now() + backoff
+                    delivery.retract_next_attempt_at = (
+                        max(exc.retry_at, timezone.now())
+                        if exc.retry_at is not None
+                        else timezone.now() + backoff
+                    )
                 logger.warning(
                     "retraction of delivery %s from %s failed (attempt %s): %s",
                     delivery.pk,

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
@@ -234,3 +236,9 @@ def serve_attachments_by_the_items_rule(document, request):
     from govmedia.publishing.attachments import refuse_download
 
     return refuse_download(request, document)
+
+
+@hooks.register("insert_editor_js")
+def preview_mode_menu_js():
+    """Make a preview mode chosen while the preview panel is updating take effect (Wagtail drops it)."""
+    return format_html('<script src="{}"></script>', static("publishing/js/preview-mode.js"))

@@ -167,7 +167,7 @@ def _weibo_posts(channel: Channel, day: date) -> list[Post]:
     """The statuses still followed: every sent delivery and known post of the last 30 days."""
     since = timezone.now() - timedelta(days=WEIBO_FOLLOW_DAYS)
     for delivery in (
-        Delivery.objects.filter(channel=channel, status=DeliveryStatus.SENT, updated_at__gte=since)
+        Delivery.objects.filter(channel=channel, status=DeliveryStatus.SENT, sent_at__gte=since)
         .exclude(external_id="")
         .select_related("page")
     ):

@@ -41,24 +41,13 @@ def _match_delivery(channel: Channel, external_id: str, url: str, title: str) ->
 
 
 def sent_time(delivery: Delivery) -> datetime | None:
-    """When a delivery went out: its own sent time where publishing keeps one, else its last update.
+    """When a delivery went out: publishing's `Delivery.sent_at`, set when the channel confirmed it.
 
-    Publishing's Delivery has no sent-time column yet; a sent delivery's
-    `updated_at` is set when it is marked sent and moves again only if it is
-    retracted later, which `retracted_at` then says.
+    None for a delivery that never went out, and for one sent before the
+    column existed whose time was lost to a later retraction (publishing
+    migration 0012 backfilled the others from `updated_at`).
     """
-    explicit = getattr(delivery, "sent_at", None)
-    if explicit:
-        return explicit
-    if (
-        delivery.status not in ("sent", "retracted")
-        or not delivery.external_id
-        and not delivery.external_url
-    ):
-        return None
-    if delivery.retracted_at and delivery.updated_at >= delivery.retracted_at:
-        return None
-    return delivery.updated_at
+    return delivery.sent_at
 
 
 def classify_post(post: Post) -> str:

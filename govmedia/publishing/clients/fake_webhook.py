@@ -43,7 +43,8 @@ class FakeWebhook:
     redeliveries: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _failures: list[int] = field(default_factory=list)
+    _failures: list[tuple[int, int | None]] = field(default_factory=list)
+    _garbled: int = 0
 
     def __post_init__(self) -> None:
         self.server.route("POST", PATH, self._receive)
@@ -52,8 +53,13 @@ class FakeWebhook:
     def url(self) -> str:
         return self.server.url + PATH
 
-    def fail_next(self, times: int = 1, status: int = 503) -> None:
-        self._failures.extend([status] * times)
+    def fail_next(self, times: int = 1, status: int = 503, retry_after: int | None = None) -> None:
+        """The next `times` pushes are answered `status` (429 with `Retry-After` when given)."""
+        self._failures.extend([(status, retry_after)] * times)
+
+    def garble_next(self, times: int = 1) -> None:
+        """The next `times` pushes are stored but answered 200 with an HTML page (a proxy's)."""
+        self._garbled += times
 
     def events(self, event: str | None = None) -> list[dict[str, Any]]:
         with self.lock:
@@ -77,7 +83,11 @@ class FakeWebhook:
         with self.lock:
             failure = self._failures.pop(0) if self._failures else None
         if failure:
-            return failure, {"error": "temporarily unavailable"}
+            status, retry_after = failure
+            if status == 429:
+                headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+                return 429, {"error": "too many requests"}, headers
+            return status, {"error": "temporarily unavailable"}
         headers = request.headers
         timestamp = headers.get(TIMESTAMP_HEADER.lower(), "")
         given = headers.get(SIGNATURE_HEADER.lower(), "")
@@ -104,6 +114,10 @@ class FakeWebhook:
                 "payload": payload,
             }
             self.received[key] = stored
+            garbled = self._garbled > 0
+            self._garbled -= garbled
+        if garbled:
+            return 200, b"<html><body>Gateway notice</body></html>"
         return 200, {"id": stored["id"], "url": stored["url"]}
 
 

@@ -102,6 +102,7 @@ class FakeWeibo:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(5100000000000001))
     _expired: bool = False
     _rate_limited: list[tuple[int, str]] = field(default_factory=list)
+    _retry_after: int | None = None
     _malformed: int = 0
     _malformed_reads: int = 0
 
@@ -121,9 +122,15 @@ class FakeWeibo:
     def renew_token(self, token: str) -> None:
         self.access_token, self._expired = token, False
 
-    def rate_limit(self, times: int = 1, code: int = 10023, path: str = "") -> None:
-        """The next `times` requests (to `path` if given) answer `code` (10022 IP, 10023 user, 10024 one API)."""
+    def rate_limit(
+        self, times: int = 1, code: int = 10023, path: str = "", retry_after: int | None = None
+    ) -> None:
+        """The next `times` requests (to `path` if given) answer `code` (10022 IP, 10023 user, 10024 one API).
+
+        With `retry_after`, the answer carries that Retry-After header (seconds).
+        """
         self._rate_limited.extend([(code, path)] * times)
+        self._retry_after = retry_after
 
     def malformed_next_share(self, times: int = 1) -> None:
         """The next `times` shares are stored but answered with a cut-off body."""
@@ -184,7 +191,10 @@ class FakeWeibo:
                 10023: "User requests out of rate limit",
                 10024: f"User requests for ({request.path}) out of rate limit",
             }
-            return self._error(request, code, names.get(code, "rate limit"), 403)
+            status, body = self._error(request, code, names.get(code, "rate limit"), 403)
+            if self._retry_after is None:
+                return status, body
+            return status, body, {"Retry-After": str(self._retry_after)}
         return None
 
     def _share(self, request: FakeRequest):

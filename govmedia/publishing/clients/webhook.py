@@ -13,8 +13,14 @@ The contract, written out for receivers in docs/channel-webhook.md:
   optional `{"id", "url"}`.
 - 5xx, a timeout or a connection error: retried here with back-off (the
   idempotency key makes that safe), then reported as `WebhookUnavailable`.
+- 429: `WebhookRateLimited`, with the seconds of its Retry-After header when
+  it has one; not retried here (the delivery waits that long).
 - any other 4xx: `WebhookError`, not retried here (the signature, the URL or
   the payload is wrong: a person must look).
+- a 2xx (or 409) whose body is neither empty nor a JSON object (an HTML page
+  from a proxy in front of the receiver, a cut-off body): `WebhookMalformed`,
+  never taken as received; the retry carries the same key, so a receiver
+  that did store it answers 409.
 
 No Django here (import-linter contract "framework-free").
 """
@@ -30,6 +36,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from govmedia.publishing.clients.transport import retry_after_seconds, tls_context
 
 SIGNATURE_HEADER = "X-Govmedia-Signature"
 TIMESTAMP_HEADER = "X-Govmedia-Timestamp"
@@ -74,6 +82,18 @@ class WebhookUnavailable(WebhookError):
     """5xx, timeouts, connection errors: still failing after the retries."""
 
 
+class WebhookRateLimited(WebhookError):
+    """429 Too Many Requests; `retry_after` in seconds when the receiver said."""
+
+    def __init__(self, status: int, detail: str, retry_after: float | None = None):
+        super().__init__(status, detail)
+        self.retry_after = retry_after
+
+
+class WebhookMalformed(WebhookError):
+    """A success status whose body is not the contract's (empty or a JSON object)."""
+
+
 @dataclass(frozen=True)
 class WebhookReceipt:
     id: str = ""
@@ -115,12 +135,24 @@ class WebhookClient:
                 IDEMPOTENCY_HEADER: idempotency_key,
             }
             try:
-                response = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout)
+                response = httpx.post(
+                    self.url,
+                    content=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    verify=tls_context(),
+                )
             except httpx.HTTPError as exc:
                 error: WebhookError = WebhookUnavailable(0, f"{type(exc).__name__}: {exc}")
             else:
                 if response.status_code < 300 or response.status_code == 409:
                     return self._receipt(response)
+                if response.status_code == 429:
+                    raise WebhookRateLimited(
+                        429,
+                        response.text[:200],
+                        retry_after_seconds(response.headers.get("Retry-After")),
+                    )
                 if response.status_code < 500:
                     raise WebhookError(response.status_code, response.text[:200])
                 error = WebhookUnavailable(response.status_code, response.text[:200])
@@ -132,13 +164,17 @@ class WebhookClient:
     @staticmethod
     def _receipt(response: httpx.Response) -> WebhookReceipt:
         duplicate = response.status_code == 409
+        if not response.content.strip():
+            return WebhookReceipt(duplicate=duplicate)  # the body is optional
         try:
-            body = response.json() if response.content else {}
+            body = response.json()
         except ValueError:
-            # The body is optional; an unreadable one still means "received".
-            body = {}
+            body = None
         if not isinstance(body, dict):
-            body = {}
+            # Not what a receiver of the contract answers: perhaps a proxy's page. Never "received".
+            raise WebhookMalformed(
+                response.status_code, f"not the contract's JSON: {response.text[:120]!r}"
+            )
         return WebhookReceipt(
             id=str(body.get("id") or ""), url=str(body.get("url") or ""), duplicate=duplicate
         )

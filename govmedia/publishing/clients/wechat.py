@@ -41,6 +41,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from govmedia.publishing.clients.transport import tls_context
+
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 
 # The meanings the platform's documentation gives (全局返回码说明 and the
@@ -247,7 +249,7 @@ class WeChatClient:
         self.backoff = backoff
         self._sleep = sleep
         self._clock = clock
-        self._http = httpx.Client(base_url=self.api_base, timeout=timeout)
+        self._http = httpx.Client(base_url=self.api_base, timeout=timeout, verify=tls_context())
 
     def close(self) -> None:
         self._http.close()

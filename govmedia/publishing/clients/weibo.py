@@ -49,6 +49,8 @@ from typing import Any
 
 import httpx
 
+from govmedia.publishing.clients.transport import retry_after_seconds, tls_context
+
 DEFAULT_API_BASE = "https://api.weibo.com"
 # statuses/share: "内容不超过140个汉字" (open.weibo.com/wiki/2/statuses/share).
 # Settings: GOVMEDIA_WEIBO_TEXT_LIMIT.
@@ -58,7 +60,7 @@ PIC_MAX_BYTES = 5 * 1024 * 1024
 # statuses/user_timeline and statuses/count: at most 100 a page / a call.
 PAGE_MAX = 100
 
-RATE_LIMIT_CODES = {10022: "IP", 10023: "用户", 10024: "接口"}
+RATE_LIMIT_CODES = {10022: "IP", 10023: "用户", 10024: "接口", 429: "请求"}
 TOKEN_CODES = {21301, 21314, 21315, 21316, 21317, 21319, 21327, 21332}
 REPEATED_CODES = {20017, 20019}
 NOT_FOUND_CODES = {20101}
@@ -78,7 +80,13 @@ class WeiboError(Exception):
 
 
 class WeiboRateLimited(WeiboError):
+    """Over an hourly rate limit (10022/10023/10024, or HTTP 429 from a gateway).
+
+    `retry_after`: seconds from the answer's Retry-After header, when it has one.
+    """
+
     retryable = True
+    retry_after: float | None = None
 
     @property
     def scope(self) -> str:
@@ -173,7 +181,15 @@ class WeiboClient:
                 code = int(body["error_code"])
             except (TypeError, ValueError):
                 code = 0
-            raise error_for(code, str(body.get("error", "")), str(body.get("request", "")))
+            error = error_for(code, str(body.get("error", "")), str(body.get("request", "")))
+            if isinstance(error, WeiboRateLimited):
+                error.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            raise error
+        if response.status_code == 429:
+            # A gateway's "Too Many Requests" without Weibo's JSON: a rate limit all the same.
+            limited = WeiboRateLimited(429, "HTTP 429 Too Many Requests")
+            limited.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            raise limited
         if response.status_code >= 500:
             raise WeiboUnavailable(response.status_code, f"HTTP {response.status_code}")
         if body is None or response.status_code >= 400:
@@ -187,7 +203,9 @@ class WeiboClient:
         attempt = 0
         while True:
             try:
-                response = httpx.get(self._url(method), params=query, timeout=self.timeout)
+                response = httpx.get(
+                    self._url(method), params=query, timeout=self.timeout, verify=tls_context()
+                )
                 return self._decode(method, response)
             except httpx.HTTPError as exc:
                 error: WeiboError = WeiboUnavailable(0, f"{type(exc).__name__}: {exc}")
@@ -207,6 +225,7 @@ class WeiboClient:
                 data={"access_token": self.access_token, **data},
                 files=files,
                 timeout=self.timeout,
+                verify=tls_context(),
             )
         except httpx.HTTPError as exc:
             raise WeiboUnavailable(0, f"{type(exc).__name__}: {exc}") from exc

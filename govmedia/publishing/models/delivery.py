@@ -50,6 +50,10 @@ class Delivery(models.Model):
     external_id = models.CharField(_("渠道内编号"), max_length=200, blank=True)
     external_url = models.URLField(_("渠道内地址"), blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the channel confirmed the post (the row became SENT; for a manual
+    # posting, when it was marked posted). Coverage and reach read it, never
+    # `updated_at`, which moves again with a retraction.
+    sent_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     # The worker (core.WorkerProcess.worker_id) sending it while SENDING: when
     # that worker's heartbeat stops, the send is resumed by asking the channel.
     claimed_by = models.CharField(_("发送进程"), max_length=64, blank=True)

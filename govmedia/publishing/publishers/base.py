@@ -1,10 +1,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 class PublishError(Exception):
-    """A delivery or retraction failed; the message is shown to editors and the work retried."""
+    """A delivery or retraction failed; the message is shown to editors and the work retried.
+
+    `retry_at`: the channel said when it may be asked again (a rate limit's
+    next window, an HTTP Retry-After): the next attempt waits until then
+    instead of the usual back-off. `needs_person`: a refusal only a person can
+    fix (an authorisation that expired, a receiver rejecting the request):
+    nothing is retried automatically; 重新发送 after the fix.
+    """
+
+    def __init__(
+        self, message: str = "", *, retry_at: datetime | None = None, needs_person: bool = False
+    ):
+        super().__init__(message)
+        self.retry_at = retry_at
+        self.needs_person = needs_person
 
 
 @dataclass(frozen=True)

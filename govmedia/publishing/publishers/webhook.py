@@ -15,9 +15,18 @@ the receiver's answer (200 or 409) gives the receipt.
 
 from __future__ import annotations
 
-from django.conf import settings
+from datetime import timedelta
 
-from govmedia.publishing.clients.webhook import WebhookClient, WebhookError, WebhookUnavailable
+from django.conf import settings
+from django.utils import timezone
+
+from govmedia.publishing.clients.webhook import (
+    WebhookClient,
+    WebhookError,
+    WebhookMalformed,
+    WebhookRateLimited,
+    WebhookUnavailable,
+)
 from govmedia.publishing.publishers.base import Publisher, PublishError, Receipt
 from govmedia.publishing.publishers.portal import public_url
 from govmedia.publishing.publishers.previous import previous_delivery
@@ -83,9 +92,26 @@ class WebhookPublisher(Publisher):
             receipt = self._client(channel).send(event, payload, idempotency_key=key)
         except WebhookUnavailable as exc:
             raise PublishError(f"推送接口暂时不可用（{exc}），将自动重试。") from exc
-        except WebhookError as exc:
+        except WebhookRateLimited as exc:
+            if exc.retry_after is None:
+                raise PublishError(f"推送接口限流（{exc}），将按退避间隔自动重试。") from exc
+            retry_at = timezone.now() + timedelta(seconds=exc.retry_after)
+            when = timezone.localtime(retry_at).strftime("%H:%M:%S")
             raise PublishError(
-                f"推送接口拒收（{exc}）：请核对接收地址、签名密钥和接收方的实现。"
+                f"推送接口限流（{exc}），将按接收方要求（Retry-After）于 {when} 自动重试。",
+                retry_at=retry_at,
+            ) from exc
+        except WebhookMalformed as exc:
+            raise PublishError(
+                f"推送接口返回了无法识别的应答（{exc}），无法确认对方是否已收到；"
+                "将以同一幂等键自动重试，对方已收到的不会重复入库。"
+            ) from exc
+        except WebhookError as exc:
+            # A refusal (wrong secret, address, payload): retrying changes nothing until a person fixes it.
+            raise PublishError(
+                f"推送接口拒收（{exc}）：请核对接收地址、签名密钥和接收方的实现，"
+                "修正后点击重新发送（不会自动重试）。",
+                needs_person=True,
             ) from exc
         return Receipt(external_id=receipt.id, external_url=receipt.url)
 

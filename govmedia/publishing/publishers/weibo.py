@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from govmedia.publishing.clients.weibo import (
@@ -158,7 +159,7 @@ class WeiboPublisher(Publisher):
             try:
                 found = self._search(client, credentials, delivery, rendition)
             except WeiboError as search_failed:
-                raise PublishError(message_for(search_failed)) from search_failed
+                raise publish_error(search_failed) from search_failed
             if found is not None:
                 return found
             raise PublishError(
@@ -166,7 +167,7 @@ class WeiboPublisher(Publisher):
                 "可能已有文字相同的其他微博，请到微博核对。"
             ) from exc
         except WeiboError as exc:
-            raise PublishError(message_for(exc)) from exc
+            raise publish_error(exc) from exc
         delivery.remember(status_id=status["idstr"])
         return self._receipt(credentials, status["idstr"])
 
@@ -178,7 +179,7 @@ class WeiboPublisher(Publisher):
         try:
             return self._search(client, credentials, delivery, rendition)
         except WeiboError as exc:
-            raise PublishError(message_for(exc)) from exc
+            raise publish_error(exc) from exc
 
     def _search(self, client, credentials, delivery, rendition) -> Receipt | None:
         """Our post among the account's posts made since the delivery was created."""
@@ -210,7 +211,7 @@ class WeiboPublisher(Publisher):
         except WeiboNotFound:
             return  # already gone: deleted by hand, or an earlier retraction whose answer was lost
         except WeiboError as exc:
-            raise PublishError(message_for(exc)) from exc
+            raise publish_error(exc) from exc
 
     @staticmethod
     def _picture(image_id) -> bytes | None:
@@ -231,17 +232,51 @@ class WeiboPublisher(Publisher):
         return data if len(data) < PIC_MAX_BYTES else None
 
 
+def next_window(exc: WeiboRateLimited, *, now: datetime | None = None) -> datetime:
+    """When a rate-limited request may be made again.
+
+    Retry-After when Weibo (or a gateway before it) sends one; otherwise the
+    start of the next rate window: Weibo counts its limits per hour
+    (`GOVMEDIA_WEIBO_RATE_WINDOW`, 3600 s), and a retry within the same hour
+    would only be refused again. Windows are taken as aligned to the clock
+    (whole hours, in Beijing time as in UTC); the documentation does not say
+    whether they are clock hours or rolling, and a rolling window ends no
+    later than an hour after the refusal, when a refusal at the boundary
+    simply waits for the next one.
+    """
+    now = now or timezone.now()
+    if exc.retry_after is not None:
+        return now + timedelta(seconds=exc.retry_after)
+    window = max(1, int(settings.GOVMEDIA_WEIBO_RATE_WINDOW))
+    start = (int(now.timestamp()) // window + 1) * window
+    return datetime.fromtimestamp(start, tz=UTC)
+
+
+def publish_error(exc: WeiboError) -> PublishError:
+    """The delivery's error for a Weibo error: its message, and when (or whether) to try again."""
+    if isinstance(exc, WeiboTokenError):
+        # Web apps get no refresh token: retrying changes nothing until a person authorises again.
+        return PublishError(message_for(exc), needs_person=True)
+    if isinstance(exc, WeiboRateLimited):
+        return PublishError(message_for(exc), retry_at=next_window(exc))
+    return PublishError(message_for(exc))
+
+
 def message_for(exc: WeiboError) -> str:
     """The editor's explanation of a Weibo error (shown on the delivery)."""
     if isinstance(exc, WeiboTokenError):
         return (
-            f"微博授权已过期或无效（错误码 {exc.error_code}：{exc.error}），"
-            "请账号管理员重新授权，并在渠道设置中更新 access_token。"
+            f"微博授权已过期或无效（错误码 {exc.error_code}：{exc.error}），需要重新授权："
+            "请账号管理员重新授权，并在渠道设置中更新 access_token 后点击重新发送（授权更新前不会自动重试）。"
         )
     if isinstance(exc, WeiboRateLimited):
+        when = timezone.localtime(next_window(exc)).strftime("%H:%M")
+        reason = (
+            "按微博要求的等待时间" if exc.retry_after is not None else "在下一个小时计数周期开始后"
+        )
         return (
             f"微博接口调用频次超过上限（{exc.scope}频次，错误码 {exc.error_code}），"
-            "将按退避间隔自动重试。"
+            f"将{reason}（约 {when}）自动重试。"
         )
     if isinstance(exc, WeiboMalformedAnswer):
         return (

@@ -71,6 +71,14 @@ class Webhook(_Sends):
         }
 
 
+# Whether the preview panel's frame shows mode `m`, its page headed `h`.
+SHOWS_MODE = """([m, h]) => {
+    const frame = document.querySelector('.w-preview iframe[data-w-preview-target="iframe"]');
+    const body = frame && frame.src.includes('mode=' + m) && frame.contentDocument && frame.contentDocument.body;
+    return Boolean(body && body.innerText.includes(h));
+}"""
+
+
 def _shoot(page, folder: Path, name: str) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -132,6 +140,12 @@ def test_it_shows_each_rendition_as_its_channel_would(
     page.click("button[data-side-panel-toggle=preview]")
     modes = page.locator("#id_preview_mode option").all_inner_texts()
     assert modes == ["门户页面", "微信图文", "微博", "推送JSON", "人工发布"]
+    # The menu reloads the frame in the chosen mode, even when chosen while the
+    # panel's first load is still running (Wagtail drops that choice; our
+    # publishing/js/preview-mode.js asks again).
+    for mode, heading in (("weibo", "微博预览"), ("wechat", "微信图文预览")):
+        page.select_option("#id_preview_mode", mode)
+        page.wait_for_function(SHOWS_MODE, arg=[mode, heading])
     page.screenshot(path=str(folder / "renditions-editor-preview-panel-1280.png"))
     # Each mode on its own, as the panel's "open in a new tab" shows it.
     for mode in ("wechat", "weibo", "webhook", "manual"):

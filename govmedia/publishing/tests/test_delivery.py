@@ -95,3 +95,34 @@ def test_it_stops_retrying_after_the_last_attempt(people, flaky, settings):
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 2
     assert delivery.next_attempt_at is None
+
+
+def test_the_sent_time_is_kept_and_backfilled_from_the_last_update(people, flaky):
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+
+    item = published_item(people)
+    delivery = _delivery(item)
+    assert run_delivery(delivery.pk) == DeliveryStatus.SENT
+    delivery.refresh_from_db()
+    assert delivery.sent_at is not None and delivery.sent_at <= timezone.now()
+
+    # A row sent before the column existed gets its updated_at; one retracted since, nothing.
+    earlier = timezone.now() - timedelta(days=3)
+    Delivery.objects.filter(pk=delivery.pk).update(sent_at=None, updated_at=earlier)
+    retracted = Delivery.objects.create(
+        page=item,
+        publisher="flaky",
+        idempotency_key="retracted-before-0012",
+        status=DeliveryStatus.SENT,
+        external_id="x",
+    )
+    Delivery.objects.filter(pk=retracted.pk).update(retracted_at=earlier, updated_at=earlier)
+    migration = importlib.import_module("govmedia.publishing.migrations.0012_delivery_sent_at")
+    migration.backfill(apps, None)
+
+    delivery.refresh_from_db()
+    retracted.refresh_from_db()
+    assert delivery.sent_at == earlier and retracted.sent_at is None

@@ -23,7 +23,7 @@ from govmedia.publishing.clients.webhook import (
 from govmedia.publishing.credentials import set_credentials
 from govmedia.publishing.models import Delivery, DeliveryStatus, ItemPage, RetractStatus
 from govmedia.publishing.publishers.portal import public_url
-from govmedia.publishing.tasks import recover_deliveries, run_delivery
+from govmedia.publishing.tasks import recover_deliveries, retry_due_deliveries, run_delivery
 from govmedia.publishing.tests.factories import draft_item
 
 
@@ -178,7 +178,18 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_resent_and_the_receiver_ded
     assert receiver.duplicates() == 0
 
 
-def test_a_refusal_is_visible_on_the_delivery(receiver, channel, publish_to):
+def _record_page(client, people, item) -> str:
+    """The item's 发布与档案 page as its editor sees it."""
+    client.force_login(people.editor)
+    response = client.get(f"/admin/items/{item.pk}/record/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_refusal_is_visible_on_the_delivery_and_waits_for_a_person(
+    people, client, receiver, channel, publish_to
+):
+    # The webhook's "expired credentials": the receiver now has another secret (401).
     set_credentials(channel, {"secret": "not-the-receivers"})
 
     item = publish_to(channel)
@@ -187,6 +198,64 @@ def test_a_refusal_is_visible_on_the_delivery(receiver, channel, publish_to):
     assert delivery.status == DeliveryStatus.FAILED
     assert "推送接口拒收" in delivery.last_error and "401" in delivery.last_error
     assert receiver.events() == []
+    # Any 4xx but 409 and 429 is not retried automatically (docs/channel-webhook.md).
+    assert delivery.next_attempt_at is None and retry_due_deliveries() == 0
+    page = _record_page(client, people, item)
+    assert "推送接口拒收" in page and "不再自动重试，需人工处理后重新发送" in page
+    assert len(receiver.server.calls("/govmedia/push")) == 1
+
+    set_credentials(channel, {"secret": "s3cret"})  # the secret agreed again; 重新发送
+    assert run_delivery(delivery.pk) == DeliveryStatus.SENT
+    assert len(receiver.events()) == 1
+
+
+def test_a_429_waits_for_retry_after_and_is_shown(people, client, receiver, channel, publish_to):
+    receiver.fail_next(1, status=429, retry_after=90)
+
+    item = publish_to(channel)
+
+    delivery = _delivery(item)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "推送接口限流" in delivery.last_error and "Retry-After" in delivery.last_error
+    wait = delivery.next_attempt_at - timezone.now()
+    assert timedelta(seconds=70) < wait <= timedelta(seconds=90)
+    assert len(receiver.server.calls("/govmedia/push")) == 1  # not hammered within the call
+    page = _record_page(client, people, item)
+    assert "推送接口限流" in page and "自动重试" in page
+
+    assert run_delivery(delivery.pk) == DeliveryStatus.SENT
+    assert len(receiver.events()) == 1 and receiver.duplicates() == 0
+
+
+def test_a_429_without_retry_after_takes_the_usual_back_off(receiver, channel, publish_to):
+    receiver.fail_next(1, status=429)
+
+    delivery = _delivery(publish_to(channel))
+
+    assert delivery.status == DeliveryStatus.FAILED and "退避间隔" in delivery.last_error
+    assert delivery.next_attempt_at > timezone.now() + timedelta(minutes=1)
+
+
+def test_a_malformed_answer_is_never_taken_as_received_and_the_retry_dedupes(
+    people, client, receiver, channel, publish_to
+):
+    receiver.garble_next(1)  # stored, but answered with a proxy's HTML page
+
+    item = publish_to(channel)
+
+    delivery = _delivery(item)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "无法识别的应答" in delivery.last_error and delivery.external_id == ""
+    assert delivery.next_attempt_at is not None
+    page = _record_page(client, people, item)
+    assert "推送接口返回了无法识别的应答" in page and "自动重试" in page
+
+    assert run_delivery(delivery.pk) == DeliveryStatus.SENT
+
+    delivery.refresh_from_db()
+    [stored] = receiver.events()
+    assert delivery.external_id == stored["id"]  # from the receiver's 409
+    assert receiver.redeliveries == 1 and receiver.duplicates() == 0
 
 
 def test_a_correction_and_a_withdrawal_are_pushed_as_events(

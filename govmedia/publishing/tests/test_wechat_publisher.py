@@ -283,3 +283,81 @@ def test_it_deletes_the_article_when_the_item_is_withdrawn(
 
 def test_it_cannot_correct_a_published_article():
     assert WeChatPublisher.can_correct is False and WeChatPublisher.can_retract is True
+
+
+def _record_page(client, people, item) -> str:
+    """The item's 发布与档案 page as its editor sees it."""
+    client.force_login(people.editor)
+    response = client.get(f"/admin/items/{item.pk}/record/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fault", "shown"),
+    [
+        # A token refused again after the client's one refresh (42001/40001 twice).
+        (lambda fake: fake.fail_next(DRAFT_ADD, 40001, times=2), "微信接口错误 40001"),
+        # The frequency limit on draft/add, which the client never repeats within the call.
+        (lambda fake: fake.fail_next(DRAFT_ADD, 45009), "微信接口错误 45009"),
+        # An HTML page instead of JSON for freepublish/submit, the work not done.
+        (lambda fake: fake.malformed_next(SUBMIT), "微信接口的应答无法识别"),
+    ],
+    ids=["token-expired", "rate-limited", "malformed"],
+)
+def test_a_fault_is_shown_on_the_item_retried_and_publishes_once(
+    fault, shown, people, client, fake, wechat, publish_to
+):
+    fault(fake)
+
+    item = publish_to(wechat)
+
+    delivery = _delivery(item, wechat)
+    assert delivery.status == DeliveryStatus.FAILED and shown in delivery.last_error
+    assert delivery.next_attempt_at is not None
+    page = _record_page(client, people, item)
+    assert shown in page and "自动重试" in page
+    assert fake.published() == []
+
+    assert run_delivery(delivery.pk) == DeliveryStatus.SENT
+
+    assert len(fake.tasks) == 1 and len(fake.published()) == 1  # one submit, one article
+    assert "已发布" in _record_page(client, people, item)
+
+
+def _preview(client, people, item, channel, mode: str, **fields) -> str:
+    """The editor's preview of `item` in `mode`, with `channel` chosen, as the editor's browser gets it."""
+    from django.urls import reverse
+
+    from govmedia.publishing.tests.adminforms import form_data
+
+    client.force_login(people.editor)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[item.pk]))
+    data = form_data(edit.content.decode())
+    data["channels"] = [str(channel.pk)]
+    data.update({name: [value] for name, value in fields.items()})
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[item.pk])
+    assert client.post(url, data).json()["is_valid"]
+    response = client.get(url, {"mode": mode})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_preview_shows_the_cover_the_article_will_have(people, client, wechat):
+    photo = _photo()
+    with_image = draft_item(
+        people.education,
+        people.editor,
+        body=f'<p>检查现场如下。</p><embed embedtype="image" id="{photo.pk}" format="fullwidth" alt="现场"/>',
+    )
+    cover = photo.get_rendition("fill-900x383-c50|format-jpeg|jpegquality-85").url
+
+    shown = _preview(client, people, with_image, wechat, "wechat")
+
+    # The article is in a sandboxed frame's srcdoc, escaped once.
+    assert f"class=&quot;cover&quot; src=&quot;{cover}&quot;" in shown
+
+    # Without images: the default cover WeChat will get, inline.
+    plain = draft_item(people.education, people.editor, title="关于开展秋季校园安全检查的通知")
+    shown = _preview(client, people, plain, wechat, "wechat")
+    assert "class=&quot;cover&quot; src=&quot;data:image/jpeg;base64," in shown

@@ -120,3 +120,25 @@ def test_it_counts_more_than_a_hundred_posts_in_calls_of_a_hundred(fake, client)
     assert {"id": ids[0], "comments": 2, "reposts": 3, "attitudes": 5} in counts
     assert len(counts) == 3
     assert len(fake.server.calls("/2/statuses/count.json")) == 2
+
+
+def test_a_gateways_429_is_a_rate_limit_with_its_retry_after(fake, client):
+    fake.server.route(
+        "POST",
+        "/2/statuses/share.json",
+        lambda request: (429, b"<html>Too Many Requests</html>", {"Retry-After": "300"}),
+    )
+
+    with pytest.raises(WeiboRateLimited) as caught:
+        client.share(f"【开学通知】请于9月1日前完成检查。 全文：{LINK}")
+
+    assert caught.value.error_code == 429 and caught.value.retry_after == 300
+    assert fake.posts == {}
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date():
+    from govmedia.publishing.clients.transport import retry_after_seconds
+
+    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412420.0) == 60
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None

@@ -15,7 +15,7 @@ from govmedia.publishing.credentials import set_credentials
 from govmedia.publishing.models import Delivery, DeliveryStatus, ItemPage, RetractStatus
 from govmedia.publishing.publishers.portal import public_url
 from govmedia.publishing.publishers.weibo import WeiboPublisher, cut_to
-from govmedia.publishing.tasks import recover_deliveries, run_delivery
+from govmedia.publishing.tasks import recover_deliveries, retry_due_deliveries, run_delivery
 from govmedia.publishing.tests.factories import draft_item
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,14 @@ def _weibo_delivery(item) -> Delivery:
     return Delivery.objects.filter(page_id=item.pk, publisher="weibo").latest("created_at")
 
 
+def _record_page(client, people, item) -> str:
+    """The item's 发布与档案 page as its editor sees it."""
+    client.force_login(people.editor)
+    response = client.get(f"/admin/items/{item.pk}/record/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_it_posts_the_item_once_with_its_address_and_records_the_post(fake, channel, publish_to):
     item = publish_to(channel)
 
@@ -101,7 +109,7 @@ def test_it_cuts_a_long_summary_at_a_sentence_within_the_limit(people, channel, 
 
 
 def test_a_malformed_answer_is_visible_and_the_retry_finds_the_post_instead_of_posting_again(
-    fake, channel, publish_to
+    people, client, fake, channel, publish_to
 ):
     fake.malformed_next_share(1)
 
@@ -111,6 +119,8 @@ def test_a_malformed_answer_is_visible_and_the_retry_finds_the_post_instead_of_p
     assert delivery.status == DeliveryStatus.FAILED
     assert "无法识别的应答" in delivery.last_error
     assert len(fake.live_posts()) == 1  # Weibo kept it
+    page = _record_page(client, people, item)
+    assert "失败" in page and "微博接口返回了无法识别的应答" in page and "自动重试" in page
 
     assert run_delivery(delivery.pk) == DeliveryStatus.SENT
 
@@ -120,7 +130,9 @@ def test_a_malformed_answer_is_visible_and_the_retry_finds_the_post_instead_of_p
     assert len(fake.server.calls("/2/statuses/share.json")) == 1
 
 
-def test_an_expired_token_is_a_clear_error_and_nothing_is_posted(fake, channel, publish_to):
+def test_an_expired_token_is_a_clear_error_and_nothing_is_posted(
+    people, client, fake, channel, publish_to
+):
     fake.expire_token()
 
     item = publish_to(channel)
@@ -129,6 +141,12 @@ def test_an_expired_token_is_a_clear_error_and_nothing_is_posted(fake, channel, 
     assert delivery.status == DeliveryStatus.FAILED
     assert "授权已过期" in delivery.last_error and "21327" in delivery.last_error
     assert fake.live_posts() == []
+    # Not retried blindly: only a person can authorise the account again.
+    assert delivery.next_attempt_at is None
+    assert retry_due_deliveries() == 0
+    page = _record_page(client, people, item)
+    assert "需要重新授权" in page and "不再自动重试，需人工处理后重新发送" in page
+    assert len(fake.server.calls("/2/statuses/share.json")) == 1
 
     # A person authorises again and stores the new token; the retry posts once.
     fake.renew_token("renewed-token")
@@ -137,18 +155,38 @@ def test_an_expired_token_is_a_clear_error_and_nothing_is_posted(fake, channel, 
     assert len(fake.live_posts()) == 1
 
 
-def test_a_rate_limit_is_retried_after_a_back_off(fake, channel, publish_to):
+def test_a_rate_limit_waits_for_the_next_hourly_window(people, client, fake, channel, publish_to):
     fake.rate_limit(1, code=10024)
+    before = timezone.now()
 
     item = publish_to(channel)
 
     delivery = _weibo_delivery(item)
     assert delivery.status == DeliveryStatus.FAILED
-    assert "频次超过上限" in delivery.last_error
-    assert delivery.next_attempt_at > timezone.now() + timedelta(minutes=1)
+    assert "频次超过上限" in delivery.last_error and "下一个小时计数周期" in delivery.last_error
+    # Not in seconds or minutes: at the start of Weibo's next hour (GOVMEDIA_WEIBO_RATE_WINDOW).
+    due = delivery.next_attempt_at
+    assert due.timestamp() % 3600 == 0 and before < due <= timezone.now() + timedelta(hours=1)
+    page = _record_page(client, people, item)
+    shown = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+    assert "频次超过上限" in page and f"将于 {shown} 自动重试" in page
+    assert retry_due_deliveries() == 0  # not due yet
+    assert fake.live_posts() == []
 
     assert run_delivery(delivery.pk) == DeliveryStatus.SENT
-    assert len(fake.live_posts()) == 1
+    assert len(fake.live_posts()) == 1 and fake.duplicates() == 0
+
+
+def test_a_rate_limit_with_retry_after_waits_as_long_as_weibo_says(fake, channel, publish_to):
+    fake.rate_limit(1, code=10023, retry_after=120)
+
+    item = publish_to(channel)
+
+    delivery = _weibo_delivery(item)
+    assert delivery.status == DeliveryStatus.FAILED and "等待时间" in delivery.last_error
+    wait = delivery.next_attempt_at - timezone.now()
+    assert timedelta(seconds=100) < wait <= timedelta(seconds=120)
+    assert fake.live_posts() == []
 
 
 def test_a_delivery_left_sending_by_a_dead_worker_is_resumed_from_the_timeline(
@@ -256,3 +294,28 @@ def test_a_repeat_that_cannot_be_checked_now_is_a_visible_failure_not_a_stuck_se
     delivery.refresh_from_db()
     assert "频次超过上限" in delivery.last_error
     assert len(fake.live_posts()) == 1
+
+
+def test_the_preview_shows_the_picture_that_goes_with_the_post(people, client, channel):
+    from django.urls import reverse
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from govmedia.publishing.tests.adminforms import form_data
+
+    image = get_image_model().objects.create(title="校舍", file=get_test_image_file())
+    item = draft_item(
+        people.education,
+        people.editor,
+        body=f'<p>检查要求如下。</p><embed embedtype="image" format="fullwidth" id="{image.pk}" alt="校舍"/>',
+    )
+    client.force_login(people.editor)
+    data = form_data(client.get(reverse("wagtailadmin_pages:edit", args=[item.pk])).text)
+    data["channels"] = [str(channel.pk)]
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[item.pk])
+    assert client.post(url, data).json()["is_valid"]
+
+    shown = client.get(url, {"mode": "weibo"}).text
+
+    picture = image.get_rendition("max-800x800").url
+    assert f'<img class="pic" src="{picture}" alt="配图">' in shown

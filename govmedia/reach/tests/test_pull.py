@@ -105,6 +105,7 @@ def test_it_pulls_a_weibo_accounts_counts_and_followers(people, weibo_fake):
         publisher="weibo",
         idempotency_key="reach-test-weibo",
         status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
         external_id=status["idstr"],
         external_url=f"https://weibo.com/{weibo_fake.uid}/{status['idstr']}",
     )
