@@ -37,10 +37,12 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -51,6 +53,7 @@ from govmedia.publishing.clients.wechat import (
     PublishState,
     WeChatClient,
     WeChatError,
+    WeChatRateLimited,
 )
 from govmedia.publishing.credentials import get_credentials
 from govmedia.publishing.publishers.base import Publisher, PublishError, Receipt
@@ -334,7 +337,7 @@ class WeChatPublisher(Publisher):
             with self._client(delivery.channel) as client:
                 return self._publish(client, delivery, rendition)
         except WeChatError as exc:
-            raise PublishError(str(exc)) from exc
+            raise publish_error(exc) from exc
 
     def lookup(self, delivery, item) -> Receipt | None:
         progress = delivery.progress
@@ -353,7 +356,7 @@ class WeChatPublisher(Publisher):
                     return None  # it failed: `publish` records why
                 return self._find_submitted(client, delivery, self.rendition_for(delivery, item))
         except WeChatError as exc:
-            raise PublishError(str(exc)) from exc
+            raise publish_error(exc) from exc
 
     def retract(self, delivery, item) -> None:
         progress = delivery.progress
@@ -369,7 +372,7 @@ class WeChatPublisher(Publisher):
                     return  # nothing of this delivery is on the account
                 self._delete(client, article_id)
         except WeChatError as exc:
-            raise PublishError(str(exc)) from exc
+            raise publish_error(exc) from exc
 
     # The steps.
 
@@ -565,3 +568,22 @@ def _short_enough(url: str) -> str:
     url = url.split("#", 1)[0]
     url = re.sub(r"&chksm=[^&]*", "", url)
     return url if len(url) <= 200 else ""
+
+
+def publish_error(exc: WeChatError, *, now: datetime | None = None) -> PublishError:
+    """The delivery's error for a WeChat error: its message, and when to try again.
+
+    45009 with "daily quota" in its message (reach max api daily quota limit)
+    is the day's call quota, which the platform resets at midnight Beijing
+    time (docs/channel-wechat.md): the next attempt waits for the next local
+    day instead of the usual back-off. Any other error takes the back-off.
+    """
+    if isinstance(exc, WeChatRateLimited) and "daily" in exc.errmsg:
+        now = timezone.localtime(now or timezone.now(), QUOTA_TIMEZONE)
+        tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        return PublishError(str(exc), retry_at=tomorrow)
+    return PublishError(str(exc))
+
+
+# The WeChat call quota's day: Beijing time, whatever the installation's TIME_ZONE.
+QUOTA_TIMEZONE = ZoneInfo("Asia/Shanghai")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.images import ImageFile
+from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
@@ -207,6 +210,12 @@ def test_it_shows_the_quota_error_and_sends_once_the_quota_is_back(fake, wechat,
     delivery = _delivery(item, wechat)
     assert delivery.status == DeliveryStatus.FAILED and delivery.next_attempt_at is not None
     assert "微信接口错误 45009：接口调用超过限制" in delivery.last_error
+    # The day's quota comes back at midnight Beijing time: no attempt before then.
+    beijing = ZoneInfo("Asia/Shanghai")
+    next_day = timezone.localtime(delivery.updated_at, beijing).date() + timedelta(days=1)
+    assert timezone.localtime(delivery.next_attempt_at, beijing) == datetime.combine(
+        next_day, time(0), beijing
+    )
     fake.reset_quota()
     fake.daily_quota = None
     assert run_delivery(delivery.pk) == DeliveryStatus.SENT
