@@ -432,3 +432,6 @@ from govmedia.desk.notify.models import Notification, NotificationStatus  # noqa
 
 # The annual report's entered parts (desk/annual_report.py).
 from govmedia.desk.annual_models import AnnualReportText  # noqa: E402, F401, I001
+
+# The statistics' running counts, kept by triggers (desk/tally.py).
+from govmedia.desk.tally_models import StatsLongTally, StatsTally  # noqa: E402, F401, I001

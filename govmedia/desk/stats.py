@@ -19,14 +19,17 @@ some departments:
   and rated; the satisfaction rate is 非常满意 + 满意 + 基本满意 over all
   rated.
 
-Grouped counts whatever the number of messages, each read from a covering
-index of `Message` (`desk_msg_stats_received`, `desk_msg_stats_answered`):
-receipts by department; answers by department, handling days and rating
-(the groups' answered counts are the histograms of handling days and
-ratings: the days are small integers, so mean and percentile come exactly
-from the histogram, in Python, without sorting rows); and receipts and
-answers per day for the monthly trend. Answers are counted by their local
-date `answered_on`, as receipts by `received_on`.
+Everything but the overdue count is read from the running tallies of
+desk/tally.py (per day or month, kind and department, kept by database
+triggers): a period is its whole months' rows plus the days at either end,
+at most a few thousand rows whatever its length, summed by the database per
+department (the received, answered and on-time counts, the ratings and the
+histogram of handling days 0..40; longer handling times from their own
+table), and per month for the trend. The handling days are whole numbers,
+so mean and percentile come exactly from the histogram, without sorting
+rows. The overdue count depends on today and on the messages still open: a
+grouped count of the open messages received in the period, read from a
+partial index that holds only the open ones.
 """
 
 from __future__ import annotations
@@ -36,13 +39,21 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from govmedia.desk.models import OPEN_STATUSES, Message, Rating, Status
+from govmedia.desk.models import OPEN_STATUSES, Message, Rating
+from govmedia.desk.tally import NOT_COUNTED  # noqa: F401 (what the statistics leave out)
+from govmedia.desk.tally_models import (
+    COUNT_COLUMNS,
+    MAX_DAYS,
+    RATING_LEVELS,
+    Span,
+    StatsLongTally,
+    StatsTally,
+)
 from govmedia.orgs.models import Department
 
-NOT_COUNTED = (Status.MODERATION, Status.REJECTED)
 SATISFIED = (Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.NEUTRAL)
 PERCENTILE = 0.9
 UNDISPATCHED = "（未分派）"
@@ -122,18 +133,34 @@ def percentile(histogram: dict[int, int], q: float) -> int | None:
     raise AssertionError("unreachable")
 
 
-def _base(period: Period):
-    qs = Message.objects.exclude(status__in=NOT_COUNTED)
+def _spans(period: Period) -> Q:
+    """The tally rows of the period: its whole months, and the days before and after them."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = _next_month(period.end)
+    last = after if period.end == after - dt.timedelta(days=1) else period.end.replace(day=1)
+    if first >= last:  # no whole month
+        return Q(span=Span.DAY, day__gte=period.start, day__lte=period.end)
+    return (
+        Q(span=Span.MONTH, day__gte=first, day__lt=last)
+        | Q(span=Span.DAY, day__gte=period.start, day__lt=first)
+        | Q(span=Span.DAY, day__gte=last, day__lte=period.end)
+    )
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
+
+
+def _filtered(qs, period: Period, department_field: str):
     if period.kind:
         qs = qs.filter(kind=period.kind)
     if period.department_ids is not None:
-        qs = qs.filter(department_id__in=period.department_ids)
+        qs = qs.filter(**{f"{department_field}__in": period.department_ids})
     return qs
 
 
 def compute(period: Period, today: dt.date | None = None) -> Report:
     today = today or timezone.localdate()
-    base = _base(period)
     rows: dict[int | None, Row] = {}
     names = dict(Department.objects.values_list("pk", "name"))
 
@@ -142,34 +169,45 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
             rows[department_id] = Row(department_id, names.get(department_id, UNDISPATCHED))
         return rows[department_id]
 
-    # Two grouped counts, each answered from its covering index (see the model):
-    # receipts by department, answers by department, handling days and rating
-    # (the answered counts of those groups are the histograms).
+    tallies = _filtered(StatsTally.objects.filter(_spans(period)), period, "department_key")
     for g in (
-        base.filter(received_on__gte=period.start, received_on__lte=period.end)
-        .values("department_id")
-        .annotate(
-            received=Count("pk"),
-            overdue_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
-        )
-        .order_by()
+        tallies.values("department_key").annotate(**{c: Sum(c) for c in COUNT_COLUMNS}).order_by()
     ):
-        r = row(g["department_id"])
+        if not (g["received"] or g["answered"]):
+            continue
+        r = row(g["department_key"] or None)
         r.received += g["received"]
-        r.overdue_open += g["overdue_open"]
-    for g in (
-        base.filter(answered_on__gte=period.start, answered_on__lte=period.end)
-        .values("department_id", "handling_days", "rating")
-        .annotate(answered=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-        .order_by()
-    ):
-        r = row(g["department_id"])
         r.answered += g["answered"]
         r.on_time += g["on_time"]
-        if g["handling_days"] is not None:
-            r.days[g["handling_days"]] = r.days.get(g["handling_days"], 0) + g["answered"]
-        if g["rating"] is not None:
-            r.ratings[g["rating"]] = r.ratings.get(g["rating"], 0) + g["answered"]
+        for level in RATING_LEVELS:
+            if g[f"rated_{level}"]:
+                r.ratings[level] = r.ratings.get(level, 0) + g[f"rated_{level}"]
+        for days in range(MAX_DAYS + 1):
+            if g[f"days_{days}"]:
+                r.days[days] = r.days.get(days, 0) + g[f"days_{days}"]
+    long = _filtered(
+        StatsLongTally.objects.filter(day__gte=period.start, day__lte=period.end),
+        period,
+        "department_key",
+    )
+    for department_key, days, n in (
+        long.values_list("department_key", "days").annotate(n=Sum("answers")).order_by()
+    ):
+        if n:
+            r = row(department_key or None)
+            r.days[days] = r.days.get(days, 0) + n
+    overdue = _filtered(
+        Message.objects.filter(
+            status__in=OPEN_STATUSES,
+            received_on__gte=period.start,
+            received_on__lte=period.end,
+            due_on__lt=today,
+        ),
+        period,
+        "department_id",
+    )
+    for department_id, n in overdue.values_list("department_id").annotate(n=Count("pk")).order_by():
+        row(department_id).overdue_open += n
     ordered = sorted(rows.values(), key=lambda r: (r.department_id is None, r.department))
     total = Row(None, "合计")
     for r in ordered:
@@ -180,20 +218,18 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
 def monthly(period: Period) -> list[tuple[str, int, int]]:
     """Messages received and answered per month of the period (the trend chart).
 
-    Both grouped by day (date columns, a few hundred groups, read from the
-    covering indexes) and summed per month here: truncating to months in SQL
-    would run a Python function per row on SQLite.
+    From the tallies: the whole months' rows and the days at either end.
     """
-    base = _base(period)
     per_month: dict[str, list[int]] = {
         f"{first:%Y-%m}": [0, 0] for first in _month_starts(period.start, period.end)[:-1]
     }
-    for column, slot in (("received_on", 0), ("answered_on", 1)):
-        in_period = {f"{column}__gte": period.start, f"{column}__lte": period.end}
-        for day, n in (
-            base.filter(**in_period).values_list(column).annotate(n=Count("pk")).order_by()
-        ):
-            per_month[f"{day:%Y-%m}"][slot] += n
+    tallies = _filtered(StatsTally.objects.filter(_spans(period)), period, "department_key")
+    for day, received, answered in (
+        tallies.values_list("day").annotate(Sum("received"), Sum("answered")).order_by()
+    ):
+        counts = per_month[f"{day:%Y-%m}"]
+        counts[0] += received
+        counts[1] += answered
     return [(month, received, answered) for month, (received, answered) in per_month.items()]
 
 
