@@ -21,9 +21,10 @@ some departments:
 
 Everything but the overdue count is read from the running tallies of
 desk/tally.py (per day or month, kind and department, kept by database
-triggers): a period is its whole months' rows plus the days at either end,
-at most a few thousand rows whatever its length, summed by the database per
-department (the received, answered and on-time counts, the ratings and the
+triggers): a period is its whole months' rows, and for a month it covers in
+part either its days in the period or its month row less its days outside
+(`_selection`): a few hundred rows whatever its length, summed by the
+database per department (the received, answered and on-time counts, the ratings and the
 histogram of handling days 0..40; longer handling times from their own
 table), and per month for the trend. The handling days are whole numbers,
 so mean and percentile come exactly from the histogram, without sorting
@@ -36,17 +37,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from govmedia.desk.models import OPEN_STATUSES, Message, Rating
 from govmedia.desk.tally import NOT_COUNTED  # noqa: F401 (what the statistics leave out)
 from govmedia.desk.tally_models import (
     COUNT_COLUMNS,
-    MAX_DAYS,
     RATING_LEVELS,
     Span,
     StatsLongTally,
@@ -133,22 +136,55 @@ def percentile(histogram: dict[int, int], q: float) -> int | None:
     raise AssertionError("unreachable")
 
 
-def _spans(period: Period) -> Q:
-    """The tally rows of the period: its whole months, and the days before and after them."""
-    first = period.start if period.start.day == 1 else _next_month(period.start)
-    after = _next_month(period.end)
-    last = after if period.end == after - dt.timedelta(days=1) else period.end.replace(day=1)
-    if first >= last:  # no whole month
-        return Q(span=Span.DAY, day__gte=period.start, day__lte=period.end)
-    return (
-        Q(span=Span.MONTH, day__gte=first, day__lt=last)
-        | Q(span=Span.DAY, day__gte=period.start, day__lt=first)
-        | Q(span=Span.DAY, day__gte=last, day__lte=period.end)
-    )
+def _selection(period: Period) -> tuple[Q, Q | None]:
+    """The tally rows whose sums, less those of the second (if any), are the period's.
+
+    Whole months are read from their month rows. A month the period covers
+    in part is read either as its days in the period, or as its month row
+    less its days outside the period, whichever counts fewer days: a period
+    ending today takes this month's row less the days still to come (none
+    stored yet), and two years are some 24 month rows and a handful of days.
+    """
+    months: list[dt.date] = []
+    plus: list[Q] = []  # days read as they are
+    minus: list[Q] = []  # days taken from their month's row
+    for first in _month_starts(period.start, period.end)[:-1]:
+        last = _next_month(first) - dt.timedelta(days=1)
+        start, end = max(period.start, first), min(period.end, last)
+        inside = (end - start).days + 1
+        if inside < (last - first).days + 1 - inside:
+            plus.append(Q(span=Span.DAY, day__gte=start, day__lte=end))
+            continue
+        months.append(first)
+        if start > first:
+            minus.append(Q(span=Span.DAY, day__gte=first, day__lt=start))
+        if end < last:
+            minus.append(Q(span=Span.DAY, day__gt=end, day__lte=last))
+    if months:  # consecutive: only the first and last month can be partial
+        plus.append(Q(span=Span.MONTH, day__gte=months[0], day__lte=months[-1]))
+    return reduce(operator.or_, plus), reduce(operator.or_, minus) if minus else None
 
 
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
+
+
+def _sums(
+    period: Period, by: tuple[str, ...], columns: tuple[str, ...] = COUNT_COLUMNS
+) -> dict[tuple, list[int]]:
+    """{group: sums of `columns`} over the period's tally rows (`_selection`), grouped `by`."""
+    plus, minus = _selection(period)
+    out: dict[tuple, list[int]] = {}
+    for selection, sign in ((plus, 1), (minus, -1)):
+        if selection is None:
+            continue
+        tallies = _filtered(StatsTally.objects.filter(selection), period, "department_key")
+        groups = tallies.values_list(*by).annotate(*(Sum(c) for c in columns)).order_by()
+        for g in groups:
+            counts = out.setdefault(g[: len(by)], [0] * len(columns))
+            for i, n in enumerate(g[len(by) :]):
+                counts[i] += sign * n
+    return out
 
 
 def _filtered(qs, period: Period, department_field: str):
@@ -169,22 +205,20 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
             rows[department_id] = Row(department_id, names.get(department_id, UNDISPATCHED))
         return rows[department_id]
 
-    tallies = _filtered(StatsTally.objects.filter(_spans(period)), period, "department_key")
-    for g in (
-        tallies.values("department_key").annotate(**{c: Sum(c) for c in COUNT_COLUMNS}).order_by()
-    ):
-        if not (g["received"] or g["answered"]):
+    for key, counts in _sums(period, ("department_key",)).items():
+        received, answered, on_time = counts[:3]
+        if not (received or answered):
             continue
-        r = row(g["department_key"] or None)
-        r.received += g["received"]
-        r.answered += g["answered"]
-        r.on_time += g["on_time"]
-        for level in RATING_LEVELS:
-            if g[f"rated_{level}"]:
-                r.ratings[level] = r.ratings.get(level, 0) + g[f"rated_{level}"]
-        for days in range(MAX_DAYS + 1):
-            if g[f"days_{days}"]:
-                r.days[days] = r.days.get(days, 0) + g[f"days_{days}"]
+        r = row(key[0] or None)
+        r.received += received
+        r.answered += answered
+        r.on_time += on_time
+        for level, n in zip(RATING_LEVELS, counts[3 : 3 + len(RATING_LEVELS)], strict=True):
+            if n:
+                r.ratings[level] = r.ratings.get(level, 0) + n
+        for days, n in enumerate(counts[3 + len(RATING_LEVELS) :]):
+            if n:
+                r.days[days] = r.days.get(days, 0) + n
     long = _filtered(
         StatsLongTally.objects.filter(day__gte=period.start, day__lte=period.end),
         period,
@@ -196,17 +230,7 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
         if n:
             r = row(department_key or None)
             r.days[days] = r.days.get(days, 0) + n
-    overdue = _filtered(
-        Message.objects.filter(
-            status__in=OPEN_STATUSES,
-            received_on__gte=period.start,
-            received_on__lte=period.end,
-            due_on__lt=today,
-        ),
-        period,
-        "department_id",
-    )
-    for department_id, n in overdue.values_list("department_id").annotate(n=Count("pk")).order_by():
+    for department_id, n in overdue_open(period, today):
         row(department_id).overdue_open += n
     ordered = sorted(rows.values(), key=lambda r: (r.department_id is None, r.department))
     total = Row(None, "合计")
@@ -215,18 +239,50 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
     return Report(period, ordered, total, monthly(period))
 
 
+OPEN_INDEX = "desk_msg_open_received"
+
+
+def overdue_open(period: Period, today: dt.date) -> list[tuple[int | None, int]]:
+    """(department, count) of the open messages received in the period and past their deadline.
+
+    Read from the partial index of the open messages (`desk_msg_open_received`).
+    Its condition is matched only by the same literal list of statuses, not
+    by a query's parameters, so the statuses are written into the SQL (they
+    are constants), and SQLite is told the index, which it would otherwise
+    pass over for `(kind, received_on)` and read the wide rows: an error if
+    it could not use it, never a silent slow plan.
+    """
+    statuses = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
+    table = Message._meta.db_table
+    indexed = f" INDEXED BY {OPEN_INDEX}" if connection.vendor == "sqlite" else ""
+    where = [f"status IN ({statuses})", "received_on >= %s", "received_on <= %s", "due_on < %s"]
+    params: list[object] = [period.start, period.end, today]
+    if period.kind:
+        where.append("kind = %s")
+        params.append(period.kind)
+    if period.department_ids is not None:
+        if not period.department_ids:
+            return []
+        where.append(f"department_id IN ({', '.join(['%s'] * len(period.department_ids))})")
+        params.extend(sorted(period.department_ids))
+    sql = (
+        f"SELECT department_id, COUNT(*) FROM {table}{indexed} "
+        f"WHERE {' AND '.join(where)} GROUP BY department_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(department_id, n) for department_id, n in cursor.fetchall()]
+
+
 def monthly(period: Period) -> list[tuple[str, int, int]]:
     """Messages received and answered per month of the period (the trend chart).
 
-    From the tallies: the whole months' rows and the days at either end.
+    From the tallies, grouped by row (month or day) and added up per month here.
     """
     per_month: dict[str, list[int]] = {
         f"{first:%Y-%m}": [0, 0] for first in _month_starts(period.start, period.end)[:-1]
     }
-    tallies = _filtered(StatsTally.objects.filter(_spans(period)), period, "department_key")
-    for day, received, answered in (
-        tallies.values_list("day").annotate(Sum("received"), Sum("answered")).order_by()
-    ):
+    for (day,), (received, answered) in _sums(period, ("day",), ("received", "answered")).items():
         counts = per_month[f"{day:%Y-%m}"]
         counts[0] += received
         counts[1] += answered
