@@ -238,3 +238,25 @@ def test_flush_leaves_no_counts_and_the_triggers_in_place(people):
     call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     assert not StatsTally.objects.exists() and not Message.objects.exists()
     assert tally.installed(connection)
+
+
+def test_migrate_puts_back_triggers_a_table_rebuild_dropped(people):
+    # Django rebuilds a SQLite table for some schema changes, dropping its triggers;
+    # post_migrate (after every `migrate`) installs them again.
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    tally.remove(connection)
+    assert not tally.installed(connection)
+    post_migrate.send(
+        sender=apps.get_app_config("desk"),
+        app_config=apps.get_app_config("desk"),
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+    assert tally.installed(connection)
+    new_message(people.education, received_on=dt.date(2026, 3, 2))
+    assert tally.differences() == []
