@@ -21,8 +21,9 @@ Row triggers on `desk_message` (AFTER INSERT, UPDATE, DELETE; SQLite and
 PostgreSQL) take away the facts of the old row and add those of the new
 one, in the statement's own transaction (PostgreSQL: one upsert; SQLite:
 narrow rows into a view whose INSTEAD OF trigger upserts them, see
-`sqlite_install`): whatever writes a message (the desk's actions, the ORM's `update()` and `bulk_create()`, a migration,
-SQL at a prompt) moves the counts with it, and a rollback takes both back.
+`sqlite_install`): whatever writes a message (the desk's actions, the
+ORM's `update()` and `bulk_create()`, a migration, SQL at a prompt) moves
+the counts with it, and a rollback takes both back.
 An UPDATE that changes neither fact (a note, a reminder, the answer's text)
 writes nothing. On PostgreSQL the upsert takes its rows in key order, so two
 transactions that each move one message cannot deadlock on the tallies
