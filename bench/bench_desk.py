@@ -3,8 +3,8 @@
 
     .venv/bin/python bench/bench_desk.py [--backends sqlite,postgres] [--messages 100000]
 
-For each backend it builds a fresh installation (PostgreSQL: a database named
-`bench_desk`), starts `govmedia run --no-worker` on a free loopback port and:
+For each backend it builds a fresh installation (PostgreSQL: the database of
+`--postgres-url`, `bench_desk` unless told, dropped and created again), starts `govmedia run --no-worker` on a free loopback port and:
 
 (a) intake: `--submissions` POSTs to /api/v1/desk/messages from
     `--concurrency` keep-alive clients, each with its own Idempotency-Key;
@@ -18,7 +18,8 @@ For each backend it builds a fresh installation (PostgreSQL: a database named
     disclosure outcomes), then, logged in as a supervisor, the timing of one
     department's overdue list (/admin/desk/overdue/?department=), the
     statistics page for this year and the annual report's page for last year,
-    each `--repeat` times in sequence; medians, and ratios to /healthz.
+    each `--repeat` times in sequence (the statistics also for two years of
+    every kind, and as .xlsx); medians, and ratios to /healthz.
     Each must answer in under 200 ms.
 
 The per-submission rate limits are raised for the run (one client address
@@ -197,13 +198,14 @@ def bench_backend(backend: str, args) -> dict:
     env.pop("DATABASE_URL", None)
     if backend == "postgres":
         import psycopg
+        from psycopg import sql
 
-        with psycopg.connect(
-            "postgres://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench_desk")
-            conn.execute("CREATE DATABASE bench_desk")
-        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/bench_desk"
+        url = args.postgres_url
+        server, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        env["DATABASE_URL"] = url
     print(f"== {backend}: fresh installation in {data_dir}", flush=True)
     run([PYTHON, "-m", "govmedia.cli", "setup", "--verbosity", "0"], env)
     result: dict = {"loadavg_start": os.getloadavg()}
@@ -220,11 +222,14 @@ def bench_backend(backend: str, args) -> dict:
         if "reading" not in args.parts:
             return result
         print(f"  seeding {args.messages} messages", flush=True)
+        seeding = time.monotonic()
         out = subprocess.run(
             [PYTHON, __file__, "--seed", str(args.messages)],
             env=env, cwd=ROOT, check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
         seeded = json.loads(out.strip().splitlines()[-1])
+        result["seed_seconds"] = round(time.monotonic() - seeding, 1)
+        print(f"  seeded in {result['seed_seconds']} s", flush=True)
         result["reading"] = reading(port, seeded, args)
     finally:
         server.terminate()
@@ -390,6 +395,15 @@ def reading(port: int, seeded: dict, args) -> dict:
             f"/admin/desk/stats/?start={today.year - 1}-01-01&end={today.isoformat()}&kind=consult",
             cookie,
         ),
+        "statistics page (two years, all kinds)": (
+            f"/admin/desk/stats/?start={today.year - 1}-01-01&end={today.isoformat()}",
+            cookie,
+        ),
+        "statistics .xlsx (two years, one kind)": (
+            f"/admin/desk/stats/?start={today.year - 1}-01-01&end={today.isoformat()}"
+            "&kind=consult&export=xlsx",
+            cookie,
+        ),
         "annual report tables (last year)": (
             f"/admin/desk/annual-report/?year={today.year - 1}&department={department}",
             cookie,
@@ -420,6 +434,11 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--parts", default="intake,reading", help="intake, reading or both")
+    parser.add_argument(
+        "--postgres-url",
+        default="postgres://postgres@127.0.0.1:5432/bench_desk",
+        help="the PostgreSQL database to drop, create and use (default: bench_desk)",
+    )
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed is not None:

@@ -5,6 +5,12 @@ publishing (an answered message of the citizen desk, its rating). Sent after
 commit with ``item_ids``: the items whose own pages show it (may be empty).
 The portal listens and purges its page cache (portal/cache.py); the sender
 needs to know nothing of the portal.
+
+`flush_starting`, `flush_finished`: the `flush` command (publishing's, which
+lifts the archive's guards) is about to wipe every table of the database
+``connection``, and has wiped them, in the same transaction. An app whose row
+triggers would write during the wipe (the desk's statistics tallies) lifts
+them on the first and puts them back on the second.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from django.db import transaction
 from django.dispatch import Signal
 
 public_content_changed = Signal()
+flush_starting = Signal()
+flush_finished = Signal()
 
 
 def announce_public_change(sender: type, item_ids: Iterable[int] = ()) -> None:

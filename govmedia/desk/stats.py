@@ -19,30 +19,44 @@ some departments:
   and rated; the satisfaction rate is 非常满意 + 满意 + 基本满意 over all
   rated.
 
-Grouped counts whatever the number of messages, each read from a covering
-index of `Message` (`desk_msg_stats_received`, `desk_msg_stats_answered`):
-receipts by department; answers by department, handling days and rating
-(the groups' answered counts are the histograms of handling days and
-ratings: the days are small integers, so mean and percentile come exactly
-from the histogram, in Python, without sorting rows); and receipts and
-answers per day for the monthly trend. Answers are counted by their local
-date `answered_on`, as receipts by `received_on`.
+Everything but the overdue count is read from the running tallies of
+desk/tally.py (per day or month, kind and department, kept by database
+triggers): a period is its whole months' rows, and for a month it covers in
+part either its days in the period or its month row less its days outside
+(`_selection`): a few hundred rows whatever its length, summed by the
+database per department (the received, answered and on-time counts, the ratings and the
+histogram of handling days 0..40; longer handling times from their own
+table), and per month for the trend. The handling days are whole numbers,
+so mean and percentile come exactly from the histogram, without sorting
+rows. The overdue count depends on today and on the messages still open: a
+grouped count of the open messages received in the period, read from a
+partial index that holds only the open ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from govmedia.desk.models import OPEN_STATUSES, Message, Rating, Status
+from govmedia.desk.models import OPEN_STATUSES, Message, Rating
+from govmedia.desk.tally import NOT_COUNTED  # noqa: F401 (what the statistics leave out)
+from govmedia.desk.tally_models import (
+    COUNT_COLUMNS,
+    RATING_LEVELS,
+    Span,
+    StatsLongTally,
+    StatsTally,
+)
 from govmedia.orgs.models import Department
 
-NOT_COUNTED = (Status.MODERATION, Status.REJECTED)
 SATISFIED = (Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.NEUTRAL)
 PERCENTILE = 0.9
 UNDISPATCHED = "（未分派）"
@@ -122,18 +136,67 @@ def percentile(histogram: dict[int, int], q: float) -> int | None:
     raise AssertionError("unreachable")
 
 
-def _base(period: Period):
-    qs = Message.objects.exclude(status__in=NOT_COUNTED)
+def _selection(period: Period) -> tuple[Q, Q | None]:
+    """The tally rows whose sums, less those of the second (if any), are the period's.
+
+    Whole months are read from their month rows. A month the period covers
+    in part is read either as its days in the period, or as its month row
+    less its days outside the period, whichever counts fewer days: a period
+    ending today takes this month's row less the days still to come (none
+    stored yet), and two years are some 24 month rows and a handful of days.
+    """
+    months: list[dt.date] = []
+    plus: list[Q] = []  # days read as they are
+    minus: list[Q] = []  # days taken from their month's row
+    for first in _month_starts(period.start, period.end)[:-1]:
+        last = _next_month(first) - dt.timedelta(days=1)
+        start, end = max(period.start, first), min(period.end, last)
+        inside = (end - start).days + 1
+        if inside < (last - first).days + 1 - inside:
+            plus.append(Q(span=Span.DAY, day__gte=start, day__lte=end))
+            continue
+        months.append(first)
+        if start > first:
+            minus.append(Q(span=Span.DAY, day__gte=first, day__lt=start))
+        if end < last:
+            minus.append(Q(span=Span.DAY, day__gt=end, day__lte=last))
+    if months:  # consecutive: only the first and last month can be partial
+        plus.append(Q(span=Span.MONTH, day__gte=months[0], day__lte=months[-1]))
+    return reduce(operator.or_, plus), reduce(operator.or_, minus) if minus else None
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
+
+
+def _sums(
+    period: Period, by: tuple[str, ...], columns: tuple[str, ...] = COUNT_COLUMNS
+) -> dict[tuple, list[int]]:
+    """{group: sums of `columns`} over the period's tally rows (`_selection`), grouped `by`."""
+    plus, minus = _selection(period)
+    out: dict[tuple, list[int]] = {}
+    for selection, sign in ((plus, 1), (minus, -1)):
+        if selection is None:
+            continue
+        tallies = _filtered(StatsTally.objects.filter(selection), period, "department_key")
+        groups = tallies.values_list(*by).annotate(*(Sum(c) for c in columns)).order_by()
+        for g in groups:
+            counts = out.setdefault(g[: len(by)], [0] * len(columns))
+            for i, n in enumerate(g[len(by) :]):
+                counts[i] += sign * n
+    return out
+
+
+def _filtered(qs, period: Period, department_field: str):
     if period.kind:
         qs = qs.filter(kind=period.kind)
     if period.department_ids is not None:
-        qs = qs.filter(department_id__in=period.department_ids)
+        qs = qs.filter(**{f"{department_field}__in": period.department_ids})
     return qs
 
 
 def compute(period: Period, today: dt.date | None = None) -> Report:
     today = today or timezone.localdate()
-    base = _base(period)
     rows: dict[int | None, Row] = {}
     names = dict(Department.objects.values_list("pk", "name"))
 
@@ -142,34 +205,33 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
             rows[department_id] = Row(department_id, names.get(department_id, UNDISPATCHED))
         return rows[department_id]
 
-    # Two grouped counts, each answered from its covering index (see the model):
-    # receipts by department, answers by department, handling days and rating
-    # (the answered counts of those groups are the histograms).
-    for g in (
-        base.filter(received_on__gte=period.start, received_on__lte=period.end)
-        .values("department_id")
-        .annotate(
-            received=Count("pk"),
-            overdue_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
-        )
-        .order_by()
+    for key, counts in _sums(period, ("department_key",)).items():
+        received, answered, on_time = counts[:3]
+        if not (received or answered):
+            continue
+        r = row(key[0] or None)
+        r.received += received
+        r.answered += answered
+        r.on_time += on_time
+        for level, n in zip(RATING_LEVELS, counts[3 : 3 + len(RATING_LEVELS)], strict=True):
+            if n:
+                r.ratings[level] = r.ratings.get(level, 0) + n
+        for days, n in enumerate(counts[3 + len(RATING_LEVELS) :]):
+            if n:
+                r.days[days] = r.days.get(days, 0) + n
+    long = _filtered(
+        StatsLongTally.objects.filter(day__gte=period.start, day__lte=period.end),
+        period,
+        "department_key",
+    )
+    for department_key, days, n in (
+        long.values_list("department_key", "days").annotate(n=Sum("answers")).order_by()
     ):
-        r = row(g["department_id"])
-        r.received += g["received"]
-        r.overdue_open += g["overdue_open"]
-    for g in (
-        base.filter(answered_on__gte=period.start, answered_on__lte=period.end)
-        .values("department_id", "handling_days", "rating")
-        .annotate(answered=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-        .order_by()
-    ):
-        r = row(g["department_id"])
-        r.answered += g["answered"]
-        r.on_time += g["on_time"]
-        if g["handling_days"] is not None:
-            r.days[g["handling_days"]] = r.days.get(g["handling_days"], 0) + g["answered"]
-        if g["rating"] is not None:
-            r.ratings[g["rating"]] = r.ratings.get(g["rating"], 0) + g["answered"]
+        if n:
+            r = row(department_key or None)
+            r.days[days] = r.days.get(days, 0) + n
+    for department_id, n in overdue_open(period, today):
+        row(department_id).overdue_open += n
     ordered = sorted(rows.values(), key=lambda r: (r.department_id is None, r.department))
     total = Row(None, "合计")
     for r in ordered:
@@ -177,23 +239,53 @@ def compute(period: Period, today: dt.date | None = None) -> Report:
     return Report(period, ordered, total, monthly(period))
 
 
+OPEN_INDEX = "desk_msg_open_received"
+
+
+def overdue_open(period: Period, today: dt.date) -> list[tuple[int | None, int]]:
+    """(department, count) of the open messages received in the period and past their deadline.
+
+    Read from the partial index of the open messages (`desk_msg_open_received`).
+    Its condition is matched only by the same literal list of statuses, not
+    by a query's parameters, so the statuses are written into the SQL (they
+    are constants), and SQLite is told the index, which it would otherwise
+    pass over for `(kind, received_on)` and read the wide rows: an error if
+    it could not use it, never a silent slow plan.
+    """
+    statuses = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
+    table = Message._meta.db_table
+    indexed = f" INDEXED BY {OPEN_INDEX}" if connection.vendor == "sqlite" else ""
+    where = [f"status IN ({statuses})", "received_on >= %s", "received_on <= %s", "due_on < %s"]
+    params: list[object] = [period.start, period.end, today]
+    if period.kind:
+        where.append("kind = %s")
+        params.append(period.kind)
+    if period.department_ids is not None:
+        if not period.department_ids:
+            return []
+        where.append(f"department_id IN ({', '.join(['%s'] * len(period.department_ids))})")
+        params.extend(sorted(period.department_ids))
+    sql = (
+        f"SELECT department_id, COUNT(*) FROM {table}{indexed} "
+        f"WHERE {' AND '.join(where)} GROUP BY department_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(department_id, n) for department_id, n in cursor.fetchall()]
+
+
 def monthly(period: Period) -> list[tuple[str, int, int]]:
     """Messages received and answered per month of the period (the trend chart).
 
-    Both grouped by day (date columns, a few hundred groups, read from the
-    covering indexes) and summed per month here: truncating to months in SQL
-    would run a Python function per row on SQLite.
+    From the tallies, grouped by row (month or day) and added up per month here.
     """
-    base = _base(period)
     per_month: dict[str, list[int]] = {
         f"{first:%Y-%m}": [0, 0] for first in _month_starts(period.start, period.end)[:-1]
     }
-    for column, slot in (("received_on", 0), ("answered_on", 1)):
-        in_period = {f"{column}__gte": period.start, f"{column}__lte": period.end}
-        for day, n in (
-            base.filter(**in_period).values_list(column).annotate(n=Count("pk")).order_by()
-        ):
-            per_month[f"{day:%Y-%m}"][slot] += n
+    for (day,), (received, answered) in _sums(period, ("day",), ("received", "answered")).items():
+        counts = per_month[f"{day:%Y-%m}"]
+        counts[0] += received
+        counts[1] += answered
     return [(month, received, answered) for month, (received, answered) in per_month.items()]
 
 
