@@ -60,3 +60,13 @@ def test_it_names_wagtails_initial_data_in_chinese():
     assert Collection.get_first_root_node().name == "全部文件"
     assert set(Group.objects.values_list("name", flat=True)) >= {"默认编辑组", "默认审核组"}
     assert Workflow.objects.filter(name="默认审核流程").exists()
+
+
+def test_it_names_the_final_sign_off_button_in_plain_chinese():
+    # Wagtail labels the last step's approve button "%(label)s and Publish",
+    # which its own catalogue renders "签发 和发布".
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        label = translation.gettext("%(label)s and Publish") % {"label": "签发"}
+    assert label == "签发（同时发布）"
