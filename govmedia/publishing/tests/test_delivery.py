@@ -126,3 +126,26 @@ def test_the_sent_time_is_kept_and_backfilled_from_the_last_update(people, flaky
     delivery.refresh_from_db()
     retracted.refresh_from_db()
     assert delivery.sent_at == earlier and retracted.sent_at is None
+
+
+def test_the_record_page_shows_when_each_delivery_was_sent(people, flaky, client):
+    item = published_item(people)
+    failed = _delivery(item)
+    sent = Delivery.objects.create(
+        page=item,
+        revision_id=item.live_revision_id,
+        publisher="flaky",
+        idempotency_key=f"test:{item.pk}:sent",
+    )
+    Delivery.objects.filter(pk=sent.pk).update(
+        status=DeliveryStatus.SENT,
+        sent_at=timezone.make_aware(timezone.datetime(2026, 3, 2, 9, 30)),
+    )
+    Delivery.objects.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED)
+
+    client.force_login(people.editor)
+    page = client.get(f"/admin/items/{item.pk}/record/").content.decode()
+    assert "<th>发送时间</th>" in page
+    assert "2026-03-02 09:30" in page  # sent_at, not the row's last update
+    assert "未发送" in page  # the failed one
+    assert page.count('<div style="overflow-x:auto"><table class="listing">') >= 2  # phones scroll
