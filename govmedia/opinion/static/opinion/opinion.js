@@ -12,6 +12,8 @@
       el.classList.toggle("missed", left < 0);
     });
   }
+  // Wagtail puts the `extra_js` scripts before the page's content: wait for it.
+  function init() {
   tick(); setInterval(tick, 30000);
   if (!window.echarts) return;
   var data = document.getElementById("op-dashboard-data");
@@ -37,4 +39,7 @@
       series: [{ name: "帖子数", type: "bar", data: h.map(function (x) { return x.posts; }) },
                { name: "负面占比", type: "line", yAxisIndex: 1, data: h.map(function (x) { return x.negative; }) }] });
   }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();
