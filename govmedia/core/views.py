@@ -20,9 +20,12 @@ def csrf_failure(request, reason: str = ""):
     `csrf_rescue(request, *args, **kwargs)` attribute; it must re-render the
     form with the typed values, a fresh token and no action taken (so a form
     planted by another site is only ever shown to the person, never acted on).
-    Everything else, and the admin and the API, gets Django's page.
+    Everything else but the API (Django's page, as before) gets a plain Chinese page that
+    says nothing was saved and how to get the typed text back (the browser's
+    back button), never Django's English-minded page that points at DEBUG.
     """
-    from django.urls import Resolver404, resolve
+    from django.shortcuts import render
+    from django.urls import Resolver404, resolve, reverse
     from django.views.csrf import csrf_failure as django_csrf_failure
 
     if request.method == "POST" and not request.path.startswith(("/admin/", "/api/")):
@@ -33,4 +36,15 @@ def csrf_failure(request, reason: str = ""):
         rescue = getattr(match.func, "csrf_rescue", None) if match else None
         if rescue is not None:
             return rescue(request, *match.args, **match.kwargs)
-    return django_csrf_failure(request, reason)
+    if request.path.startswith("/api/"):
+        return django_csrf_failure(request, reason)
+    login = reverse("wagtailadmin_login")
+    admin = request.path.startswith("/admin/")
+    # Back to the refused form's page after logging in again (not to the log-in form itself).
+    again = request.path if admin and request.path != login else "/admin/"
+    return render(
+        request,
+        "core/csrf_failed.html",
+        {"admin": admin, "login": login, "again": again},
+        status=403,
+    )

@@ -245,9 +245,13 @@ def test_an_expired_page_keeps_every_typed_value_and_files_nothing(people):
     assert Message.objects.count() == 1
 
 
-def test_the_admin_still_gets_djangos_refusal_for_a_failed_csrf_check():
+def test_the_admin_gets_a_plain_chinese_refusal_for_a_failed_csrf_check():
     from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
     assert response.status_code == 403
-    assert "本次未能提交" not in response.content.decode()
+    page = response.content.decode()
+    assert "本次未能提交" not in page  # nothing typed is echoed back in the admin
+    assert "提交未成功：页面已失效" in page and "什么也没有保存" in page
+    assert "DEBUG" not in page and "CSRF" not in page
+    assert 'href="/admin/login/?next=/admin/"' in page
