@@ -55,6 +55,8 @@ FIELD_LABELS = {
     "comment": "意见",
     "correction_note": "更正说明",
     "doc_number": "文号",
+    "name": "名称",
+    "note": "说明",
 }
 EXCERPT_CHARS = 300
 # The editor's buttons post their name; its plain 保存草稿 posts none.

@@ -167,3 +167,14 @@ def test_it_keeps_nothing_when_nothing_was_typed(people, client):
     assert response.status_code == 200
     assert not KeptForm.objects.exists()
     assert "没有丢失" not in response.content.decode()
+
+
+def test_the_kept_page_shows_the_name_typed_in_a_snippet_form():
+    # E.g. a new 数据供应商: without it the kept page listed nothing of what was typed.
+    from govmedia.core import rescue
+
+    kept = KeptForm(
+        fields=[["name", "舆情测试供应商乙"], ["departments", "3"]],
+        path="/admin/opinion/vendors/new/",
+    )
+    assert ("名称", "舆情测试供应商乙") in rescue.summary(kept)
