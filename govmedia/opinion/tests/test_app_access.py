@@ -80,3 +80,23 @@ def test_the_dashboard_draws_its_charts_with_the_local_echarts(client, people, i
     assert "vendor/echarts-5.6.0/echarts.common.min.js" in page
     assert 'id="op-dashboard-data"' in page and "教育局的处置" in page
     assert "data-due=" in page  # the open incidents' clocks
+
+
+def test_the_event_page_names_each_posts_sentiment_in_chinese(client, people, incidents):
+    from govmedia.opinion.models import PostRecord
+
+    my_event = incidents[2]
+    for n, sentiment in enumerate(["negative", "positive", "neutral"]):
+        PostRecord.objects.create(
+            channel="desk",
+            key=f"k{n}",
+            origin="desk",
+            text=f"帖子{n}",
+            at=timezone.now(),
+            event=my_event,
+            sentiment=sentiment,
+        )
+    client.force_login(people.supervisor)
+    page = client.get(f"/admin/opinion/events/{my_event.pk}/").content.decode()
+    assert "<td>负面</td>" in page and "<td>正面</td>" in page and "<td>中性</td>" in page
+    assert "negative" not in page.split("帖子（含转发链）")[1]
