@@ -183,6 +183,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# The application serves uploaded images (MEDIA_URL, never documents/) itself, so
+# that `govmedia run` shows them with nothing in front; off when a proxy serves
+# GOVMEDIA_DATA_DIR/media/images/ instead (docs/deployment.md).
+GOVMEDIA_SERVE_MEDIA = env_bool("GOVMEDIA_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

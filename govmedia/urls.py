@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from govmedia import api
-from govmedia.core.views import healthz
+from govmedia.core.views import healthz, media
 from govmedia.desk import open311 as open311_urls
 from govmedia.opinion.api import push as opinion_push
 
@@ -20,19 +20,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG or settings.GOVMEDIA_SERVE_MEDIA:
     from django.urls import re_path
-    from django.views.static import serve
 
-    # Development only, and never documents/: attachments go through /documents/,
-    # where the download rule applies (publishing/attachments.py).
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>(?!documents/).*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    # Uploaded images and their renditions (GOVMEDIA_SERVE_MEDIA, on by default;
+    # a proxy may serve them instead), never documents/: attachments go through
+    # /documents/, where the download rule applies (publishing/attachments.py).
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media)]
 
 urlpatterns += [
     path("hudong/", include("govmedia.desk.urls")),

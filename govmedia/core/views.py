@@ -48,3 +48,27 @@ def csrf_failure(request, reason: str = ""):
         {"admin": admin, "login": login, "again": again},
         status=403,
     )
+
+
+# The folders of MEDIA_ROOT the application serves: Wagtail's original images,
+# their renditions and staff avatars. Never documents/ (attachments of drafts and
+# withdrawn items, served by /documents/ under the download rule).
+PUBLIC_MEDIA_FOLDERS = frozenset({"images", "original_images", "avatar_images"})
+
+
+def media(request, path: str):
+    """An uploaded image from MEDIA_ROOT, when its folder is a public one.
+
+    The path is normalised first, so `images/../documents/…` (or its
+    percent-encoded form) names documents/ and is refused.
+    """
+    import posixpath
+
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    clean = posixpath.normpath(path).lstrip("/")
+    if clean.split("/", 1)[0] not in PUBLIC_MEDIA_FOLDERS:
+        raise Http404
+    return serve(request, clean, document_root=settings.MEDIA_ROOT)
