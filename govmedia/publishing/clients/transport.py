@@ -39,3 +39,18 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
     if when.tzinfo is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def transport_failure(exc: httpx.HTTPError) -> str:
+    """A failed request as an editor reads it on the item's page, in Chinese.
+
+    The exception's English text (errno, host) is for the log, where the
+    callers also put it; the page says what happened in words.
+    """
+    if isinstance(exc, httpx.TimeoutException):
+        return "网络超时，对方未在规定时间内应答"
+    if isinstance(exc, httpx.ConnectError):
+        return "无法连接到接口地址：对方拒绝连接或地址不可达"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "连接被对方中断"
+    return "网络错误"

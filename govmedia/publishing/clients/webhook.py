@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,13 @@ from typing import Any
 
 import httpx
 
-from govmedia.publishing.clients.transport import retry_after_seconds, tls_context
+from govmedia.publishing.clients.transport import (
+    retry_after_seconds,
+    tls_context,
+    transport_failure,
+)
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Govmedia-Signature"
 TIMESTAMP_HEADER = "X-Govmedia-Timestamp"
@@ -143,7 +150,8 @@ class WebhookClient:
                     verify=tls_context(),
                 )
             except httpx.HTTPError as exc:
-                error: WebhookError = WebhookUnavailable(0, f"{type(exc).__name__}: {exc}")
+                logger.warning("webhook push failed: %s: %s", type(exc).__name__, exc)
+                error: WebhookError = WebhookUnavailable(0, transport_failure(exc))
             else:
                 if response.status_code < 300 or response.status_code == 409:
                     return self._receipt(response)

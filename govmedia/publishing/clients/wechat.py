@@ -32,6 +32,7 @@ How the platform answers, and what this client makes of it:
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -41,7 +42,9 @@ from typing import Any, Protocol
 
 import httpx
 
-from govmedia.publishing.clients.transport import tls_context
+from govmedia.publishing.clients.transport import tls_context, transport_failure
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 
@@ -320,7 +323,8 @@ class WeChatClient:
         except httpx.TimeoutException as exc:
             raise WeChatUnreachable(None, f"{path} 超时（{exc.__class__.__name__}）") from exc
         except httpx.HTTPError as exc:
-            raise WeChatUnreachable(None, f"{path}：{exc}") from exc
+            logger.warning("WeChat %s failed: %s: %s", path, type(exc).__name__, exc)
+            raise WeChatUnreachable(None, f"{path}：{transport_failure(exc)}") from exc
         if response.status_code != 200:
             raise WeChatBadAnswer(None, f"{path} 返回 HTTP {response.status_code}")
         try:

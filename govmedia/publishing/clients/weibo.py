@@ -42,6 +42,7 @@ No Django here (import-linter contract "framework-free").
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -49,7 +50,13 @@ from typing import Any
 
 import httpx
 
-from govmedia.publishing.clients.transport import retry_after_seconds, tls_context
+from govmedia.publishing.clients.transport import (
+    retry_after_seconds,
+    tls_context,
+    transport_failure,
+)
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://api.weibo.com"
 # statuses/share: "内容不超过140个汉字" (open.weibo.com/wiki/2/statuses/share).
@@ -208,7 +215,8 @@ class WeiboClient:
                 )
                 return self._decode(method, response)
             except httpx.HTTPError as exc:
-                error: WeiboError = WeiboUnavailable(0, f"{type(exc).__name__}: {exc}")
+                logger.warning("Weibo %s failed: %s: %s", method, type(exc).__name__, exc)
+                error: WeiboError = WeiboUnavailable(0, transport_failure(exc))
             except WeiboUnavailable as exc:
                 error = exc
             # A read changes nothing at Weibo: a few quick tries before giving up.
@@ -228,7 +236,8 @@ class WeiboClient:
                 verify=tls_context(),
             )
         except httpx.HTTPError as exc:
-            raise WeiboUnavailable(0, f"{type(exc).__name__}: {exc}") from exc
+            logger.warning("Weibo %s failed: %s: %s", method, type(exc).__name__, exc)
+            raise WeiboUnavailable(0, transport_failure(exc)) from exc
         return self._decode(method, response)
 
     @staticmethod
