@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -56,10 +57,19 @@ def start(args: list[str]) -> int:
     say("setting up the database, the site, the seal key and demo data")
     subprocess.run([*govmedia, "setup", "--demo"], cwd=ROOT, check=True)
     say("starting web and worker")
+    child = subprocess.Popen([*govmedia, "run", *args], cwd=ROOT)
+    # A SIGTERM sent to this script alone (a service manager, `kill`) is passed
+    # on, so `govmedia run` stops its web server and worker instead of living on.
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
     try:
-        return subprocess.call([*govmedia, "run", *args], cwd=ROOT)
+        return child.wait()
     except KeyboardInterrupt:
-        return 0
+        # Ctrl+C reached `govmedia run` too (same process group): let it stop.
+        try:
+            return child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            return child.wait()
 
 
 def test(args: list[str]) -> int:
