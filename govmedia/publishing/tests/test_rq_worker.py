@@ -165,6 +165,9 @@ def test_it_publishes_an_item_through_an_rq_worker_on_redis(tmp_path, redis_url,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own process group: RQ forks a work horse per job, which would
+            # outlive a worker killed below (seen: one left running after CI).
+            start_new_session=True,
         )
         try:
             published = _govmedia("shell", "-c", PUBLISH_AND_WAIT, env=env, timeout=300)
@@ -175,6 +178,10 @@ def test_it_publishes_an_item_through_an_rq_worker_on_redis(tmp_path, redis_url,
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.wait()
+            try:
+                os.killpg(worker.pid, signal.SIGKILL)  # whatever it forked
+            except ProcessLookupError:
+                pass
     worker_log = (tmp_path / "worker.log").read_text()
     assert published.returncode == 0, published.stderr + worker_log
     seen = json.loads(published.stdout.strip().splitlines()[-1])
