@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import posixpath
+
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.views.static import serve
 
 
 def healthz(request):
@@ -62,12 +66,6 @@ def media(request, path: str):
     The path is normalised first, so `images/../documents/…` (or its
     percent-encoded form) names documents/ and is refused.
     """
-    import posixpath
-
-    from django.conf import settings
-    from django.http import Http404
-    from django.views.static import serve
-
     clean = posixpath.normpath(path).lstrip("/")
     if clean.split("/", 1)[0] not in PUBLIC_MEDIA_FOLDERS:
         raise Http404
